@@ -8,17 +8,17 @@ import (
 // Stable error and warning codes. They are part of the JSON that
 // `beian validate icp|psb --json` prints, so they never change meaning.
 const (
-	CodeEmpty         = "icp.number.empty"          // nothing to parse
-	CodeBadFormat     = "icp.number.bad_format"     // not shaped like any ICP number
-	CodeBadProvince   = "icp.number.bad_province"   // missing or unknown province abbreviation
-	CodeBadDigits     = "icp.number.bad_digits"     // wrong number of digits
-	CodeBadYear       = "icp.number.bad_year"       // the year part is not a plausible year
-	CodeBadSerial     = "icp.number.bad_serial"     // serial 0
-	CodeBadSite       = "icp.number.bad_site"       // "-N" with N missing, 0 or too long
-	CodeBadCategory   = "icp.number.bad_category"   // operating licence category other than A1/A2/B1/B2
-	CodeIsPSB         = "icp.number.is_psb"         // a PSB number given where an ICP number was expected
-	CodeAliasAbbr     = "icp.number.alias_abbr"     // warning: 甘 for Gansu, not known to be used
-	CodeMissingHao    = "icp.number.missing_hao"    // warning: trailing 号 missing
+	CodeEmpty       = "icp.number.empty"        // nothing to parse
+	CodeBadFormat   = "icp.number.bad_format"   // not shaped like any ICP number
+	CodeBadProvince = "icp.number.bad_province" // missing or unknown province abbreviation
+	CodeBadDigits   = "icp.number.bad_digits"   // wrong number of digits
+	CodeBadYear     = "icp.number.bad_year"     // the year part is not a plausible year
+	CodeBadSerial   = "icp.number.bad_serial"   // serial 0
+	CodeBadSite     = "icp.number.bad_site"     // "-N" with N missing, 0 or too long
+	CodeBadCategory = "icp.number.bad_category" // operating licence category other than A1/A2/B1/B2
+	CodeIsPSB       = "icp.number.is_psb"       // a PSB number given where an ICP number was expected
+	CodeAliasAbbr   = "icp.number.alias_abbr"   // warning: 甘 for Gansu, not known to be used
+	CodeMissingHao  = "icp.number.missing_hao"  // warning: trailing 号 missing
 
 	CodePSBEmpty            = "psb.number.empty"             // nothing to parse
 	CodePSBBadFormat        = "psb.number.bad_format"        // not shaped like a PSB number
