@@ -20,7 +20,8 @@ const (
 	Newest Date = 2932896 // 9999-12-31
 )
 
-// ErrDate is wrapped by every error ParseDate returns, for errors.Is.
+// ErrDate is wrapped by every error ParseDate returns, for errors.Is; the
+// message reads "bad date \"2026-13-01\": month 13 out of range".
 var ErrDate = errors.New("bad date")
 
 // utc8 is the fixed UTC+8 zone of Mainland civil time. It is never modified;
@@ -49,22 +50,22 @@ func NewDate(y int, m time.Month, d int) Date {
 // because a silently misread date would shift a legal deadline.
 func ParseDate(s string) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return 0, fmt.Errorf("date %q: want YYYY-MM-DD: %w", s, ErrDate)
+		return 0, fmt.Errorf("%w %q: want YYYY-MM-DD", ErrDate, s)
 	}
 	y, ok1 := digits(s[0:4])
 	m, ok2 := digits(s[5:7])
 	d, ok3 := digits(s[8:10])
 	if !ok1 || !ok2 || !ok3 {
-		return 0, fmt.Errorf("date %q: want YYYY-MM-DD with ASCII digits: %w", s, ErrDate)
+		return 0, fmt.Errorf("%w %q: want YYYY-MM-DD with ASCII digits", ErrDate, s)
 	}
 	if y < 1 {
-		return 0, fmt.Errorf("date %q: year 0000 does not exist: %w", s, ErrDate)
+		return 0, fmt.Errorf("%w %q: year 0000 does not exist", ErrDate, s)
 	}
 	if m < 1 || m > 12 {
-		return 0, fmt.Errorf("date %q: month %02d out of range: %w", s, m, ErrDate)
+		return 0, fmt.Errorf("%w %q: month %02d out of range", ErrDate, s, m)
 	}
 	if d < 1 || d > daysIn(y, m) {
-		return 0, fmt.Errorf("date %q: %s %d has %d days: %w", s, time.Month(m), y, daysIn(y, m), ErrDate)
+		return 0, fmt.Errorf("%w %q: %s %d has %d days", ErrDate, s, time.Month(m), y, daysIn(y, m))
 	}
 	return Date(daysFromCivil(int64(y), int64(m), int64(d))), nil
 }
