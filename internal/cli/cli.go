@@ -44,6 +44,9 @@ func commands() map[string]command {
 		"extract":  {"extract [FILE]: find ICP/licence/PSB numbers and their links in HTML or text", runExtract},
 		"calendar": {"calendar workday DATE | add DATE N | between A B: Mainland business days", runCalendar},
 		"advise":   {"advise: which of ICP filing, ICP licence and PSB filing a site needs, with a dated timeline", runAdvise},
+		"serve":    {"serve [--addr A] [--db DSN] [--demo]: the platform (JSON API /api/v1, /healthz, /metrics)", runServe},
+		"provider": {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
+		"user":     {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
 	}
 }
 

@@ -1,0 +1,291 @@
+// Package account holds the people and organisations that sign in: applicant
+// accounts (self-service sign-up), operator accounts (provider, authority,
+// psb, admin: created from the CLI), providers with their IP ranges, and the
+// bearer tokens programs use. Passwords are argon2id; tokens are stored only
+// as digests.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/store"
+)
+
+// TokenLifetime is how long a bearer token stays valid.
+const TokenLifetime = 30 * 24 * time.Hour
+
+// Error is a domain error with a stable code and the field it is about.
+type Error struct {
+	Code    string
+	Field   string
+	Message string
+	// Kind is "invalid", "conflict", "unauthorized" or "not_found".
+	Kind string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Service manages accounts, providers and tokens.
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New builds a Service; now may be nil (time.Now).
+func New(db *store.DB, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, now: now}
+}
+
+// Provider is an access provider.
+type Provider struct {
+	ID    int64    `json:"id"`
+	Code  string   `json:"code"`
+	Name  string   `json:"name"`
+	CIDRs []string `json:"cidrs"`
+}
+
+// AddProvider creates a provider with its IP ranges (CIDRs are validated).
+func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []string) (Provider, error) {
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	if code == "" {
+		return Provider{}, &Error{Code: "provider.code_required", Field: "code", Message: "--code is required (接入商代码必填)", Kind: "invalid"}
+	}
+	if name == "" {
+		return Provider{}, &Error{Code: "provider.name_required", Field: "name", Message: "--name is required (接入商名称必填)", Kind: "invalid"}
+	}
+	var norm []string
+	for _, c := range cidrs {
+		p, err := netip.ParsePrefix(strings.TrimSpace(c))
+		if err != nil {
+			return Provider{}, &Error{Code: "provider.bad_cidr", Field: "cidr", Message: fmt.Sprintf("bad CIDR %q: %v (IP段无效)", c, err), Kind: "invalid"}
+		}
+		norm = append(norm, p.Masked().String())
+	}
+	p := Provider{Code: code, Name: name, CIDRs: norm}
+	if p.CIDRs == nil {
+		p.CIDRs = []string{}
+	}
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		err := tx.Q().QueryRowContext(ctx, `INSERT INTO providers (code, name, created_at) VALUES (?, ?, ?) RETURNING id`,
+			code, name, store.Micros(s.now())).Scan(&p.ID)
+		if store.IsUnique(err) {
+			return &Error{Code: "provider.exists", Field: "code", Message: fmt.Sprintf("provider %q exists (接入商已存在)", code), Kind: "conflict"}
+		}
+		if err != nil {
+			return fmt.Errorf("insert provider %s: %w", code, err)
+		}
+		for _, c := range norm {
+			if _, err := tx.Q().ExecContext(ctx, `INSERT INTO provider_cidrs (provider_id, cidr) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, c); err != nil {
+				return fmt.Errorf("provider %s cidr %s: %w", code, c, err)
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+// Providers lists providers.
+func (s *Service) Providers(ctx context.Context) ([]Provider, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, code, name FROM providers ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("providers: %w", err)
+	}
+	var out []Provider
+	for rows.Next() {
+		var p Provider
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("providers: %w", err)
+		}
+		p.CIDRs = []string{}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("providers: %w", err)
+	}
+	for i := range out {
+		r, err := s.db.R(ctx).QueryContext(ctx, `SELECT cidr FROM provider_cidrs WHERE provider_id = ? ORDER BY cidr`, out[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("provider cidrs: %w", err)
+		}
+		for r.Next() {
+			var c string
+			if err := r.Scan(&c); err != nil {
+				r.Close()
+				return nil, fmt.Errorf("provider cidrs: %w", err)
+			}
+			out[i].CIDRs = append(out[i].CIDRs, c)
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return nil, fmt.Errorf("provider cidrs: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Account is a sign-in account.
+type Account struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         auth.Role `json:"role"`
+	ProviderCode string    `json:"provider,omitempty"`
+}
+
+// NormalizeEmail trims and lower-cases an address after checking its form.
+func NormalizeEmail(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return "", &Error{Code: "account.bad_email", Field: "email", Message: fmt.Sprintf("not a valid e-mail address: %q (邮箱格式无效)", s), Kind: "invalid"}
+	}
+	return strings.ToLower(s), nil
+}
+
+// AddUser creates an account of any role; provider accounts name their provider.
+func (s *Service) AddUser(ctx context.Context, email, password, name string, role auth.Role, providerCode string) (Account, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return Account{}, err
+	}
+	if err := auth.CheckPasswordPolicy(password); err != nil {
+		return Account{}, &Error{Code: "account.weak_password", Field: "password", Message: err.Error(), Kind: "invalid"}
+	}
+	if strings.TrimSpace(name) == "" {
+		name = email
+	}
+	var providerID any
+	if role == auth.RoleProvider {
+		if providerCode == "" {
+			return Account{}, &Error{Code: "account.provider_required", Field: "provider", Message: "a provider account needs --provider CODE (接入商账号须指定接入商)", Kind: "invalid"}
+		}
+		var id int64
+		err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, providerCode).Scan(&id))
+		if errors.Is(err, store.ErrNotFound) {
+			return Account{}, &Error{Code: "account.unknown_provider", Field: "provider", Message: fmt.Sprintf("unknown provider %q (接入商不存在)", providerCode), Kind: "invalid"}
+		}
+		if err != nil {
+			return Account{}, fmt.Errorf("provider %s: %w", providerCode, err)
+		}
+		providerID = id
+	} else if providerCode != "" {
+		return Account{}, &Error{Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)", Kind: "invalid"}
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return Account{}, fmt.Errorf("hash password: %w", err)
+	}
+	a := Account{Email: email, Name: strings.TrimSpace(name), Role: role, ProviderCode: providerCode}
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		err := tx.Q().QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, role, provider_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, email, a.Name, hash, string(role), providerID, store.Micros(s.now())).Scan(&a.ID)
+		if store.IsUnique(err) {
+			return &Error{Code: "account.exists", Field: "email", Message: "an account with this e-mail exists (该邮箱已注册)", Kind: "conflict"}
+		}
+		if err != nil {
+			return fmt.Errorf("insert account: %w", err)
+		}
+		return nil
+	})
+	return a, err
+}
+
+// Signup creates an applicant account.
+func (s *Service) Signup(ctx context.Context, email, password, name string) (Account, error) {
+	return s.AddUser(ctx, email, password, name, auth.RoleApplicant, "")
+}
+
+// errBadLogin is the same for an unknown e-mail and a wrong password.
+var errBadLogin = &Error{Code: "auth.bad_credentials", Field: "password", Message: "wrong e-mail or password (邮箱或密码错误)", Kind: "unauthorized"}
+
+// Login checks the password and returns the account.
+func (s *Service) Login(ctx context.Context, email, password string) (Account, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var a Account
+	var hash, role string
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT a.id, a.email, a.name, a.password_hash, a.role, COALESCE(p.code, '')
+		FROM accounts a LEFT JOIN providers p ON p.id = a.provider_id WHERE a.email = ?`, email).Scan(&a.ID, &a.Email, &a.Name, &hash, &role, &a.ProviderCode))
+	if errors.Is(err, store.ErrNotFound) {
+		// Spend the same time as a real check so that timing does not reveal accounts.
+		_, _ = auth.VerifyPassword(dummyHash, password)
+		return Account{}, errBadLogin
+	}
+	if err != nil {
+		return Account{}, fmt.Errorf("login: %w", err)
+	}
+	ok, err := auth.VerifyPassword(hash, password)
+	if err != nil {
+		return Account{}, fmt.Errorf("login %s: %w", a.Email, err)
+	}
+	if !ok {
+		return Account{}, errBadLogin
+	}
+	a.Role = auth.Role(role)
+	return a, nil
+}
+
+// dummyHash is a valid argon2id encoding of a random password.
+const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$c29tZXNhbHRzb21lc2FsdA$2vY0K3p2u8f9t6o0b8mJ1a9n2m4b6v8c0x2z4a6s8d0"
+
+// IssueToken signs in with a password and returns a new bearer token.
+func (s *Service) IssueToken(ctx context.Context, email, password string) (string, Account, error) {
+	a, err := s.Login(ctx, email, password)
+	if err != nil {
+		return "", Account{}, err
+	}
+	tok, digest, err := auth.NewToken()
+	if err != nil {
+		return "", Account{}, fmt.Errorf("token: %w", err)
+	}
+	now := s.now()
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO tokens (digest, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			digest, a.ID, store.Micros(now), store.Micros(now.Add(TokenLifetime)))
+		if err != nil {
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return nil
+	})
+	return tok, a, err
+}
+
+// Authenticate resolves a bearer token to the caller.
+func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principal, error) {
+	var p auth.Principal
+	var role string
+	var expires int64
+	var providerID *int64
+	var providerCode *string
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT a.id, a.email, a.role, a.provider_id, p.code, t.expires_at
+		FROM tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN providers p ON p.id = a.provider_id
+		WHERE t.digest = ?`, auth.TokenDigest(token)).Scan(&p.AccountID, &p.Email, &role, &providerID, &providerCode, &expires))
+	if errors.Is(err, store.ErrNotFound) {
+		return auth.Principal{}, &Error{Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)", Kind: "unauthorized"}
+	}
+	if err != nil {
+		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if s.now().After(store.FromMicros(expires)) {
+		return auth.Principal{}, &Error{Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)", Kind: "unauthorized"}
+	}
+	p.Role = auth.Role(role)
+	if providerID != nil {
+		p.ProviderID = *providerID
+	}
+	if providerCode != nil {
+		p.ProviderCode = *providerCode
+	}
+	return p, nil
+}

@@ -1,0 +1,176 @@
+// Package app is the composition root of `beian serve`: it opens the store,
+// loads the data key, builds the services and the HTTP handler, and runs the
+// server until its context ends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/beian/beian/internal/account"
+	"github.com/beian/beian/internal/blobstore"
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/secret"
+	"github.com/beian/beian/internal/store"
+	"github.com/beian/beian/internal/web/api"
+)
+
+// Config is everything `serve` needs; the CLI fills it from flags and the
+// environment. DataKey is secret and never logged.
+type Config struct {
+	Addr string
+	// DB is an SQLite path or a postgres:// URL.
+	DB string
+	// DataDir holds the key file and the document blobs.
+	DataDir string
+	// DataKey is BEIAN_DATA_KEY (base64 or hex of 32 bytes); empty = key file in DataDir.
+	DataKey string
+	// Holidays is an optional calendar override file.
+	Holidays string
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// App is a built platform.
+type App struct {
+	DB       *store.DB
+	Accounts *account.Service
+	Filing   *filing.Service
+	Blobs    *blobstore.Store
+	Log      *slog.Logger
+	handler  http.Handler
+}
+
+// New opens everything. The caller closes the App.
+func New(ctx context.Context, c Config) (*App, error) {
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	if c.DataDir == "" {
+		c.DataDir = "beian-data"
+	}
+	key, err := secret.LoadKey(c.DataKey, filepath.Join(c.DataDir, "data.key"))
+	if err != nil {
+		return nil, fmt.Errorf("data key: %w", err)
+	}
+	box, err := secret.New(key)
+	if err != nil {
+		return nil, fmt.Errorf("data key: %w", err)
+	}
+	cal, err := calendar.Load(c.Holidays)
+	if err != nil {
+		return nil, fmt.Errorf("holidays: %w", err)
+	}
+	blobs, err := blobstore.Open(filepath.Join(c.DataDir, "documents"))
+	if err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{
+		DB:       db,
+		Accounts: account.New(db, c.Now),
+		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Log: c.Log.With("component", "filing")}),
+		Blobs:    blobs,
+		Log:      c.Log,
+	}
+	a.handler = a.routes()
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler is the whole HTTP surface: /api/v1, /healthz, /metrics.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) routes() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "beian_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "beian_http_request_seconds", Help: "HTTP request latency by route.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"})
+	reg.MustRegister(requests, latency)
+
+	mux := http.NewServeMux()
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Log: a.Log.With("component", "api")}).Register(mux)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, code: 200}
+		mux.ServeHTTP(rec, r)
+		_, pattern := mux.Handler(r)
+		if pattern == "" {
+			pattern = "unmatched"
+		}
+		requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
+		latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Serve listens on addr until ctx ends, then shuts down gracefully.
+// ready, when not nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

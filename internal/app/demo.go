@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/beian/beian/internal/account"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/form"
+)
+
+// DemoAccount is an account the demo created, with its one-time password.
+type DemoAccount struct {
+	Role     auth.Role
+	Email    string
+	Password string
+}
+
+// DemoProvider is the provider code the demo seeds.
+const DemoProvider = "demo-cloud"
+
+// SeedDemo creates a provider, one account per role with fresh random
+// passwords (printed once by the caller) and filings in several states and
+// provinces, all through the same service calls the API uses. On a database
+// that already has the demo provider it does nothing and returns nil slices.
+func (a *App) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
+	if _, err := a.Accounts.AddProvider(ctx, DemoProvider, "演示云 Demo Cloud", []string{"203.0.113.0/24", "2001:db8::/32"}); err != nil {
+		var ae *account.Error
+		if errors.As(err, &ae) && ae.Code == "provider.exists" {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []DemoAccount
+	ids := map[auth.Role]auth.Principal{}
+	for _, role := range []auth.Role{auth.RoleApplicant, auth.RoleProvider, auth.RoleAuthority, auth.RolePSB, auth.RoleAdmin} {
+		pw, err := randomPassword()
+		if err != nil {
+			return nil, err
+		}
+		email := string(role) + "@demo.beian.test"
+		prov := ""
+		if role == auth.RoleProvider {
+			prov = DemoProvider
+		}
+		acc, err := a.Accounts.AddUser(ctx, email, pw, "Demo "+string(role), role, prov)
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", role, err)
+		}
+		p := auth.Principal{AccountID: acc.ID, Email: acc.Email, Role: role}
+		if role == auth.RoleProvider {
+			provs, err := a.Accounts.Providers(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, pr := range provs {
+				if pr.Code == DemoProvider {
+					p.ProviderID, p.ProviderCode = pr.ID, pr.Code
+				}
+			}
+		}
+		ids[role] = p
+		out = append(out, DemoAccount{Role: role, Email: email, Password: pw})
+	}
+	applicant, provider, authority := ids[auth.RoleApplicant], ids[auth.RoleProvider], ids[auth.RoleAuthority]
+	// Each demo entity belongs to its own applicant so that one-open-application-per-entity holds.
+	seeds := demoSeeds()
+	for i, sd := range seeds {
+		owner := applicant
+		if i > 0 {
+			pw, err := randomPassword()
+			if err != nil {
+				return nil, err
+			}
+			acc, err := a.Accounts.Signup(ctx, fmt.Sprintf("applicant%d@demo.beian.test", i+1), pw, sd.req.Entity.Name)
+			if err != nil {
+				return nil, fmt.Errorf("demo applicant %d: %w", i+1, err)
+			}
+			owner = auth.Principal{AccountID: acc.ID, Email: acc.Email, Role: auth.RoleApplicant}
+		}
+		if err := a.driveDemo(ctx, sd, owner, provider, authority); err != nil {
+			return nil, fmt.Errorf("demo filing %q: %w", sd.req.Entity.Name, err)
+		}
+	}
+	return out, nil
+}
+
+type demoSeed struct {
+	req filing.CreateRequest
+	// until is the state the demo drives the application to.
+	until filing.Status
+}
+
+func (a *App) driveDemo(ctx context.Context, sd demoSeed, owner, provider, authority auth.Principal) error {
+	app, err := a.Filing.Create(ctx, owner, sd.req)
+	if err != nil {
+		return err
+	}
+	if sd.until == filing.StatusDraft {
+		return nil
+	}
+	if app, err = a.Filing.Submit(ctx, owner, app.ID); err != nil {
+		return err
+	}
+	if sd.until == filing.StatusProviderReview {
+		return nil
+	}
+	if sd.until == filing.StatusRejected {
+		_, err = a.Filing.ProviderReview(ctx, provider, app.ID, filing.Decision{Decision: "reject",
+			Reasons: []string{"网站名称与主办单位名称不符 The website name does not match the entity"}})
+		return err
+	}
+	if app, err = a.Filing.ProviderReview(ctx, provider, app.ID, filing.Decision{Decision: "approve"}); err != nil {
+		return err
+	}
+	if sd.until == filing.StatusSMSVerification {
+		return nil
+	}
+	admin := auth.Principal{Role: auth.RoleAdmin}
+	phones := []string{sd.req.Entity.Principal.Phone}
+	for _, w := range sd.req.Websites {
+		phones = append(phones, w.Principal.Phone)
+	}
+	for _, ph := range phones {
+		msgs, err := a.Filing.Outbox(ctx, admin, ph)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			continue
+		}
+		code := regexp.MustCompile(`\d{6}`).FindString(msgs[len(msgs)-1].Body[strings.Index(msgs[len(msgs)-1].Body, "核验码"):])
+		if app, err = a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil && app == nil {
+			var fe *filing.Error
+			if !errors.As(err, &fe) || fe.Code != "application.illegal_transition" {
+				return err
+			}
+		}
+	}
+	if sd.until == filing.StatusAuthorityReview {
+		return nil
+	}
+	_, err = a.Filing.AuthorityReview(ctx, authority, app.ID, filing.Decision{Decision: "approve"})
+	return err
+}
+
+func randomPassword() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("password: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// residentID completes a 17-digit body with its GB 11643 check character.
+func residentID(body17 string) string {
+	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, c := range body17 {
+		sum += int(c-'0') * w[i]
+	}
+	return body17 + string("10X98765432"[sum%11])
+}
+
+// uscc completes a 17-character body with its GB 32100 check character.
+func uscc(body17 string) string {
+	const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+	sum := 0
+	for i, c := range body17 {
+		sum += strings.IndexRune(alphabet, c) * w[i]
+	}
+	return body17 + string(alphabet[(31-sum%31)%31])
+}
+
+// orgCode completes an 8-character organisation code body (GB 11714).
+func orgCode(body8 string) string {
+	w := []int{3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i, c := range body8 {
+		v := int(c - '0')
+		if c >= 'A' && c <= 'Z' {
+			v = int(c-'A') + 10
+		}
+		sum += v * w[i]
+	}
+	switch c := 11 - sum%11; c {
+	case 10:
+		return body8 + "X"
+	case 11:
+		return body8 + "0"
+	default:
+		return body8 + string(rune('0'+c))
+	}
+}
+
+func demoSeeds() []demoSeed {
+	person := func(name, id, phone, email string) form.Principal {
+		return form.Principal{Name: name, IDType: form.IDResident, IDNumber: id, IDExpiry: "2035-06-30", Phone: phone, Email: email}
+	}
+	ent := func(name, prov, div, addr string, p form.Principal, serial string) form.Entity {
+		return form.Entity{Nature: form.NatureEnterprise, Name: name, CertificateType: "营业执照", Province: prov, Address: addr,
+			CertificateNumber: uscc("91" + div + orgCode(serial)), Principal: p}
+	}
+	site := func(name, domain string, p form.Principal) form.Website {
+		return form.Website{Name: name, Domains: []form.Domain{{Name: domain}}, HomeURL: "https://www." + domain + "/",
+			ContentTypes: []string{"综合门户"}, Principal: p, Access: form.Access{IPs: []string{"203.0.113.10"}}}
+	}
+	mk := func(e form.Entity, ws []form.Website, until filing.Status) demoSeed {
+		return demoSeed{req: filing.CreateRequest{Operation: string(filing.OpFirstFiling), Provider: DemoProvider, Entity: e, Websites: ws}, until: until}
+	}
+	p1 := person("张伟", residentID("11010519800101123"), "13800138001", "zhangwei@example.com")
+	p2 := person("王芳", residentID("31010419850315234"), "13900139002", "wangfang@example.com")
+	p3 := person("李娜", residentID("44030519900720345"), "13700137003", "lina@example.com")
+	p4 := person("赵磊", residentID("62010219881111456"), "13600136004", "zhaolei@example.com")
+	p5 := person("陈静", residentID("51010719920505567"), "13500135005", "chenjing@example.com")
+	p6 := person("刘洋", residentID("33010619870909678"), "13300133006", "liuyang@example.com")
+	return []demoSeed{
+		mk(ent("北京示例科技有限公司", "京", "110105", "北京市朝阳区建国路1号", p1, "MA01AB1C"),
+			[]form.Website{site("示例科技官网", "example-tech.cn", p1)}, filing.StatusApproved),
+		mk(ent("上海演示信息技术有限公司", "沪", "310104", "上海市徐汇区漕溪北路8号", p2, "MA02CD2E"),
+			[]form.Website{site("演示信息服务平台", "demo-info.com.cn", p2)}, filing.StatusAuthorityReview),
+		mk(ent("深圳样例网络有限公司", "粤", "440305", "广东省深圳市南山区科技园10号", p3, "MA03EF3G"),
+			[]form.Website{site("样例网络商城", "sample-net.cn", p3)}, filing.StatusProviderReview),
+		mk(ent("兰州陇原数据有限公司", "甘", "620102", "甘肃省兰州市城关区东岗西路5号", p4, "MA04GH4J"),
+			[]form.Website{site("陇原数据服务", "longyuan-data.cn", p4)}, filing.StatusApproved),
+		mk(ent("成都蜀道软件有限公司", "川", "510107", "四川省成都市武侯区天府大道3号", p5, "MA05JK5L"),
+			[]form.Website{site("蜀道软件官网", "shudao-soft.cn", p5)}, filing.StatusSMSVerification),
+		mk(ent("杭州西湖文创有限公司", "浙", "330106", "浙江省杭州市西湖区文三路7号", p6, "MA06LM6N"),
+			[]form.Website{site("西湖文创官网", "xihu-wenchuang.cn", p6)}, filing.StatusRejected),
+	}
+}

@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/beian/beian/internal/account"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/store"
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// runProvider: beian provider add --db DSN --code CODE --name NAME [--cidr CIDR]…
+func runProvider(env *Env, args []string) int {
+	if len(args) == 0 || args[0] != "add" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(env.Stderr, "Usage: beian provider add --db DSN --code CODE --name NAME [--cidr CIDR]…")
+			return ExitOK
+		}
+		fmt.Fprintln(env.Stderr, "Usage: beian provider add --db DSN --code CODE --name NAME [--cidr CIDR]…")
+		return ExitUsage
+	}
+	fs := newFlags(env, "provider add", "provider add --db DSN --code CODE --name NAME [--cidr CIDR]…")
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	code := fs.String("code", "", "provider code (unique)")
+	name := fs.String("name", "", "provider name")
+	var cidrs stringList
+	fs.Var(&cidrs, "cidr", "an IP range of the provider (repeatable)")
+	if _, c, ok := parseOrExit(fs, args[1:]); !ok {
+		return c
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian provider add: %v\n", err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	p, err := account.New(d, nil).AddProvider(ctx, *code, *name, cidrs)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian provider add: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintf(env.Stdout, "provider %s (%s) added, id %d, %d IP ranges\n", p.Code, p.Name, p.ID, len(p.CIDRs))
+	return ExitOK
+}
+
+// runUser: beian user add --db DSN --email E --password P --role R [--provider CODE]
+func runUser(env *Env, args []string) int {
+	usage := "user add --db DSN --email E --password P --role provider|authority|psb|admin|applicant [--provider CODE] [--name N]"
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprintln(env.Stderr, "Usage: beian "+usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	fs := newFlags(env, "user add", usage)
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	email := fs.String("email", "", "e-mail (sign-in name)")
+	password := fs.String("password", "", "password (≥ 10 characters)")
+	roleS := fs.String("role", "", "provider, authority, psb, admin or applicant")
+	provider := fs.String("provider", "", "provider code, for provider accounts")
+	name := fs.String("name", "", "display name")
+	if _, c, ok := parseOrExit(fs, args[1:]); !ok {
+		return c
+	}
+	role, err := auth.ParseRole(*roleS)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user add: --role: %v\n", err)
+		return ExitUsage
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user add: %v\n", err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	a, err := account.New(d, nil).AddUser(ctx, *email, *password, *name, role, *provider)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user add: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintf(env.Stdout, "user %s (%s) added, id %d\n", a.Email, a.Role, a.ID)
+	return ExitOK
+}

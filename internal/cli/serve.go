@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/beian/beian/internal/app"
+)
+
+// runServe starts the platform: JSON API, /healthz, /metrics.
+func runServe(env *Env, args []string) int {
+	fs := newFlags(env, "serve", "serve [--addr 127.0.0.1:8080] [--db FILE|postgres://…] [--data-dir DIR] [--demo]")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "SQLite file (created and migrated on first start) or postgres:// URL (env BEIAN_DB)")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory for the data key file and document scans (env BEIAN_DATA_DIR)")
+	holidays := fs.String("holidays", env.Getenv("BEIAN_HOLIDAYS"), "holiday override file for years not embedded (env BEIAN_HOLIDAYS)")
+	demo := fs.Bool("demo", false, "seed a demo provider, one account per role (passwords printed once) and filings in several states")
+	pos, code, ok := parseOrExit(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(env.Stderr, "beian serve: unexpected argument %q\n", pos[0])
+		return ExitUsage
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, Log: log})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
+		return ExitInvalid
+	}
+	defer a.Close()
+	if *demo {
+		accs, err := a.SeedDemo(ctx)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "beian serve: demo data: %v\n", err)
+			return ExitInvalid
+		}
+		if accs == nil {
+			fmt.Fprintln(env.Stdout, "demo data already present (passwords were printed when it was created; delete the database to start over)")
+		} else {
+			fmt.Fprintln(env.Stdout, "demo accounts (passwords are shown only now):")
+			for _, acc := range accs {
+				fmt.Fprintf(env.Stdout, "  %-9s %-28s %s\n", acc.Role, acc.Email, acc.Password)
+			}
+		}
+	}
+	err = a.Serve(ctx, *addr, func(ad net.Addr) {
+		fmt.Fprintf(env.Stdout, "beian listening on http://%s (API /api/v1, /healthz, /metrics)\n", ad)
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+func envOr(env *Env, name, def string) string {
+	if v := env.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,116 @@
+package filing
+
+import (
+	"time"
+
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+)
+
+// Application is an application as the API shows it.
+type Application struct {
+	ID             int64             `json:"id"`
+	Operation      Operation         `json:"operation"`
+	Status         Status            `json:"status"`
+	Provider       string            `json:"provider"`
+	EntityName     string            `json:"entity_name"`
+	Nature         string            `json:"nature"`
+	Province       string            `json:"province"`
+	Findings       []finding.Finding `json:"findings"`
+	EntityNumber   *string           `json:"entity_number"`
+	WebsiteNumbers []string          `json:"website_numbers"`
+	// DueDate is the business-day deadline of the current review step (provider 2, authority 20).
+	DueDate *string `json:"due_date"`
+	// BusinessDaysLeft counts business days from today to DueDate (negative when overdue).
+	BusinessDaysLeft *int          `json:"business_days_left,omitempty"`
+	SMSExpiresAt     *time.Time    `json:"sms_expires_at,omitempty"`
+	SMSPending       []string      `json:"sms_pending,omitempty"` // masked phones still to verify
+	History          []History     `json:"history"`
+	Documents        []Document    `json:"documents"`
+	Content          *form.Content `json:"content,omitempty"`
+	CreatedAt        time.Time     `json:"created_at"`
+	UpdatedAt        time.Time     `json:"updated_at"`
+
+	accountID  int64
+	providerID int64
+	entityKey  string
+}
+
+// History is one recorded transition.
+type History struct {
+	Action    string    `json:"action"`
+	From      Status    `json:"from"`
+	To        Status    `json:"to"`
+	ActorRole string    `json:"actor_role"`
+	ActorID   int64     `json:"actor_id,omitempty"`
+	Reasons   []string  `json:"reasons"`
+	At        time.Time `json:"at"`
+}
+
+// Document is an uploaded scan attached to an application.
+type Document struct {
+	ID          int64     `json:"id"`
+	Kind        string    `json:"kind"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// DocumentKinds lists the accepted document kinds (SPEC.md).
+func DocumentKinds() []string {
+	return []string{"business_license", "entity_principal_id", "website_principal_id", "website_principal_photo",
+		"domain_certificate", "commitment_letter", "authorization_letter", "other"}
+}
+
+// CreateRequest is the body of POST /api/v1/applications.
+type CreateRequest struct {
+	Operation    string         `json:"operation"`
+	Provider     string         `json:"provider"`
+	Entity       form.Entity    `json:"entity"`
+	Websites     []form.Website `json:"websites"`
+	EntityNumber string         `json:"entity_number,omitempty"`
+}
+
+// Content returns the form content of the request.
+func (r CreateRequest) Content() form.Content {
+	return form.Content{Entity: r.Entity, Websites: r.Websites, EntityNumber: r.EntityNumber}
+}
+
+// Decision is the body of provider-review and authority-review.
+type Decision struct {
+	Decision string   `json:"decision"` // approve | reject
+	Reasons  []string `json:"reasons"`
+}
+
+// PublicFiling is one row of the public lookup: the fields the MIIT public
+// query returns, never personal data.
+type PublicFiling struct {
+	UnitName         string `json:"unitName"`
+	NatureName       string `json:"natureName"`
+	MainLicence      string `json:"mainLicence"`
+	ServiceLicence   string `json:"serviceLicence"`
+	ServiceName      string `json:"serviceName"`
+	Domain           string `json:"domain"`
+	HomeURL          string `json:"homeUrl"`
+	ContentTypeName  string `json:"contentTypeName"`
+	LimitAccess      string `json:"limitAccess"`
+	UpdateRecordTime string `json:"updateRecordTime"`
+}
+
+// NatureName is the Chinese label the MIIT query prints for a nature.
+func NatureName(nature string) string {
+	switch nature {
+	case form.NatureEnterprise:
+		return "企业"
+	case form.NatureIndividual:
+		return "个人"
+	case form.NatureGovernment:
+		return "政府机关"
+	case form.NaturePublicInstitution:
+		return "事业单位"
+	case form.NatureSocialOrganization:
+		return "社会团体"
+	}
+	return "其他"
+}

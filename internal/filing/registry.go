@@ -1,0 +1,325 @@
+package filing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/hostname"
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/store"
+)
+
+// issued are the numbers an approval gave out.
+type issued struct {
+	entity   string
+	entityID int64
+	websites []string
+}
+
+// nextSerial allocates the next serial of a counter inside the caller's
+// transaction. The upsert takes the row lock (PostgreSQL) or runs under the
+// single writer (SQLite), so two approvals never read the same value.
+func nextSerial(ctx context.Context, tx *store.Tx, name string) (int, error) {
+	var v int
+	err := tx.Q().QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("counter %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// shanghai is the Mainland civil time zone (UTC+8, no DST since 1991).
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// approve writes the registry rows of an approved first filing and issues
+// its numbers: the entity number <abbr>ICP备<YYYY><serial>号 (serial per
+// province and year) and website numbers entity-N.
+func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, now time.Time) (issued, error) {
+	c := app.Content
+	prov, ok := icpnum.LookupProvince(strings.TrimSpace(c.Entity.Province))
+	if !ok {
+		return issued{}, invalid("entity.province", "entity.province_unknown", "unknown province (省份无效)")
+	}
+	year := now.In(shanghai).Year()
+	serial, err := nextSerial(ctx, tx, fmt.Sprintf("icp:%s:%d", prov.Code, year))
+	if err != nil {
+		return issued{}, err
+	}
+	entityNum := icpnum.FormatFiling(prov.ICPAbbrs[0], year, serial, 0)
+	var entityID int64
+	err = tx.Q().QueryRowContext(ctx, `INSERT INTO entities (account_id, cert_index, nature, name, province, number, status,
+		next_site, data_enc, approved_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, '', ?, ?, ?) RETURNING id`,
+		app.accountID, app.entityKey, c.Entity.Nature, strings.TrimSpace(c.Entity.Name), prov.Code, entityNum,
+		len(c.Websites)+1, store.Micros(now), store.Micros(now), store.Micros(now)).Scan(&entityID)
+	if store.IsUnique(err) {
+		return issued{}, &Error{Kind: KindConflict, Code: "entity.already_filed",
+			Message: "this entity is already filed; use new_website or new_access (该主体已备案，请使用新增网站或新增接入)", Status: app.Status}
+	}
+	if err != nil {
+		return issued{}, fmt.Errorf("insert entity: %w", err)
+	}
+	aad := fmt.Sprintf("entity:%d", entityID)
+	if _, err := tx.Q().ExecContext(ctx, `UPDATE entities SET data_enc = ? WHERE id = ?`, s.box.SealString(marshal(c.Entity), aad), entityID); err != nil {
+		return issued{}, fmt.Errorf("seal entity %d: %w", entityID, err)
+	}
+	out := issued{entity: entityNum, entityID: entityID}
+	for i, w := range c.Websites {
+		num := entityNum + fmt.Sprintf("-%d", i+1)
+		if err := s.insertWebsite(ctx, tx, app, entityID, i+1, num, w.Name, w.HomeURL, w.ContentTypes, w.Domains, w.Access.IPs, w, now); err != nil {
+			return issued{}, err
+		}
+		out.websites = append(out.websites, num)
+	}
+	return out, nil
+}
+
+func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Application, entityID int64, index int, num, name, home string,
+	types []string, domains any, ips []string, data any, now time.Time) error {
+	var websiteID int64
+	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, status,
+		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
+		entityID, index, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+	if err != nil {
+		return fmt.Errorf("insert website %s: %w", num, err)
+	}
+	if _, err := tx.Q().ExecContext(ctx, `UPDATE websites SET data_enc = ? WHERE id = ?`,
+		s.box.SealString(marshal(data), fmt.Sprintf("website:%d", websiteID)), websiteID); err != nil {
+		return fmt.Errorf("seal website %s: %w", num, err)
+	}
+	if ips == nil {
+		ips = []string{}
+	}
+	if _, err := tx.Q().ExecContext(ctx, `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
+		VALUES (?, ?, 'active', ?, ?, ?)`, websiteID, app.providerID, marshal(ips), store.Micros(now), store.Micros(now)); err != nil {
+		return fmt.Errorf("insert access %s: %w", num, err)
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
+	if err != nil {
+		return fmt.Errorf("application %d domains: %w", app.ID, err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("application %d domains: %w", app.ID, err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("application %d domains: %w", app.ID, err)
+	}
+	mine := map[string]bool{}
+	for _, w := range app.Content.Websites[index-1].Domains {
+		if n, err := hostname.Normalize(w.Name); err == nil {
+			mine[n] = true
+		}
+	}
+	for _, n := range names {
+		if !mine[n] {
+			continue
+		}
+		if _, err := tx.Q().ExecContext(ctx, `INSERT INTO domains (website_id, name, status) VALUES (?, ?, 'active')`, websiteID, n); err != nil {
+			if store.IsUnique(err) {
+				return &Error{Kind: KindConflict, Code: "domain.already_filed",
+					Message: fmt.Sprintf("domain %s is already filed (域名已备案)", n), Status: app.Status}
+			}
+			return fmt.Errorf("insert domain %s: %w", n, err)
+		}
+		if err := s.gateLog(ctx, tx, app.providerID, n, "upsert", num, "approved", now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gateLog appends one change to the gate feed of a provider.
+func (s *Service) gateLog(ctx context.Context, tx *store.Tx, providerID int64, domain, op, number, status string, now time.Time) error {
+	_, err := tx.Q().ExecContext(ctx, `INSERT INTO gate_log (provider_id, domain, op, number, status, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		providerID, domain, op, number, status, store.Micros(now))
+	if err != nil {
+		return fmt.Errorf("gate log %s: %w", domain, err)
+	}
+	return nil
+}
+
+// Queue lists applications waiting for the actor's desk, oldest deadline first.
+func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string, limit int) ([]*Application, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var where []string
+	var args []any
+	switch actor.Role {
+	case auth.RoleProvider:
+		if status == "" {
+			status = string(StatusProviderReview)
+		}
+		where = append(where, "provider_id = ?")
+		args = append(args, actor.ProviderID)
+	case auth.RoleAuthority:
+		if status == "" {
+			status = string(StatusAuthorityReview)
+		}
+	default:
+		return nil, forbidden("only review desks have a queue (仅审核人员可查看队列)")
+	}
+	if status != "all" {
+		st := Status(status)
+		switch st {
+		case StatusDraft:
+			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		default:
+			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
+		}
+		where = append(where, "status = ?")
+		args = append(args, status)
+	} else {
+		where = append(where, "status <> 'draft'")
+	}
+	q := `SELECT id FROM applications WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, id LIMIT ?`
+	args = append(args, limit)
+	rows, err := s.db.R(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	out := make([]*Application, 0, len(ids))
+	for _, id := range ids {
+		a, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// MyApplications lists the applicant's own applications, newest first.
+func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("applications: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("applications: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("applications: %w", err)
+	}
+	out := make([]*Application, 0, len(ids))
+	for _, id := range ids {
+		a, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Lookup is the public query: by domain (a host under a filed domain finds
+// that filing), by number (entity or website), or by entity name. It never
+// returns personal data.
+func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]PublicFiling, error) {
+	const sel = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''), w.home_url,
+		w.content_types, w.limit_access, w.updated_at
+		FROM websites w JOIN entities e ON e.id = w.entity_id
+		LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
+		WHERE w.status = 'active' AND e.status = 'active' AND `
+	var q string
+	var args []any
+	switch {
+	case strings.TrimSpace(domain) != "":
+		h, err := hostname.Normalize(domain)
+		if err != nil {
+			return nil, invalid("domain", "lookup.bad_domain", fmt.Sprintf("not a valid domain: %v (域名无效)", err))
+		}
+		var names []string
+		for n := h; ; {
+			names = append(names, n)
+			i := strings.IndexByte(n, '.')
+			if i < 0 {
+				break
+			}
+			n = n[i+1:]
+		}
+		q = sel + `d.name IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + `)`
+		for _, n := range names {
+			args = append(args, n)
+		}
+	case strings.TrimSpace(number) != "":
+		f, err := icpnum.ParseFiling(number)
+		if err != nil {
+			return nil, invalid("number", "lookup.bad_number", fmt.Sprintf("not a filing number: %v (备案号无效)", err))
+		}
+		if f.Site > 0 {
+			q, args = sel+`w.number = ?`, []any{f.String()}
+		} else {
+			q, args = sel+`e.number = ?`, []any{f.String()}
+		}
+	case strings.TrimSpace(entity) != "":
+		q, args = sel+`e.name = ?`, []any{strings.TrimSpace(entity)}
+	default:
+		return nil, invalid("domain", "lookup.query_required", "give domain, number or entity (请输入域名、备案号或主办单位名称)")
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	defer rows.Close()
+	out := []PublicFiling{}
+	for rows.Next() {
+		var p PublicFiling
+		var nature, types string
+		var licence sql.NullString
+		var limit int
+		var updated int64
+		if err := rows.Scan(&p.UnitName, &nature, &p.MainLicence, &licence, &p.ServiceLicence, &p.ServiceName, &p.Domain,
+			&p.HomeURL, &types, &limit, &updated); err != nil {
+			return nil, fmt.Errorf("lookup: %w", err)
+		}
+		p.NatureName = NatureName(nature)
+		if licence.Valid && licence.String != "" {
+			p.MainLicence = licence.String
+		}
+		p.ContentTypeName = types
+		p.LimitAccess = "否"
+		if limit != 0 {
+			p.LimitAccess = "是"
+		}
+		p.UpdateRecordTime = store.FromMicros(updated).In(shanghai).Format("2006-01-02 15:04:05")
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+var errNoRows = errors.New("no rows")

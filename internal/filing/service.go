@@ -1,0 +1,520 @@
+package filing
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/hostname"
+	"github.com/beian/beian/internal/ident"
+	"github.com/beian/beian/internal/rules"
+	"github.com/beian/beian/internal/secret"
+	"github.com/beian/beian/internal/store"
+)
+
+// Deadlines of SPEC.md "Lifecycle".
+const (
+	ProviderReviewDays  = 2  // business days
+	AuthorityReviewDays = 20 // business days
+	SMSValidity         = 24 * time.Hour
+	SMSMaxFailures      = 5
+)
+
+// Config builds a Service.
+type Config struct {
+	DB       *store.DB
+	Box      *secret.Box
+	Calendar *calendar.Calendar
+	Rules    *rules.RuleSet
+	// Now is the clock; tests move it instead of waiting.
+	Now func() time.Time
+	// Rand is the source of SMS codes (crypto/rand when nil).
+	Rand io.Reader
+	Log  *slog.Logger
+}
+
+// Service runs the lifecycle. It is safe for concurrent use.
+type Service struct {
+	db    *store.DB
+	box   *secret.Box
+	cal   *calendar.Calendar
+	rules *rules.RuleSet
+	now   func() time.Time
+	rand  io.Reader
+	log   *slog.Logger
+	sm    StateMachine
+}
+
+// New builds a Service.
+func New(c Config) *Service {
+	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine()}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.cal == nil {
+		s.cal = calendar.Default()
+	}
+	if s.rules == nil {
+		s.rules = rules.DefaultRuleSet()
+	}
+	return s
+}
+
+// Now returns the service clock's current time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// Calendar returns the business-day calendar in use.
+func (s *Service) Calendar() *calendar.Calendar { return s.cal }
+
+// supported lists the operations whose whole flow this build carries out;
+// the lifecycle issue adds the others to the same state machine.
+func supported(op Operation) bool { return op == OpFirstFiling }
+
+// Create stores a new draft application after running the checks.
+func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRequest) (*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		return nil, forbidden("only applicants create applications (仅申请人可创建申请)")
+	}
+	op, ok := ParseOperation(req.Operation)
+	if !ok {
+		return nil, invalid("operation", "application.bad_operation", fmt.Sprintf("unknown operation %q (未知操作类型)", req.Operation))
+	}
+	if !supported(op) {
+		return nil, invalid("operation", "application.operation_not_available",
+			fmt.Sprintf("operation %s is not available yet in this build (该操作尚未开放)", op))
+	}
+	content := req.Content()
+	var app *Application
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		providerID, err := s.providerID(ctx, req.Provider)
+		if err != nil {
+			return err
+		}
+		findings, err := s.check(ctx, op, content)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		id, err := s.insertApplication(ctx, tx, actor.AccountID, providerID, op, content, findings, now)
+		if err != nil {
+			return err
+		}
+		if err := s.addHistory(ctx, tx, id, "create", "", StatusDraft, actor, nil, now); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// Update replaces the content of a draft or rejected application and re-runs the checks.
+func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, req CreateRequest) (*Application, error) {
+	var app *Application
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.loadFor(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if cur.accountID != actor.AccountID {
+			return forbidden("only the applicant edits an application (仅申请人可修改)")
+		}
+		if !cur.Status.Editable() {
+			return &Error{Kind: KindConflict, Code: "application.not_editable",
+				Message: fmt.Sprintf("an application in state %s cannot be edited (当前状态不可修改)", cur.Status), Status: cur.Status}
+		}
+		if req.Operation != "" && req.Operation != string(cur.Operation) {
+			return invalid("operation", "application.operation_fixed", "the operation of an application cannot change (申请类型不可更改)")
+		}
+		content := req.Content()
+		findings, err := s.check(ctx, cur.Operation, content)
+		if err != nil {
+			return err
+		}
+		if err := s.updateContent(ctx, tx, id, content, findings, s.now()); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	return app, err
+}
+
+// Get returns an application the actor may see: its owner, the provider it
+// was filed with, the authority. Anyone else gets not-found, so that ids
+// reveal nothing.
+func (s *Service) Get(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+	return s.loadFor(ctx, actor, id)
+}
+
+// Submit sends a draft (or a corrected rejected application) to the provider's review desk.
+func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+	var app *Application
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.ownApp(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		to, err := s.sm.Next(cur.Operation, cur.Status, ActSubmit)
+		if err != nil {
+			return err
+		}
+		// The facts may have changed since the draft was saved (a domain filed meanwhile).
+		findings, err := s.check(ctx, cur.Operation, *cur.Content)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := s.updateContent(ctx, tx, id, *cur.Content, findings, now); err != nil {
+			return err
+		}
+		if finding.HasError(findings) {
+			return &Error{Kind: KindBlocked, Code: "application.blocking_findings",
+				Message: "the application has blocking findings (申请存在阻止提交的问题)", Findings: findings}
+		}
+		due := s.cal.AddBusinessDays(calendar.DateOf(now), ProviderReviewDays).String()
+		if err := s.move(ctx, tx, cur, to, ActSubmit, actor, nil, now, moveOpts{due: &due, submitted: true}); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	return app, err
+}
+
+// Withdraw abandons an application before it reaches the authority.
+func (s *Service) Withdraw(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+	var app *Application
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.ownApp(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		to, err := s.sm.Next(cur.Operation, cur.Status, ActWithdraw)
+		if err != nil {
+			return err
+		}
+		if err := s.move(ctx, tx, cur, to, ActWithdraw, actor, nil, s.now(), moveOpts{clearDue: true}); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	return app, err
+}
+
+// ProviderReview records the provider desk's decision.
+func (s *Service) ProviderReview(ctx context.Context, actor auth.Principal, id int64, d Decision) (*Application, error) {
+	if actor.Role != auth.RoleProvider {
+		return nil, forbidden("only the provider's review desk decides here (仅接入商审核)")
+	}
+	act, reasons, err := decide(d, ActProviderApprove, ActProviderReject)
+	if err != nil {
+		return nil, err
+	}
+	var app *Application
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.loadFor(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		to, err := s.sm.Next(cur.Operation, cur.Status, act)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		opts := moveOpts{clearDue: true}
+		switch to {
+		case StatusSMSVerification:
+			exp := now.Add(SMSValidity)
+			opts.smsExpires = &exp
+			if err := s.issueSMSCodes(ctx, tx, cur, now); err != nil {
+				return err
+			}
+		case StatusAuthorityReview:
+			due := s.cal.AddBusinessDays(calendar.DateOf(now), AuthorityReviewDays).String()
+			opts = moveOpts{due: &due}
+		}
+		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	return app, err
+}
+
+// AuthorityReview records the authority's decision; approval issues the numbers
+// inside the same transaction, so racing approvals never share a number.
+func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id int64, d Decision) (*Application, error) {
+	if actor.Role != auth.RoleAuthority {
+		return nil, forbidden("only the authority decides here (仅管局审核)")
+	}
+	act, reasons, err := decide(d, ActAuthorityApprove, ActAuthorityReject)
+	if err != nil {
+		return nil, err
+	}
+	var app *Application
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.loadFor(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		to, err := s.sm.Next(cur.Operation, cur.Status, act)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		opts := moveOpts{clearDue: true, decided: true}
+		if to == StatusApproved {
+			nums, err := s.approve(ctx, tx, cur, now)
+			if err != nil {
+				return err
+			}
+			opts.numbers = &nums
+		}
+		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
+			return err
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	return app, err
+}
+
+func decide(d Decision, approve, reject Action) (Action, []string, error) {
+	var reasons []string
+	for _, r := range d.Reasons {
+		if r = strings.TrimSpace(r); r != "" {
+			reasons = append(reasons, r)
+		}
+	}
+	switch d.Decision {
+	case "approve":
+		return approve, reasons, nil
+	case "reject":
+		if len(reasons) == 0 {
+			return "", nil, invalid("reasons", "review.reasons_required", "a rejection needs at least one reason (驳回须说明理由)")
+		}
+		return reject, reasons, nil
+	}
+	return "", nil, invalid("decision", "review.bad_decision", `decision must be "approve" or "reject" (决定须为 approve 或 reject)`)
+}
+
+// ownApp loads an application for its owner (applicant role).
+func (s *Service) ownApp(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		return nil, forbidden("only the applicant does this (仅申请人可操作)")
+	}
+	return s.loadFor(ctx, actor, id)
+}
+
+// check runs the pure rules with the facts only the database knows.
+func (s *Service) check(ctx context.Context, op Operation, c form.Content) ([]finding.Finding, error) {
+	facts := rules.Facts{Now: s.now(), Calendar: s.cal, Operation: string(op), FiledDomains: map[string]string{}}
+	if p, ok := lookupProvinceCode(c.Entity.Province); ok {
+		facts.Province = s.rules.For(p)
+	}
+	if key := s.entityKey(c.Entity); key != "" {
+		num, err := s.entityNumberByKey(ctx, key)
+		if err != nil {
+			return nil, err
+		}
+		facts.EntityFiled = num
+	}
+	for _, w := range c.Websites {
+		for _, d := range w.Domains {
+			h, err := hostname.Parse(d.Name)
+			if err != nil {
+				continue
+			}
+			for _, name := range []string{h.Name, h.Registrable} {
+				num, err := s.domainNumber(ctx, name)
+				if err != nil {
+					return nil, err
+				}
+				if num != "" {
+					facts.FiledDomains[name] = num
+				}
+			}
+		}
+	}
+	fs := rules.Check(c, facts)
+	if fs == nil {
+		fs = []finding.Finding{}
+	}
+	return fs, nil
+}
+
+// entityKey is the blind index of the entity's certificate number: the key of
+// "one open application per entity" and of the registry's entity uniqueness.
+func (s *Service) entityKey(e form.Entity) string {
+	n := ident.Normalize(e.CertificateNumber)
+	if n == "" {
+		return ""
+	}
+	return s.box.BlindIndex("certificate", n)
+}
+
+// sixDigits returns a uniformly random 6-digit code.
+func (s *Service) sixDigits() (string, error) {
+	n, err := rand.Int(s.rand, big.NewInt(1000000))
+	if err != nil {
+		return "", fmt.Errorf("sms code: %w", err)
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+func (s *Service) codeHash(appID int64, principal, code string) string {
+	return s.box.BlindIndex("sms", fmt.Sprintf("%d/%s/%s", appID, principal, code))
+}
+
+// VerifySMS checks one principal's code. Wrong codes count even though the
+// call fails: the count is committed before the error is returned.
+func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64, phone, code string) (*Application, error) {
+	var app *Application
+	var result error
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := s.ownApp(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if cur.Status != StatusSMSVerification {
+			return &Error{Kind: KindConflict, Code: "application.illegal_transition",
+				Message: fmt.Sprintf("no SMS verification is due in state %s (当前状态无需短信核验)", cur.Status), Status: cur.Status}
+		}
+		now := s.now()
+		if cur.SMSExpiresAt != nil && !now.Before(*cur.SMSExpiresAt) {
+			if err := s.move(ctx, tx, cur, StatusExpired, ActSMSExpired, systemActor(), []string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, now, moveOpts{}); err != nil {
+				return err
+			}
+			result = &Error{Kind: KindGone, Code: "sms.expired", Message: "the 24-hour SMS window has passed; the application expired (短信核验已超时，申请已失效)", Status: StatusExpired}
+			return nil
+		}
+		phone = strings.TrimSpace(phone)
+		code = strings.TrimSpace(code)
+		rows, err := s.smsRows(ctx, id, s.box.BlindIndex("phone", phone))
+		if err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			result = invalid("phone", "sms.unknown_phone", "no SMS verification is due for this phone number (该手机号无待核验短信)")
+			return nil
+		}
+		matched := false
+		for _, r := range rows {
+			if subtle.ConstantTimeCompare([]byte(r.codeHash), []byte(s.codeHash(id, r.principal, code))) == 1 {
+				matched = true
+				if err := s.markVerified(ctx, tx, id, r.principal, now); err != nil {
+					return err
+				}
+			}
+		}
+		if !matched {
+			failures, err := s.addSMSFailure(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if failures >= SMSMaxFailures {
+				if err := s.move(ctx, tx, cur, StatusRejected, ActSMSFailed, systemActor(),
+					[]string{"five wrong SMS codes returned the order (短信验证码连续错误5次，订单已退回)"}, now, moveOpts{}); err != nil {
+					return err
+				}
+				result = &Error{Kind: KindConflict, Code: "sms.too_many_failures", Message: "five wrong codes: the application was returned (验证码错误5次，申请已退回)", Status: StatusRejected}
+				return nil
+			}
+			result = &Error{Kind: KindInvalid, Code: "sms.wrong_code", Field: "code",
+				Message: fmt.Sprintf("wrong code; %d tries left (验证码错误，剩余%d次)", SMSMaxFailures-failures, SMSMaxFailures-failures)}
+			return nil
+		}
+		pending, err := s.smsPendingCount(ctx, id)
+		if err != nil {
+			return err
+		}
+		if pending == 0 {
+			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSPassed)
+			if err != nil {
+				return err
+			}
+			due := s.cal.AddBusinessDays(calendar.DateOf(now), AuthorityReviewDays).String()
+			if err := s.move(ctx, tx, cur, to, ActSMSPassed, actor, nil, now, moveOpts{due: &due}); err != nil {
+				return err
+			}
+		}
+		app, err = s.load(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if result != nil {
+		return nil, result
+	}
+	return app, nil
+}
+
+// ExpireSMS moves every application whose SMS window has passed to expired;
+// the scheduler calls it. It returns how many expired.
+func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
+	ids, err := s.smsExpiredIDs(ctx, s.now())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			cur, err := s.load(ctx, id)
+			if err != nil {
+				return err
+			}
+			if cur.Status != StatusSMSVerification {
+				return nil
+			}
+			n++
+			return s.move(ctx, tx, cur, StatusExpired, ActSMSExpired, systemActor(),
+				[]string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, s.now(), moveOpts{})
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func systemActor() auth.Principal { return auth.Principal{Role: "system"} }
+
+// errIs reports whether err is a domain error with code.
+func errIs(err error, code string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// marshal is json.Marshal for values that cannot fail to encode.
+func marshal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("filing: marshal %T: %v", v, err))
+	}
+	return string(b)
+}

@@ -1,0 +1,566 @@
+package filing
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/hostname"
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/secret"
+	"github.com/beian/beian/internal/store"
+)
+
+// This file holds the SQL of the lifecycle, in Go strings with ? placeholders
+// (store rebinds them for PostgreSQL).
+
+func (s *Service) providerID(ctx context.Context, code string) (int64, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return 0, invalid("provider", "application.provider_required", "provider is required (请选择接入商)")
+	}
+	var id int64
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&id))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, invalid("provider", "application.unknown_provider", fmt.Sprintf("unknown provider %q (接入商不存在)", code))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("provider %q: %w", code, err)
+	}
+	return id, nil
+}
+
+func lookupProvinceCode(s string) (string, bool) {
+	p, ok := icpnum.LookupProvince(strings.TrimSpace(s))
+	if !ok {
+		return "", false
+	}
+	return p.Code, true
+}
+
+func counts(fs []finding.Finding) (errs, warns int) {
+	for _, f := range fs {
+		if f.Severity == finding.Error {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	return
+}
+
+func (s *Service) sealContent(id int64, c form.Content) string {
+	return s.box.SealString(marshal(c), fmt.Sprintf("application:%d", id))
+}
+
+func (s *Service) insertApplication(ctx context.Context, tx *store.Tx, accountID, providerID int64, op Operation, c form.Content, fs []finding.Finding, now time.Time) (int64, error) {
+	key := s.entityKey(c.Entity)
+	if key == "" {
+		key = fmt.Sprintf("none:%d:%d", accountID, now.UnixNano())
+	}
+	prov, _ := lookupProvinceCode(c.Entity.Province)
+	e, w := counts(fs)
+	var id int64
+	err := tx.Q().QueryRowContext(ctx, `INSERT INTO applications
+		(account_id, provider_id, operation, status, entity_key, entity_name, nature, province, payload_enc, findings,
+		 error_count, warning_count, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) RETURNING id`,
+		accountID, providerID, string(op), string(StatusDraft), key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov,
+		marshal(fs), e, w, store.Micros(now), store.Micros(now)).Scan(&id)
+	if store.IsUnique(err) {
+		return 0, &Error{Kind: KindConflict, Code: "application.open_exists",
+			Message: "this entity already has an open application; finish or withdraw it first (该主体已有进行中的申请)"}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert application: %w", err)
+	}
+	if _, err := tx.Q().ExecContext(ctx, `UPDATE applications SET payload_enc = ? WHERE id = ?`, s.sealContent(id, c), id); err != nil {
+		return 0, fmt.Errorf("seal application %d: %w", id, err)
+	}
+	return id, s.setDomains(ctx, tx, id, c)
+}
+
+func (s *Service) setDomains(ctx context.Context, tx *store.Tx, id int64, c form.Content) error {
+	if _, err := tx.Q().ExecContext(ctx, `DELETE FROM application_domains WHERE application_id = ?`, id); err != nil {
+		return fmt.Errorf("application %d domains: %w", id, err)
+	}
+	seen := map[string]bool{}
+	for _, w := range c.Websites {
+		for _, d := range w.Domains {
+			n, err := hostname.Normalize(d.Name)
+			if err != nil || seen[n] {
+				continue
+			}
+			seen[n] = true
+			if _, err := tx.Q().ExecContext(ctx, `INSERT INTO application_domains (application_id, name) VALUES (?, ?)`, id, n); err != nil {
+				return fmt.Errorf("application %d domain %s: %w", id, n, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) updateContent(ctx context.Context, tx *store.Tx, id int64, c form.Content, fs []finding.Finding, now time.Time) error {
+	key := s.entityKey(c.Entity)
+	if key == "" {
+		key = fmt.Sprintf("none:%d", id)
+	}
+	prov, _ := lookupProvinceCode(c.Entity.Province)
+	e, w := counts(fs)
+	_, err := tx.Q().ExecContext(ctx, `UPDATE applications SET payload_enc = ?, findings = ?, error_count = ?, warning_count = ?,
+		entity_key = ?, entity_name = ?, nature = ?, province = ?, updated_at = ? WHERE id = ?`,
+		s.sealContent(id, c), marshal(fs), e, w, key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov, store.Micros(now), id)
+	if store.IsUnique(err) {
+		return &Error{Kind: KindConflict, Code: "application.open_exists",
+			Message: "this entity already has an open application (该主体已有进行中的申请)"}
+	}
+	if err != nil {
+		return fmt.Errorf("update application %d: %w", id, err)
+	}
+	return s.setDomains(ctx, tx, id, c)
+}
+
+func (s *Service) addHistory(ctx context.Context, tx *store.Tx, id int64, action string, from, to Status, actor auth.Principal, reasons []string, now time.Time) error {
+	if reasons == nil {
+		reasons = []string{}
+	}
+	var actorID any
+	if actor.AccountID != 0 {
+		actorID = actor.AccountID
+	}
+	_, err := tx.Q().ExecContext(ctx, `INSERT INTO application_history
+		(application_id, action, from_status, to_status, actor_id, actor_role, reasons, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, action, string(from), string(to), actorID, string(actor.Role), marshal(reasons), store.Micros(now))
+	if err != nil {
+		return fmt.Errorf("application %d history: %w", id, err)
+	}
+	return nil
+}
+
+type moveOpts struct {
+	due        *string
+	clearDue   bool
+	smsExpires *time.Time
+	submitted  bool
+	decided    bool
+	numbers    *issued
+}
+
+// move records a transition: the new status, its deadline, and the history row.
+// The WHERE on the old status makes a racing second transition fail instead of
+// overwriting the first.
+func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to Status, act Action, actor auth.Principal, reasons []string, now time.Time, o moveOpts) error {
+	set := []string{"status = ?", "updated_at = ?"}
+	args := []any{string(to), store.Micros(now)}
+	switch {
+	case o.due != nil:
+		set = append(set, "due_date = ?")
+		args = append(args, *o.due)
+	case o.clearDue:
+		set = append(set, "due_date = NULL")
+	}
+	if o.smsExpires != nil {
+		set = append(set, "sms_expires_at = ?", "sms_failures = 0")
+		args = append(args, store.Micros(*o.smsExpires))
+	}
+	if o.submitted {
+		set = append(set, "submitted_at = ?")
+		args = append(args, store.Micros(now))
+	}
+	if o.decided {
+		set = append(set, "decided_at = ?")
+		args = append(args, store.Micros(now))
+	}
+	if o.numbers != nil {
+		set = append(set, "entity_number = ?", "website_numbers = ?", "entity_id = ?")
+		args = append(args, o.numbers.entity, marshal(o.numbers.websites), o.numbers.entityID)
+	}
+	args = append(args, cur.ID, string(cur.Status))
+	res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ? AND status = ?`, args...)
+	if store.IsUnique(err) {
+		return &Error{Kind: KindConflict, Code: "application.open_exists",
+			Message: "this entity already has another open application (该主体已有进行中的申请)", Status: cur.Status}
+	}
+	if err != nil {
+		return fmt.Errorf("application %d → %s: %w", cur.ID, to, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return &Error{Kind: KindConflict, Code: "application.illegal_transition",
+			Message: "the application changed state meanwhile (申请状态已变化)", Status: cur.Status}
+	}
+	return s.addHistory(ctx, tx, cur.ID, string(act), cur.Status, to, actor, reasons, now)
+}
+
+// loadFor loads an application and applies the visibility rule.
+func (s *Service) loadFor(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+	app, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch actor.Role {
+	case auth.RoleApplicant:
+		if app.accountID == actor.AccountID {
+			return app, nil
+		}
+	case auth.RoleProvider:
+		if actor.ProviderID != 0 && app.providerID == actor.ProviderID && app.Status != StatusDraft {
+			return app, nil
+		}
+	case auth.RoleAuthority, auth.RoleAdmin:
+		if app.Status != StatusDraft {
+			return app, nil
+		}
+	}
+	return nil, notFound("application")
+}
+
+func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
+	q := s.db.R(ctx)
+	var (
+		a                                 Application
+		op, st, payload, fs, webNums, prv string
+		entNum, due                       sql.NullString
+		smsExp                            sql.NullInt64
+		created, updated                  int64
+	)
+	err := store.One(q.QueryRowContext(ctx, `SELECT a.id, a.account_id, a.provider_id, p.code, a.operation, a.status, a.entity_key,
+		a.entity_name, a.nature, a.province, a.payload_enc, a.findings, a.entity_number, a.website_numbers, a.due_date,
+		a.sms_expires_at, a.created_at, a.updated_at
+		FROM applications a JOIN providers p ON p.id = a.provider_id WHERE a.id = ?`, id).Scan(
+		&a.ID, &a.accountID, &a.providerID, &prv, &op, &st, &a.entityKey, &a.EntityName, &a.Nature, &a.Province,
+		&payload, &fs, &entNum, &webNums, &due, &smsExp, &created, &updated))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("application")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load application %d: %w", id, err)
+	}
+	a.Provider, a.Operation, a.Status = prv, Operation(op), Status(st)
+	a.CreatedAt, a.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
+	if err := json.Unmarshal([]byte(fs), &a.Findings); err != nil {
+		return nil, fmt.Errorf("application %d findings: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(webNums), &a.WebsiteNumbers); err != nil {
+		return nil, fmt.Errorf("application %d numbers: %w", id, err)
+	}
+	if entNum.Valid {
+		a.EntityNumber = &entNum.String
+	}
+	if due.Valid && a.Status.Open() {
+		a.DueDate = &due.String
+		if d, err := calendar.ParseDate(due.String); err == nil {
+			left := s.businessDaysLeft(calendar.DateOf(s.now()), d)
+			a.BusinessDaysLeft = &left
+		}
+	}
+	if smsExp.Valid && a.Status == StatusSMSVerification {
+		t := store.FromMicros(smsExp.Int64)
+		a.SMSExpiresAt = &t
+	}
+	plain, err := s.box.OpenString(payload, fmt.Sprintf("application:%d", id))
+	if err != nil {
+		return nil, fmt.Errorf("application %d payload: %w", id, err)
+	}
+	var c form.Content
+	if err := json.Unmarshal([]byte(plain), &c); err != nil {
+		return nil, fmt.Errorf("application %d payload: %w", id, err)
+	}
+	a.Content = &c
+	if a.History, err = s.history(ctx, id); err != nil {
+		return nil, err
+	}
+	if a.Documents, err = s.documents(ctx, id); err != nil {
+		return nil, err
+	}
+	if a.Status == StatusSMSVerification {
+		if a.SMSPending, err = s.smsPendingMasked(ctx, &a); err != nil {
+			return nil, err
+		}
+	}
+	return &a, nil
+}
+
+// businessDaysLeft counts business days after today up to and including due;
+// negative when due has passed.
+func (s *Service) businessDaysLeft(today, due calendar.Date) int {
+	if due >= today {
+		return s.cal.BusinessDaysBetween(today+1, due)
+	}
+	return -s.cal.BusinessDaysBetween(due+1, today)
+}
+
+func (s *Service) history(ctx context.Context, id int64) ([]History, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT action, from_status, to_status, COALESCE(actor_id, 0), actor_role, reasons, at
+		FROM application_history WHERE application_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("application %d history: %w", id, err)
+	}
+	defer rows.Close()
+	out := []History{}
+	for rows.Next() {
+		var h History
+		var from, to, reasons string
+		var at int64
+		if err := rows.Scan(&h.Action, &from, &to, &h.ActorID, &h.ActorRole, &reasons, &at); err != nil {
+			return nil, fmt.Errorf("application %d history: %w", id, err)
+		}
+		h.From, h.To, h.At = Status(from), Status(to), store.FromMicros(at)
+		if err := json.Unmarshal([]byte(reasons), &h.Reasons); err != nil {
+			return nil, fmt.Errorf("application %d history reasons: %w", id, err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) documents(ctx context.Context, id int64) ([]Document, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, kind, content_type, size, sha256, created_at
+		FROM documents WHERE application_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("application %d documents: %w", id, err)
+	}
+	defer rows.Close()
+	out := []Document{}
+	for rows.Next() {
+		var d Document
+		var at int64
+		if err := rows.Scan(&d.ID, &d.Kind, &d.ContentType, &d.Size, &d.SHA256, &at); err != nil {
+			return nil, fmt.Errorf("application %d documents: %w", id, err)
+		}
+		d.CreatedAt = store.FromMicros(at)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) entityNumberByKey(ctx context.Context, key string) (string, error) {
+	var n sql.NullString
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT number FROM entities WHERE cert_index = ? AND status = 'active'`, key).Scan(&n))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("entity lookup: %w", err)
+	}
+	return n.String, nil
+}
+
+func (s *Service) domainNumber(ctx context.Context, name string) (string, error) {
+	var n string
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT w.number FROM domains d JOIN websites w ON w.id = d.website_id
+		WHERE d.name = ? AND d.status = 'active'`, name).Scan(&n))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("domain lookup %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// smsPrincipal names a principal who must verify: "entity" or "website:N".
+type smsTarget struct {
+	principal string
+	phone     string
+}
+
+func smsTargets(op Operation, c form.Content) []smsTarget {
+	ent, web := op.SMSPrincipals()
+	var out []smsTarget
+	if ent {
+		out = append(out, smsTarget{"entity", strings.TrimSpace(c.Entity.Principal.Phone)})
+	}
+	if web {
+		for i, w := range c.Websites {
+			out = append(out, smsTarget{fmt.Sprintf("website:%d", i), strings.TrimSpace(w.Principal.Phone)})
+		}
+	}
+	return out
+}
+
+// issueSMSCodes creates one code per principal due to verify and puts the
+// message in the outbox in the same transaction.
+func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Application, now time.Time) error {
+	if _, err := tx.Q().ExecContext(ctx, `DELETE FROM sms_codes WHERE application_id = ?`, app.ID); err != nil {
+		return fmt.Errorf("application %d sms: %w", app.ID, err)
+	}
+	codeByPhone := map[string]string{}
+	for _, t := range smsTargets(app.Operation, *app.Content) {
+		code, ok := codeByPhone[t.phone]
+		if !ok {
+			var err error
+			if code, err = s.sixDigits(); err != nil {
+				return err
+			}
+			codeByPhone[t.phone] = code
+			body := fmt.Sprintf("【ICP备案】您的备案申请（编号%d）短信核验码为%s，24小时内有效。Your ICP filing application %d verification code is %s, valid for 24 hours.", app.ID, code, app.ID, code)
+			if err := s.enqueue(ctx, tx, "sms", t.phone, body, now); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO sms_codes (application_id, principal, phone_index, code_hash, expires_at)
+			VALUES (?, ?, ?, ?, ?)`, app.ID, t.principal, s.box.BlindIndex("phone", t.phone), s.codeHash(app.ID, t.principal, code),
+			store.Micros(now.Add(SMSValidity)))
+		if err != nil {
+			return fmt.Errorf("application %d sms: %w", app.ID, err)
+		}
+	}
+	return nil
+}
+
+// enqueue writes a message to the outbox: the built-in gateway keeps it there
+// for the admin API; a real gateway would send and mark it.
+func (s *Service) enqueue(ctx context.Context, tx *store.Tx, channel, to, body string, now time.Time) error {
+	idx := s.box.BlindIndex(channel, to)
+	_, err := tx.Q().ExecContext(ctx, `INSERT INTO outbox (channel, recipient_index, recipient_enc, body_enc, created_at) VALUES (?, ?, ?, ?, ?)`,
+		channel, idx, s.box.SealString(to, "outbox:"+idx), s.box.SealString(body, "outbox:"+idx), store.Micros(now))
+	if err != nil {
+		return fmt.Errorf("outbox %s to %s: %w", channel, secret.MaskPhone(to), err)
+	}
+	return nil
+}
+
+// Message is one outbox entry.
+type Message struct {
+	ID        int64     `json:"id"`
+	Channel   string    `json:"channel"`
+	To        string    `json:"to"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Outbox returns the messages sent to a recipient (admin only).
+func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) ([]Message, error) {
+	if actor.Role != auth.RoleAdmin {
+		return nil, forbidden("only an admin reads the outbox (仅管理员可查看)")
+	}
+	to = strings.TrimSpace(to)
+	var rows *sql.Rows
+	var err error
+	if to == "" {
+		rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox ORDER BY id DESC LIMIT 200`)
+	} else {
+		rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox
+			WHERE recipient_index IN (?, ?) ORDER BY id`, s.box.BlindIndex("sms", to), s.box.BlindIndex("email", to))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		var idx, rcpt, body string
+		var at int64
+		if err := rows.Scan(&m.ID, &m.Channel, &idx, &rcpt, &body, &at); err != nil {
+			return nil, fmt.Errorf("outbox: %w", err)
+		}
+		if m.To, err = s.box.OpenString(rcpt, "outbox:"+idx); err != nil {
+			return nil, fmt.Errorf("outbox %d: %w", m.ID, err)
+		}
+		if m.Body, err = s.box.OpenString(body, "outbox:"+idx); err != nil {
+			return nil, fmt.Errorf("outbox %d: %w", m.ID, err)
+		}
+		m.CreatedAt = store.FromMicros(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+type smsRow struct{ principal, codeHash string }
+
+func (s *Service) smsRows(ctx context.Context, id int64, phoneIndex string) ([]smsRow, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT principal, code_hash FROM sms_codes
+		WHERE application_id = ? AND phone_index = ? AND verified_at IS NULL`, id, phoneIndex)
+	if err != nil {
+		return nil, fmt.Errorf("application %d sms: %w", id, err)
+	}
+	defer rows.Close()
+	var out []smsRow
+	for rows.Next() {
+		var r smsRow
+		if err := rows.Scan(&r.principal, &r.codeHash); err != nil {
+			return nil, fmt.Errorf("application %d sms: %w", id, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) markVerified(ctx context.Context, tx *store.Tx, id int64, principal string, now time.Time) error {
+	_, err := tx.Q().ExecContext(ctx, `UPDATE sms_codes SET verified_at = ? WHERE application_id = ? AND principal = ?`, store.Micros(now), id, principal)
+	if err != nil {
+		return fmt.Errorf("application %d sms verify: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Service) addSMSFailure(ctx context.Context, tx *store.Tx, id int64) (int, error) {
+	var n int
+	err := tx.Q().QueryRowContext(ctx, `UPDATE applications SET sms_failures = sms_failures + 1 WHERE id = ? RETURNING sms_failures`, id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("application %d sms failure: %w", id, err)
+	}
+	return n, nil
+}
+
+func (s *Service) smsPendingCount(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sms_codes WHERE application_id = ? AND verified_at IS NULL`, id).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("application %d sms: %w", id, err)
+	}
+	return n, nil
+}
+
+func (s *Service) smsPendingMasked(ctx context.Context, a *Application) ([]string, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT principal FROM sms_codes WHERE application_id = ? AND verified_at IS NULL ORDER BY principal`, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("application %d sms: %w", a.ID, err)
+	}
+	defer rows.Close()
+	phones := map[string]string{}
+	for _, t := range smsTargets(a.Operation, *a.Content) {
+		phones[t.principal] = t.phone
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("application %d sms: %w", a.ID, err)
+		}
+		m := secret.MaskPhone(phones[p])
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) smsExpiredIDs(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM applications WHERE status = ? AND sms_expires_at <= ? ORDER BY id`,
+		string(StatusSMSVerification), store.Micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("sms expiry: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sms expiry: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

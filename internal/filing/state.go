@@ -1,0 +1,162 @@
+// Package filing is the lifecycle of ICP filings: applications for every
+// operation of SPEC.md, the one explicit state machine they all go through,
+// SMS verification of principals, business-day deadlines, and — on the
+// authority's approval — the registry rows (entities, websites, domains,
+// accesses) with their numbers. The web API and the UI both call Service; no
+// flow is written twice.
+package filing
+
+import "fmt"
+
+// Operation is what an application asks for (SPEC.md "Lifecycle").
+type Operation string
+
+// The operations.
+const (
+	OpFirstFiling       Operation = "first_filing"
+	OpNewWebsite        Operation = "new_website"
+	OpNewAccess         Operation = "new_access"
+	OpChangeEntity      Operation = "change_entity"
+	OpChangeWebsite     Operation = "change_website"
+	OpChangeAccess      Operation = "change_access"
+	OpCancelEntity      Operation = "cancel_entity"
+	OpCancelWebsite     Operation = "cancel_website"
+	OpCancelAccess      Operation = "cancel_access"
+	OpClaim             Operation = "claim"
+	OpCommercialLicense Operation = "commercial_license"
+)
+
+// Operations lists every operation.
+func Operations() []Operation {
+	return []Operation{OpFirstFiling, OpNewWebsite, OpNewAccess, OpChangeEntity, OpChangeWebsite,
+		OpChangeAccess, OpCancelEntity, OpCancelWebsite, OpCancelAccess, OpClaim, OpCommercialLicense}
+}
+
+// ParseOperation validates an operation name.
+func ParseOperation(s string) (Operation, bool) {
+	for _, op := range Operations() {
+		if string(op) == s {
+			return op, true
+		}
+	}
+	return "", false
+}
+
+// IsCancellation reports whether op cancels something; cancellation orders
+// cannot be withdrawn (icp-rules §1.1, the WeChat mini-program API rule).
+func (op Operation) IsCancellation() bool {
+	return op == OpCancelEntity || op == OpCancelWebsite || op == OpCancelAccess
+}
+
+// SMSPrincipals says which principals must pass SMS verification for op,
+// after icp-rules §1.3 (QingCloud's table; Huawei for user-initiated website
+// cancellation; 取消接入 skips SMS).
+func (op Operation) SMSPrincipals() (entity, website bool) {
+	switch op {
+	case OpFirstFiling, OpNewWebsite, OpClaim:
+		return true, true
+	case OpNewAccess, OpChangeWebsite, OpCancelWebsite:
+		return false, true
+	case OpChangeEntity, OpCancelEntity, OpCommercialLicense:
+		return true, false
+	default: // change_access, cancel_access
+		return false, false
+	}
+}
+
+// Status is the state of an application.
+type Status string
+
+// The states (SPEC.md "Lifecycle").
+const (
+	StatusDraft           Status = "draft"
+	StatusProviderReview  Status = "provider_review"
+	StatusSMSVerification Status = "sms_verification"
+	StatusAuthorityReview Status = "authority_review"
+	StatusApproved        Status = "approved"
+	StatusRejected        Status = "rejected"
+	StatusWithdrawn       Status = "withdrawn"
+	StatusExpired         Status = "expired"
+)
+
+// Open reports whether an application in s still blocks another one for the
+// same entity. Rejected is editable but no longer open: the applicant may
+// resubmit it or start another.
+func (s Status) Open() bool {
+	switch s {
+	case StatusDraft, StatusProviderReview, StatusSMSVerification, StatusAuthorityReview:
+		return true
+	}
+	return false
+}
+
+// Editable reports whether the content may be replaced (PUT).
+func (s Status) Editable() bool { return s == StatusDraft || s == StatusRejected }
+
+// Action is an event that moves an application.
+type Action string
+
+// The actions.
+const (
+	ActSubmit           Action = "submit"
+	ActWithdraw         Action = "withdraw"
+	ActProviderApprove  Action = "provider_approve"
+	ActProviderReject   Action = "provider_reject"
+	ActSMSPassed        Action = "sms_passed"
+	ActSMSFailed        Action = "sms_failed" // five wrong codes return the order
+	ActSMSExpired       Action = "sms_expired"
+	ActAuthorityApprove Action = "authority_approve"
+	ActAuthorityReject  Action = "authority_reject"
+)
+
+type edge struct {
+	from   Status
+	action Action
+}
+
+// transitions is the whole state machine, for every operation. Operation
+// specific exceptions (no SMS, no withdrawal of cancellations) are applied
+// by Next, not by separate tables.
+func transitions() map[edge]Status {
+	return map[edge]Status{
+		{StatusDraft, ActSubmit}:                     StatusProviderReview,
+		{StatusRejected, ActSubmit}:                  StatusProviderReview,
+		{StatusDraft, ActWithdraw}:                   StatusWithdrawn,
+		{StatusRejected, ActWithdraw}:                StatusWithdrawn,
+		{StatusProviderReview, ActWithdraw}:          StatusWithdrawn,
+		{StatusSMSVerification, ActWithdraw}:         StatusWithdrawn,
+		{StatusProviderReview, ActProviderApprove}:   StatusSMSVerification,
+		{StatusProviderReview, ActProviderReject}:    StatusRejected,
+		{StatusSMSVerification, ActSMSPassed}:        StatusAuthorityReview,
+		{StatusSMSVerification, ActSMSFailed}:        StatusRejected,
+		{StatusSMSVerification, ActSMSExpired}:       StatusExpired,
+		{StatusAuthorityReview, ActAuthorityApprove}: StatusApproved,
+		{StatusAuthorityReview, ActAuthorityReject}:  StatusRejected,
+	}
+}
+
+// StateMachine decides transitions; it is immutable.
+type StateMachine struct{ t map[edge]Status }
+
+// NewStateMachine builds the state machine.
+func NewStateMachine() StateMachine { return StateMachine{t: transitions()} }
+
+// Next returns the state that action leads to from `from` for op, or an
+// *Error of kind Conflict naming the current state.
+func (m StateMachine) Next(op Operation, from Status, a Action) (Status, error) {
+	if a == ActWithdraw && op.IsCancellation() {
+		return "", &Error{Kind: KindConflict, Code: "application.cancellation_not_withdrawable",
+			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", op), Status: from}
+	}
+	to, ok := m.t[edge{from, a}]
+	if !ok {
+		return "", &Error{Kind: KindConflict, Code: "application.illegal_transition",
+			Message: fmt.Sprintf("cannot %s an application in state %s (当前状态不允许此操作)", a, from), Status: from}
+	}
+	if to == StatusSMSVerification {
+		if e, w := op.SMSPrincipals(); !e && !w {
+			to = StatusAuthorityReview
+		}
+	}
+	return to, nil
+}

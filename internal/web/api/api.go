@@ -1,0 +1,178 @@
+// Package api is the JSON API under /api/v1: a thin adapter over the domain
+// services (account, filing). Every route is declared in Routes with the
+// roles it admits; handlers decode, call one service method, encode.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/beian/beian/internal/account"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/blobstore"
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/web/httpx"
+)
+
+// API holds the services the handlers call.
+type API struct {
+	Accounts *account.Service
+	Filing   *filing.Service
+	Blobs    *blobstore.Store
+	Log      *slog.Logger
+}
+
+// Route is one entry of the URL map; the OpenAPI test walks this list.
+type Route struct {
+	Method, Path string
+	// Roles admitted; empty means public.
+	Roles   []auth.Role
+	Summary string
+	handler httpx.HandlerFunc
+}
+
+// Routes is the whole /api/v1 URL map.
+func (a *API) Routes() []Route {
+	app := auth.RoleApplicant
+	prov, authy, admin := auth.RoleProvider, auth.RoleAuthority, auth.RoleAdmin
+	return []Route{
+		{"POST", "/api/v1/signup", nil, "create an applicant account", a.signup},
+		{"POST", "/api/v1/tokens", nil, "sign in and get a bearer token", a.tokens},
+		{"GET", "/api/v1/me", []auth.Role{app, prov, authy, auth.RolePSB, admin}, "the caller's account", a.me},
+		{"POST", "/api/v1/applications", []auth.Role{app}, "create an application (draft)", a.create},
+		{"GET", "/api/v1/applications", []auth.Role{app}, "the caller's applications", a.mine},
+		{"GET", "/api/v1/applications/{id}", []auth.Role{app, prov, authy, admin}, "one application", a.get},
+		{"PUT", "/api/v1/applications/{id}", []auth.Role{app}, "replace the content of a draft or rejected application", a.update},
+		{"POST", "/api/v1/applications/{id}/documents", []auth.Role{app}, "upload a scan (JPEG, PNG or PDF, at most 4 MiB)", a.upload},
+		{"POST", "/api/v1/applications/{id}/submit", []auth.Role{app}, "submit to the provider's review", a.submit},
+		{"POST", "/api/v1/applications/{id}/withdraw", []auth.Role{app}, "withdraw before the authority's review", a.withdraw},
+		{"POST", "/api/v1/applications/{id}/provider-review", []auth.Role{prov}, "the provider desk's decision", a.providerReview},
+		{"POST", "/api/v1/applications/{id}/sms", []auth.Role{app}, "verify one principal's SMS code", a.sms},
+		{"POST", "/api/v1/applications/{id}/authority-review", []auth.Role{authy}, "the authority's decision", a.authorityReview},
+		{"GET", "/api/v1/review/applications", []auth.Role{prov, authy}, "the review queue, oldest deadline first", a.queue},
+		{"GET", "/api/v1/admin/outbox", []auth.Role{admin}, "messages the built-in SMS/e-mail gateway kept", a.outbox},
+		{"GET", "/api/v1/filings", nil, "the public lookup", a.lookup},
+		{"GET", "/api/v1/gate/snapshot", []auth.Role{prov}, "the gate allow-list snapshot", a.gateSnapshot},
+		{"GET", "/api/v1/gate/changes", []auth.Role{prov}, "gate allow-list changes since a version", a.gateChanges},
+	}
+}
+
+// Register adds every route to mux, wrapped with authentication and the role check.
+func (a *API) Register(mux *http.ServeMux) {
+	ad := a.adapter()
+	for _, rt := range a.Routes() {
+		rt := rt
+		mux.Handle(rt.Method+" "+rt.Path, ad.Handle(a.guard(rt)))
+	}
+	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(a.openAPI))
+	mux.Handle("/api/v1/", ad.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		return &httpx.Error{Status: http.StatusNotFound, Code: "route.not_found", Message: "no such endpoint (接口不存在)"}
+	}))
+}
+
+func (a *API) adapter() httpx.Adapter {
+	return httpx.Adapter{Log: a.Log, Mappers: []httpx.Mapper{mapFiling, mapAccount, mapBlob}}
+}
+
+// guard authenticates the bearer token and checks the route's roles.
+func (a *API) guard(rt Route) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		h := r.Header.Get("Authorization")
+		if h != "" {
+			tok, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				return &httpx.Error{Status: http.StatusUnauthorized, Code: "auth.bad_token", Message: "use Authorization: Bearer TOKEN (认证格式错误)"}
+			}
+			p, err := a.Accounts.Authenticate(r.Context(), strings.TrimSpace(tok))
+			if err != nil {
+				return err
+			}
+			r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+		}
+		if len(rt.Roles) > 0 {
+			p, ok := auth.FromContext(r.Context())
+			if !ok {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="beian"`)
+				return &httpx.Error{Status: http.StatusUnauthorized, Code: "auth.required", Message: "sign in first (请先登录)"}
+			}
+			allowed := false
+			for _, role := range rt.Roles {
+				if p.Role == role {
+					allowed = true
+				}
+			}
+			if !allowed {
+				return &httpx.Error{Status: http.StatusForbidden, Code: "auth.forbidden",
+					Message: fmt.Sprintf("role %s may not %s %s (无权访问)", p.Role, rt.Method, rt.Path)}
+			}
+		}
+		return rt.handler(w, r)
+	}
+}
+
+func principal(ctx context.Context) auth.Principal {
+	p, _ := auth.FromContext(ctx)
+	return p
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &httpx.Error{Status: http.StatusNotFound, Code: "application.not_found", Message: "application not found (未找到申请)"}
+	}
+	return id, nil
+}
+
+func mapFiling(err error) *httpx.Error {
+	e, ok := filing.AsError(err)
+	if !ok {
+		return nil
+	}
+	status := map[filing.Kind]int{filing.KindInvalid: 422, filing.KindForbidden: 403, filing.KindNotFound: 404,
+		filing.KindConflict: 409, filing.KindBlocked: 422, filing.KindGone: 410}[e.Kind]
+	if status == 0 {
+		status = 500
+	}
+	he := &httpx.Error{Status: status, Code: e.Code, Message: e.Message, Field: e.Field, Details: map[string]any{}}
+	if e.Status != "" {
+		he.Details["status"] = e.Status
+	}
+	if e.Findings != nil {
+		he.Details["findings"] = e.Findings
+	}
+	return he
+}
+
+func mapAccount(err error) *httpx.Error {
+	var e *account.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	status := map[string]int{"invalid": 422, "conflict": 409, "unauthorized": 401, "not_found": 404}[e.Kind]
+	if status == 0 {
+		status = 500
+	}
+	return &httpx.Error{Status: status, Code: e.Code, Message: e.Message, Field: e.Field}
+}
+
+func mapBlob(err error) *httpx.Error {
+	var e *blobstore.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	status := http.StatusUnprocessableEntity
+	switch e.Code {
+	case "document.too_large":
+		status = http.StatusRequestEntityTooLarge
+	case "document.bad_type":
+		status = http.StatusUnsupportedMediaType
+	case "document.not_found":
+		status = http.StatusNotFound
+	}
+	return &httpx.Error{Status: status, Code: e.Code, Message: e.EN + " (" + e.ZH + ")", Field: "file"}
+}
