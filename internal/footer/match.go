@@ -1,0 +1,637 @@
+package footer
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beian/beian/internal/icpnum"
+)
+
+// Limits of what the matcher accepts between the parts of one number.
+const (
+	maxSpaceRun   = 8  // spaces (of any kind) tolerated in one gap inside a number
+	maxDigitRuns  = 6  // digit groups a number may be split into by spaces
+	maxDigits     = 20 // digits read for one number; more is not a number
+	maxSuffixLen  = 3  // digits of the website suffix -N
+	maxSpacedSufx = 2  // digits of a suffix written with spaces around the dash
+)
+
+// Runes the matcher reads after folding (see fold).
+const (
+	rSpace = ' '
+	rDash  = '-'
+	rBei   = '备'
+	rZheng = '证'
+	rHao   = '号'
+)
+
+// fold maps a rune to the form the matcher compares: full-width ASCII to
+// ASCII, the dashes used as hyphens to '-', every space (U+00A0, U+3000,
+// zero-width spaces, …) to ' ', and the Traditional characters that occur in
+// numbers (備 號 證 網 and province abbreviations) to their Simplified forms.
+func fold(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		switch r {
+		case '\t', '\n', '\r', '\f', '\v':
+			return rSpace
+		}
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFEE0
+	case r >= 0x2000 && r <= 0x200D:
+		return rSpace
+	}
+	switch r {
+	case 0x00A0, 0x3000, 0x202F, 0x205F, 0x2060, 0xFEFF:
+		return rSpace
+	case 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63:
+		return rDash
+	case '備':
+		return rBei
+	case '號':
+		return rHao
+	case '證':
+		return rZheng
+	case '網':
+		return '网'
+	case '粵':
+		return '粤'
+	case '滬':
+		return '沪'
+	case '魯':
+		return '鲁'
+	case '閩':
+		return '闽'
+	case '隴':
+		return '陇'
+	case '遼':
+		return '辽'
+	case '晉':
+		return '晋'
+	case '蘇':
+		return '苏'
+	case '贛':
+		return '赣'
+	case '瓊':
+		return '琼'
+	case '陝':
+		return '陕'
+	case '寧':
+		return '宁'
+	}
+	return r
+}
+
+// matcher finds numbers in a text stream.
+type matcher struct {
+	s   *stream
+	out []Match
+}
+
+// at returns the folded rune at text offset i and its width; at the end of
+// the text it returns a hard break of width 0.
+func (m *matcher) at(i int) (rune, int) {
+	t := m.s.text
+	if i >= len(t) {
+		return hardBreak, 0
+	}
+	if c := t[i]; c < utf8.RuneSelf {
+		return fold(rune(c)), 1
+	}
+	r, w := utf8.DecodeRune(t[i:])
+	return fold(r), w
+}
+
+// before returns the folded rune that ends at text offset i and its width.
+func (m *matcher) before(i int) (rune, int) {
+	if i <= 0 {
+		return hardBreak, 0
+	}
+	r, w := utf8.DecodeLastRune(m.s.text[:i])
+	return fold(r), w
+}
+
+// skipSpaces returns the offset after up to maxSpaceRun spaces from i.
+func (m *matcher) skipSpaces(i int) int {
+	for range maxSpaceRun {
+		r, w := m.at(i)
+		if r != rSpace {
+			return i
+		}
+		i += w
+	}
+	return i
+}
+
+// skipSpacesBack returns the offset before up to maxSpaceRun spaces ending at i.
+func (m *matcher) skipSpacesBack(i int) int {
+	for range maxSpaceRun {
+		r, w := m.before(i)
+		if r != rSpace {
+			return i
+		}
+		i -= w
+	}
+	return i
+}
+
+// province returns the province abbreviation that ends (spaces allowed) at
+// text offset i, and where it starts; "" and i if there is none.
+func (m *matcher) province(i int) (string, int) {
+	j := m.skipSpacesBack(i)
+	r, w := m.before(j)
+	if r < 0x4E00 || r > 0x9FFF {
+		return "", i
+	}
+	abbr := string(r)
+	if _, ok := icpnum.ProvinceByAbbr(abbr); !ok {
+		return "", i
+	}
+	return abbr, j - w
+}
+
+// digitRun is one group of digits inside a number, and the text offset after it.
+type digitRun struct {
+	digits string
+	end    int
+}
+
+// digits reads digit groups separated by spaces from i. It returns nil when
+// the number is a placeholder: no digit at all, or digits glued to letters,
+// '*', '_', '?', '#' or '%' (2021xxxx, 1234****).
+func (m *matcher) digits(i int) []digitRun {
+	var runs []digitRun
+	var cur []byte
+	total := 0
+	for {
+		r, w := m.at(i)
+		switch {
+		case r >= '0' && r <= '9':
+			cur = append(cur, byte(r))
+			total++
+			if total > maxDigits {
+				return nil
+			}
+			i += w
+			continue
+		case isPlaceholderRune(r):
+			return nil
+		}
+		if len(cur) > 0 {
+			runs = append(runs, digitRun{digits: string(cur), end: i})
+			cur = cur[:0]
+		}
+		if r != rSpace || len(runs) >= maxDigitRuns {
+			return runs
+		}
+		j := m.skipSpaces(i)
+		if r2, _ := m.at(j); r2 < '0' || r2 > '9' {
+			return runs
+		}
+		i = j
+	}
+}
+
+// isPlaceholderRune reports whether r glued to digits marks a placeholder.
+func isPlaceholderRune(r rune) bool {
+	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
+		r == '*' || r == '_' || r == '?' || r == '#' || r == '%' || r == '×' || r == '〇'
+}
+
+// suffix reads the website suffix "-N" at i (spaces allowed around the dash)
+// and returns N and the offset after it, or "" if there is none.
+func (m *matcher) suffix(i int) (string, int) {
+	j := m.skipSpaces(i)
+	spaced := j != i
+	r, w := m.at(j)
+	if r != rDash {
+		return "", i
+	}
+	k := m.skipSpaces(j + w)
+	spaced = spaced || k != j+w
+	limit := maxSuffixLen
+	if spaced {
+		limit = maxSpacedSufx
+	}
+	digits := make([]byte, 0, maxSuffixLen)
+	for {
+		r, w := m.at(k)
+		if r < '0' || r > '9' {
+			if isPlaceholderRune(r) {
+				return "", i
+			}
+			break
+		}
+		if len(digits) == limit {
+			return "", i
+		}
+		digits = append(digits, byte(r))
+		k += w
+	}
+	if len(digits) == 0 {
+		return "", i
+	}
+	return string(digits), k
+}
+
+// hao consumes an optional 号 (spaces allowed before it) at i.
+func (m *matcher) hao(i int) int {
+	j := m.skipSpaces(i)
+	if r, w := m.at(j); r == rHao {
+		return j + w
+	}
+	return i
+}
+
+// colon consumes an optional ':' (ASCII or full-width) with spaces around it.
+func (m *matcher) colon(i int) int {
+	j := m.skipSpaces(i)
+	if r, w := m.at(j); r == ':' {
+		return m.skipSpaces(j + w)
+	}
+	return j
+}
+
+// tryICPAt checks that the "CP" found at text[a:b] follows an I (either
+// case) and reads the number around it.
+func (m *matcher) tryICPAt(a, b int) {
+	if a > 0 && m.s.text[a-1]|0x20 == 'i' {
+		m.tryICP(a-1, b)
+	}
+}
+
+// tryICP reads an ICP filing or licence number around the "ICP" found at
+// text[a:b].
+func (m *matcher) tryICP(a, b int) {
+	// "ICP" glued to a Latin letter or digit is part of another word.
+	if r, _ := m.before(a); isASCIIAlnum(r) {
+		return
+	}
+	i := m.skipSpaces(b)
+	r, w := m.at(i)
+	var kind Kind
+	switch r {
+	case rBei:
+		kind = KindICPFiling
+	case rZheng:
+		kind = KindICPLicense
+	default:
+		return
+	}
+	runs := m.digits(m.colon(i + w))
+	if len(runs) == 0 {
+		return
+	}
+	abbr, start := m.province(a)
+	word := "ICP备"
+	parse := parseFiling
+	if kind == KindICPLicense {
+		word, parse = "ICP证", parseLicense
+	}
+	for g := len(runs); g >= 1; g-- {
+		digits := joinRuns(runs[:g])
+		end := m.hao(runs[g-1].end)
+		if g == len(runs) {
+			if n, e := m.suffix(end); n != "" {
+				if num, ok := parse(abbr + word + digits + "号-" + n); ok {
+					m.add(kind, num, start, m.hao(e))
+					return
+				}
+			}
+		}
+		if num, ok := parse(abbr + word + digits + "号"); ok {
+			m.add(kind, num, start, end)
+			return
+		}
+	}
+}
+
+// tryPSBAt checks that the bytes found at text[a:b] (the tail of 安 and a
+// lead byte) are part of 安备 or 安備 and reads the number around them.
+func (m *matcher) tryPSBAt(a, b int) {
+	t := m.s.text
+	if a < 1 || t[a-1] != "安"[0] || b+2 > len(t) {
+		return
+	}
+	if bei := t[b-1 : b+2]; string(bei) == "备" || string(bei) == "備" {
+		m.tryPSB(a-1, b+2)
+	}
+}
+
+// tryPSB reads a PSB number around the "安备" found at text[a:b]; the text
+// before it must read 公网 (公網 folds to it).
+func (m *matcher) tryPSB(a, b int) {
+	r1, w1 := m.before(a)
+	if r1 != '网' {
+		return
+	}
+	r2, w2 := m.before(a - w1)
+	if r2 != '公' {
+		return
+	}
+	kw := a - w1 - w2
+	// "公网安备号：…" names the number before giving it.
+	runs := m.digits(m.colon(m.hao(b)))
+	if len(runs) == 0 {
+		return
+	}
+	// Without a province written, icpnum derives it from the digits.
+	abbr, start := m.province(kw)
+	for g := len(runs); g >= 1; g-- {
+		digits := joinRuns(runs[:g])
+		end := m.hao(runs[g-1].end)
+		if num, ok := parsePSB(abbr + "公网安备" + digits + "号"); ok {
+			m.add(KindPSB, num, start, end)
+			return
+		}
+	}
+}
+
+// tryOperating returns a function that reads an operating licence number of
+// category cat ("B2", "B1") around the category found at text[a:b].
+func (m *matcher) tryOperating(cat string) func(a, b int) {
+	return func(a, b int) {
+		if r, _ := m.before(a); isASCIIAlnum(r) || r == '-' || r == '.' {
+			return
+		}
+		i := m.skipSpaces(b)
+		r, w := m.at(i)
+		if r != rDash {
+			return
+		}
+		runs := m.digits(m.skipSpaces(i + w))
+		if len(runs) == 0 {
+			return
+		}
+		abbr, start := m.province(a)
+		if abbr == "" {
+			start = a
+		}
+		for g := len(runs); g >= 1; g-- {
+			digits := joinRuns(runs[:g])
+			end := runs[g-1].end
+			if g == len(runs) {
+				if n, e := m.suffix(end); n != "" {
+					if num, ok := parseOperating(abbr + cat + "-" + digits + "-" + n); ok {
+						m.add(KindOperatingLicense, num, start, m.hao(e))
+						return
+					}
+				}
+			}
+			if num, ok := parseOperating(abbr + cat + "-" + digits); ok {
+				m.add(KindOperatingLicense, num, start, m.hao(end))
+				return
+			}
+		}
+	}
+}
+
+// tryBareLinks finds PSB numbers written as bare digits inside a link to the
+// PSB query (<a href="https://beian.mps.gov.cn/#/query/webSearch?code=N">N</a>):
+// the link itself says what the digits are.
+func (m *matcher) tryBareLinks() {
+	for li, sp := range m.s.links {
+		raw := m.s.page[sp.a:sp.b]
+		if !bytes.Contains(raw, []byte("beian")) && !bytes.Contains(raw, []byte("BEIAN")) && !bytes.Contains(raw, []byte("Beian")) {
+			continue
+		}
+		code := psbLinkCode(m.s.link(int32(li)))
+		if code == "" {
+			continue
+		}
+		for _, sg := range m.linkRuns(int32(li)) {
+			text := m.s.text[sg[0]:sg[1]]
+			k := bytes.Index(text, []byte(code))
+			if k < 0 {
+				continue
+			}
+			a := sg[0] + k
+			if r, _ := m.before(a); r >= '0' && r <= '9' {
+				continue
+			}
+			if r, _ := m.at(a + len(code)); r >= '0' && r <= '9' {
+				continue
+			}
+			if num, ok := psbFromCode(code); ok {
+				m.add(KindPSB, num, a, m.hao(a+len(code)))
+			}
+		}
+	}
+}
+
+// linkRuns returns the text ranges that lie inside link li.
+func (m *matcher) linkRuns(li int32) [][2]int {
+	var out [][2]int
+	segs := m.s.segs
+	for k, sg := range segs {
+		if sg.link != li {
+			continue
+		}
+		end := len(m.s.text)
+		if k+1 < len(segs) {
+			end = int(segs[k+1].text)
+		}
+		if n := len(out); n > 0 && out[n-1][1] == int(sg.text) {
+			out[n-1][1] = end
+			continue
+		}
+		out = append(out, [2]int{int(sg.text), end})
+	}
+	return out
+}
+
+// psbLinkCode returns the 14-digit code in a PSB query link
+// (beian.mps.gov.cn …?code=N, or the old www.beian.gov.cn …?recordcode=N).
+func psbLinkCode(href string) string {
+	l := strings.ToLower(href)
+	if !strings.Contains(l, "beian.mps.gov.cn") && !strings.Contains(l, "beian.gov.cn") {
+		return ""
+	}
+	for _, key := range []string{"recordcode=", "code="} {
+		k := strings.Index(l, key)
+		if k < 0 {
+			continue
+		}
+		v := href[k+len(key):]
+		n := 0
+		for n < len(v) && v[n] >= '0' && v[n] <= '9' {
+			n++
+		}
+		if n == 14 {
+			return v[:14]
+		}
+	}
+	return ""
+}
+
+// psbFromCode builds a PSB number from its 14 digits alone; icpnum takes
+// the province from the first two (the GB/T 2260 code of the police unit).
+func psbFromCode(digits string) (string, bool) {
+	return parsePSB("公网安备" + digits + "号")
+}
+
+// add records a match over text[a:b].
+func (m *matcher) add(kind Kind, number string, a, b int) {
+	m.out = append(m.out, Match{Kind: kind, Number: number, start: a, end: b})
+}
+
+// run finds every number in the stream, in text order, without overlaps.
+func (m *matcher) run() []Match {
+	t := m.s.text
+	// Passes over the text look for bytes that are rare in Chinese text:
+	// a needle starting with a common lead byte (0xE5, 0xEF) would stop at
+	// almost every character. "CP" and "cp" find ICP in any case (tryICPAt
+	// checks the I); "安备" is found by the tail of 安 and the lead byte of
+	// 备/備; full-width spellings are looked for only when the text has the
+	// full-width letter they need.
+	forEach(t, "CP", m.tryICPAt)
+	forEach(t, "cp", m.tryICPAt)
+	if hasFullWidth(t, "Ｃ") || hasFullWidth(t, "ｃ") {
+		forEach(t, "ＩＣＰ", m.tryICP)
+		forEach(t, "ｉｃｐ", m.tryICP)
+	}
+	forEach(t, "安"[1:]+"备"[:1], m.tryPSBAt)
+	fullB := hasFullWidth(t, "Ｂ")
+	mixedB := bytes.Contains(t, []byte("B\xef\xbc"))
+	for _, cat := range [...]string{"B2", "B1"} {
+		f := m.tryOperating(cat)
+		forEach(t, cat, f)
+		full := string(rune(cat[0])+0xFEE0) + string(rune(cat[1])+0xFEE0)
+		if fullB {
+			forEach(t, full, f)
+			forEach(t, full[:3]+cat[1:], f)
+		}
+		if mixedB {
+			forEach(t, cat[:1]+full[3:], f)
+		}
+	}
+	m.tryBareLinks()
+	if len(m.out) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(m.out, func(x, y Match) int { return x.start - y.start })
+	kept := m.out[:0]
+	lastEnd := -1
+	for _, x := range m.out {
+		if x.start < lastEnd {
+			continue
+		}
+		kept = append(kept, x)
+		lastEnd = x.end
+	}
+	for i := range kept {
+		m.locate(&kept[i])
+	}
+	return kept
+}
+
+// locate fills a match's page offset, text and link from the segment map.
+func (m *matcher) locate(x *Match) {
+	segs := m.s.segs
+	k, found := slices.BinarySearchFunc(segs, int32(x.start), func(s seg, t int32) int { return int(s.text - t) })
+	if !found {
+		k--
+	}
+	if k < 0 {
+		k = 0
+	}
+	if k < len(segs) {
+		sg := segs[k]
+		x.Offset = int(sg.src)
+		if sg.verbatim {
+			x.Offset += x.start - int(sg.text)
+		}
+	}
+	x.Text = strings.TrimSpace(strings.ReplaceAll(string(m.s.text[x.start:x.end]), "\x00", " "))
+	for ; k < len(segs) && int(segs[k].text) < x.end; k++ {
+		if l := segs[k].link; l >= 0 {
+			x.Link, x.Linked = m.s.link(l), true
+			return
+		}
+	}
+}
+
+// forEach calls f with the bounds of every occurrence of needle in t.
+func forEach(t []byte, needle string, f func(a, b int)) {
+	nb := []byte(needle)
+	for i := 0; i < len(t); {
+		k := bytes.Index(t[i:], nb)
+		if k < 0 {
+			return
+		}
+		a := i + k
+		f(a, a+len(nb))
+		i = a + len(nb)
+	}
+}
+
+// hasFullWidth reports whether t contains the full-width character fw
+// (three bytes starting 0xEF), searching for its last two bytes, which are
+// rarer than the lead byte.
+func hasFullWidth(t []byte, fw string) bool {
+	tail := []byte(fw[1:])
+	for i := 0; i < len(t); {
+		k := bytes.Index(t[i:], tail)
+		if k < 0 {
+			return false
+		}
+		if i+k > 0 && t[i+k-1] == fw[0] {
+			return true
+		}
+		i += k + 1
+	}
+	return false
+}
+
+// joinRuns concatenates the digits of runs.
+func joinRuns(runs []digitRun) string {
+	if len(runs) == 1 {
+		return runs[0].digits
+	}
+	var b strings.Builder
+	for _, r := range runs {
+		b.WriteString(r.digits)
+	}
+	return b.String()
+}
+
+func isASCIIAlnum(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+}
+
+// The parse* adapters return icpnum's normalised form of a candidate.
+
+func parseFiling(s string) (string, bool) {
+	f, err := icpnum.ParseFiling(s)
+	if err != nil {
+		return "", false
+	}
+	return f.String(), true
+}
+
+func parseLicense(s string) (string, bool) {
+	l, err := icpnum.ParseLicense(s)
+	if err != nil {
+		return "", false
+	}
+	return l.String(), true
+}
+
+func parseOperating(s string) (string, bool) {
+	o, err := icpnum.ParseOperatingLicense(s)
+	if err != nil {
+		return "", false
+	}
+	return o.String(), true
+}
+
+func parsePSB(s string) (string, bool) {
+	p, err := icpnum.ParsePSB(s)
+	if err != nil {
+		return "", false
+	}
+	return p.String(), true
+}
