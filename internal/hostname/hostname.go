@@ -93,7 +93,20 @@ func Normalize(s string) (string, error) {
 	if fastValid(s) {
 		return s, nil
 	}
+	// A normal name with a port, as in many Host headers: still no allocation.
+	if i := strings.LastIndexByte(s, ':'); i > 0 && validPort(s[i+1:]) && fastValid(s[:i]) {
+		return s[:i], nil
+	}
 	return slowNormalize(s)
+}
+
+// validPort reports whether p is a port number 0-65535, or empty (RFC 3986
+// allows "host:").
+func validPort(p string) bool {
+	if p == "" {
+		return true
+	}
+	return len(p) <= 5 && allDigits(p) && (len(p) < 5 || p <= "65535")
 }
 
 // fastValid reports whether s is already a normal name: lowercase LDH
@@ -190,7 +203,7 @@ func stripPort(in, s string) (string, error) {
 	}
 	i := strings.IndexByte(s, ':')
 	port := s[i+1:]
-	if len(port) > 5 || !allDigits(port) && port != "" || len(port) == 5 && port > "65535" {
+	if !validPort(port) {
 		return "", newError(CodeBadPort, in, "端口“"+port+"”无效", fmt.Sprintf("invalid port %q", port))
 	}
 	return s[:i], nil
@@ -202,17 +215,22 @@ func checkASCII(in, s string) error {
 	if len(s) > maxName {
 		return newError(CodeTooLong, in, fmt.Sprintf("域名长度 %d 字节，超过 253", len(s)), fmt.Sprintf("the name is %d bytes, over 253", len(s)))
 	}
-	labels := strings.Split(s, ".")
-	last := labels[len(labels)-1]
-	if looksNumeric(last) {
+	if looksNumeric(lastLabel(s)) {
 		return newError(CodeIPLiteral, in, "这是 IP 地址（或以数字结尾），不是域名", "this is an IP address (or ends in a number), not a domain name")
 	}
-	for _, l := range labels {
+	labels := 0
+	for rest := s; ; labels++ {
+		l, tail, more := strings.Cut(rest, ".")
 		if err := checkLabel(in, l); err != nil {
 			return err
 		}
+		if !more {
+			labels++
+			break
+		}
+		rest = tail
 	}
-	if len(labels) < 2 {
+	if labels < 2 {
 		return newError(CodeSingleLabel, in, "域名至少要有两级（如 example.cn），不能只有“"+s+"”",
 			"a domain name needs at least two labels (such as example.cn), not just "+fmt.Sprintf("%q", s))
 	}
