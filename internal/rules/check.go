@@ -1,0 +1,242 @@
+package rules
+
+import (
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+)
+
+// Operations of an application (SPEC.md, API v1 core).
+const (
+	OpFirstFiling       = "first_filing"
+	OpNewWebsite        = "new_website"
+	OpNewAccess         = "new_access"
+	OpChangeEntity      = "change_entity"
+	OpChangeWebsite     = "change_website"
+	OpChangeAccess      = "change_access"
+	OpCancelEntity      = "cancel_entity"
+	OpCancelWebsite     = "cancel_website"
+	OpCancelAccess      = "cancel_access"
+	OpClaim             = "claim"
+	OpCommercialLicense = "commercial_license"
+)
+
+// Operations lists every operation in the order of SPEC.md.
+var Operations = []string{OpFirstFiling, OpNewWebsite, OpNewAccess, OpChangeEntity, OpChangeWebsite,
+	OpChangeAccess, OpCancelEntity, OpCancelWebsite, OpCancelAccess, OpClaim, OpCommercialLicense}
+
+// DocumentKinds lists the document kinds of SPEC.md; province documents use them.
+var DocumentKinds = []string{"business_license", "entity_principal_id", "website_principal_id",
+	"website_principal_photo", "domain_certificate", "commitment_letter", "authorization_letter", "other"}
+
+// Organisation certificate types Check recognises for entity.certificate_type
+// (individuals use one of form.IDTypes instead). Others get a warning.
+const (
+	CertUSCC                   = "uscc"                           // 统一社会信用代码证书 / 营业执照
+	CertBusinessLicense        = "business_license"               // 工商营业执照
+	CertOrganizationCode       = "organization_code"              // 组织机构代码证书 (legacy)
+	CertPublicInstitution      = "public_institution_certificate" // 事业单位法人证书
+	CertSocialOrganization     = "social_organization_certificate"
+	CertPrivateNonEnterprise   = "private_non_enterprise_certificate"
+	CertRepresentativeOffice   = "representative_office_certificate" // 外国企业常驻代表机构登记证
+	CertOtherOrganizationProof = "other"
+)
+
+// OrgCertificateTypes lists the organisation certificate types.
+var OrgCertificateTypes = []string{CertUSCC, CertBusinessLicense, CertOrganizationCode, CertPublicInstitution,
+	CertSocialOrganization, CertPrivateNonEnterprise, CertRepresentativeOffice, CertOtherOrganizationProof}
+
+// Facts is what the caller (which has the database) knows about the world
+// around an application; the checks themselves stay pure.
+type Facts struct {
+	// Now is the time the checks run at (ages, ID and domain validity);
+	// zero means time.Now().
+	Now time.Time
+	// Calendar is the business-day calendar for date rules; nil means
+	// calendar.Default(). No current check counts business days.
+	Calendar *calendar.Calendar
+	// Operation is one of Operations; "" checks only the values present.
+	Operation string
+	// FiledDomains maps a registrable domain already filed in this system to its filing number.
+	FiledDomains map[string]string
+	// EntityFiled is the entity's filing number if its certificate number is already filed, else "".
+	EntityFiled string
+	// Province is the rule set of the entity's province; nil means
+	// DefaultRuleSet().For(c.Entity.Province).
+	Province *ProvinceRules
+	// EntityWebsites is how many websites the entity already has filed
+	// (for caps and documents that depend on it).
+	EntityWebsites int
+	// Documents lists the kinds of documents already uploaded; the
+	// province's extra documents of other kinds are reported as warnings.
+	Documents []string
+}
+
+// profile says what an operation needs from the content.
+type profile struct {
+	entity         bool // a complete entity
+	websites       bool // at least one complete website
+	needWebsites   bool // at least one website (numbers only)
+	entityNumber   bool // the entity is already filed
+	websiteNumbers bool // every website carries its filing number
+	freshEntity    bool // the entity must not be filed yet
+	freshDomains   bool // the domains must not be filed yet
+	access         bool // every website lists its access IPs
+}
+
+var profiles = map[string]profile{
+	OpFirstFiling:       {entity: true, websites: true, freshEntity: true, freshDomains: true},
+	OpNewWebsite:        {entity: true, websites: true, entityNumber: true, freshDomains: true},
+	OpNewAccess:         {entity: true, websites: true, entityNumber: true, websiteNumbers: true},
+	OpChangeEntity:      {entity: true, entityNumber: true},
+	OpChangeWebsite:     {websites: true, entityNumber: true, websiteNumbers: true},
+	OpChangeAccess:      {needWebsites: true, entityNumber: true, websiteNumbers: true, access: true},
+	OpCancelEntity:      {entityNumber: true},
+	OpCancelWebsite:     {needWebsites: true, entityNumber: true, websiteNumbers: true},
+	OpCancelAccess:      {needWebsites: true, websiteNumbers: true},
+	OpClaim:             {entityNumber: true},
+	OpCommercialLicense: {entityNumber: true},
+}
+
+// checker carries one run of Check.
+type checker struct {
+	c     form.Content
+	f     Facts
+	p     profile
+	rules *ProvinceRules
+	now   time.Time
+	out   []finding.Finding
+	// people collects the principals for the distinct-contacts rule.
+	people []person
+}
+
+type person struct {
+	path, key, phone, email string
+}
+
+// Check runs every pre-review check of SPEC.md over an application's
+// content. Field is a JSON path such as "entity.principal.id_number" or
+// "websites[0].domains[1]"; codes do not depend on the position. Error
+// findings block submission; warnings reach the reviewer.
+func Check(c form.Content, f Facts) []finding.Finding {
+	k := &checker{c: c, f: f, now: f.Now, rules: f.Province}
+	if k.now.IsZero() {
+		k.now = time.Now()
+	}
+	if k.rules == nil {
+		k.rules = DefaultRuleSet().For(c.Entity.Province)
+	}
+	k.operation()
+	k.entity()
+	k.websites()
+	k.contacts()
+	k.caps()
+	k.documents()
+	if k.out == nil {
+		return []finding.Finding{}
+	}
+	return k.out
+}
+
+func (k *checker) add(field string, f finding.Finding) {
+	f.Field = field
+	k.out = append(k.out, f)
+}
+
+func (k *checker) addAll(field string, fs []finding.Finding) {
+	k.out = append(k.out, finding.WithField(field, fs)...)
+}
+
+// required reports a missing field.
+func (k *checker) required(field string) {
+	label := fieldLabel(field)
+	k.add(field, finding.Errorf("required",
+		"缺少必填项："+label.zh+"（"+field+"）",
+		"required field missing: "+label.en+" ("+field+")"))
+}
+
+func (k *checker) nature() string { return strings.TrimSpace(k.c.Entity.Nature) }
+
+func (k *checker) individual() bool { return k.nature() == form.NatureIndividual }
+
+func (k *checker) operation() {
+	op := k.f.Operation
+	if op == "" {
+		return
+	}
+	p, ok := profiles[op]
+	if !ok {
+		k.add("operation", finding.Errorf("operation.unknown",
+			"未知的备案类型："+quote(op),
+			"unknown operation "+quote(op)+" (one of "+strings.Join(Operations, ", ")+")"))
+		return
+	}
+	k.p = p
+	filed := k.f.EntityFiled
+	if filed == "" {
+		filed = strings.TrimSpace(k.c.EntityNumber)
+	}
+	if p.freshEntity && filed != "" {
+		k.add("entity.certificate_number", finding.Errorf("operation.entity_filed",
+			"该主体已有备案号"+filed+"，不能首次备案：新增网站请使用 new_website，其他接入商已备案的网站请使用 new_access",
+			"this entity is already filed as "+filed+", so it cannot make a first filing: use new_website for a new site, or new_access for a site filed at another provider"))
+	}
+	if p.entityNumber && filed == "" {
+		k.add("entity_number", finding.Errorf("operation.entity_not_filed",
+			"该操作需要已备案的主体：请填写主体备案号，未备案的主体请使用首次备案（first_filing）",
+			"this operation needs a filed entity: give entity_number, or use first_filing for an entity without a filing"))
+	}
+	if op == OpCommercialLicense && k.nature() != "" && k.nature() != form.NatureEnterprise {
+		k.add("entity.nature", finding.Errorf("license.enterprise_only",
+			"经营性许可证（ICP证）只能由境内企业申请",
+			"only a Mainland enterprise can apply for a commercial ICP licence"))
+	}
+}
+
+// label is the Chinese and English name of a field for messages.
+type label struct{ zh, en string }
+
+var fieldLabels = map[string]label{
+	"nature":             {"主办单位性质", "entity nature"},
+	"name":               {"名称", "name"},
+	"certificate_type":   {"证件类型", "certificate type"},
+	"certificate_number": {"证件号码", "certificate number"},
+	"province":           {"省份", "province"},
+	"address":            {"地址", "address"},
+	"id_type":            {"证件类型", "ID type"},
+	"id_number":          {"证件号码", "ID number"},
+	"phone":              {"手机号码", "mobile phone"},
+	"email":              {"电子邮箱", "e-mail"},
+	"websites":           {"网站", "websites"},
+	"domains":            {"域名", "domains"},
+	"number":             {"网站备案号", "website filing number"},
+	"entity_number":      {"主体备案号", "entity filing number"},
+	"ips":                {"接入IP地址", "access IP addresses"},
+}
+
+// fieldLabel names the last element of a JSON path ("websites[0].domains" → 域名).
+func fieldLabel(path string) label {
+	last := path
+	if i := strings.LastIndexByte(last, '.'); i >= 0 {
+		last = last[i+1:]
+	}
+	if i := strings.IndexByte(last, '['); i >= 0 {
+		last = last[:i]
+	}
+	if l, ok := fieldLabels[last]; ok {
+		if strings.HasSuffix(path, "principal.name") {
+			return label{"负责人姓名", "principal's name"}
+		}
+		if path == "entity.name" {
+			return label{"主办单位名称", "entity name"}
+		}
+		if strings.HasSuffix(path, "].name") {
+			return label{"网站名称", "website name"}
+		}
+		return l
+	}
+	return label{last, last}
+}

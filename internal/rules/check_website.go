@@ -1,0 +1,273 @@
+package rules
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/hostname"
+)
+
+// domainWarnMonths: below this many months of registration left, a domain
+// gets a warning even where the province sets no rule (§3.2).
+const domainWarnMonths = 3
+
+func (k *checker) websites() {
+	ws := k.c.Websites
+	if len(ws) == 0 {
+		if k.p.websites || k.p.needWebsites {
+			k.required("websites")
+		}
+		return
+	}
+	seen := map[string]string{} // registrable domain -> field that listed it first
+	for i, w := range ws {
+		path := fmt.Sprintf("websites[%d]", i)
+		if k.p.websiteNumbers && strings.TrimSpace(w.Number) == "" {
+			k.required(path + ".number")
+		}
+		var names []string
+		for j, d := range w.Domains {
+			if n := k.domain(fmt.Sprintf("%s.domains[%d]", path, j), d, seen); n != "" {
+				names = append(names, n)
+			}
+		}
+		if len(w.Domains) == 0 && k.p.websites {
+			k.required(path + ".domains")
+		}
+		if strings.TrimSpace(w.Name) == "" {
+			if k.p.websites {
+				k.required(path + ".name")
+			}
+		} else {
+			_, fs := siteName(w.Name, k.nature(), names)
+			k.addAll(path+".name", fs)
+		}
+		if strings.TrimSpace(w.HomeURL) != "" {
+			k.homeURL(path+".home_url", w.HomeURL, names)
+		}
+		if k.p.websites || w.Principal != (form.Principal{}) {
+			k.principal(path+".principal", w.Principal, k.p.websites, false)
+		}
+		k.access(path+".access.ips", w.Access.IPs)
+	}
+}
+
+// domain checks one domain and returns its registrable form ("" if invalid).
+func (k *checker) domain(field string, d form.Domain, seen map[string]string) string {
+	raw := strings.TrimSpace(d.Name)
+	if raw == "" {
+		k.required(field)
+		return ""
+	}
+	// hostname.Validate gives the same findings as `beian validate domain`:
+	// syntax errors, an unknown TLD (error), a TLD missing from the dated
+	// MIIT list, a private suffix and a subdomain (warnings).
+	r := hostname.Validate(raw)
+	k.addAll(field, r.Findings)
+	if !r.Valid {
+		return ""
+	}
+	h, err := hostname.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	reg := h.Registrable
+	if first, dup := seen[reg]; dup {
+		k.add(field, finding.Errorf("domain.duplicate",
+			"域名"+reg+"在本申请中重复（已在"+first+"中填写）",
+			"the domain "+reg+" appears twice in this application (first at "+first+")"))
+	} else {
+		seen[reg] = field
+	}
+	if n, ok := k.f.FiledDomains[reg]; ok && k.p.freshDomains {
+		k.add(field, finding.Errorf("domain.already_filed",
+			"域名"+reg+"已备案（"+n+"）：已备案的网站请使用新增接入（new_access）或变更网站（change_website）",
+			"the domain "+reg+" is already filed ("+n+"): use new_access (or change_website) for a site that is already filed"))
+	}
+	k.holder(field, d.Holder)
+	if strings.TrimSpace(d.Expires) != "" {
+		k.domainExpiry(field+".expires", d.Expires)
+	}
+	return reg
+}
+
+// holder compares the domain's real-name holder with the entity name.
+func (k *checker) holder(field, holder string) {
+	entity := strings.TrimSpace(k.c.Entity.Name)
+	if strings.TrimSpace(holder) == "" {
+		if k.p.websites {
+			k.add(field, finding.Warnf("domain.holder_unverified",
+				"未填写域名持有者：审核员将核对域名证书，持有者须与主办单位名称一致",
+				"no domain holder given: the reviewer checks the domain certificate; the holder must equal the entity name"))
+		}
+		return
+	}
+	if entity != "" && normalizeOrgName(holder) != normalizeOrgName(entity) {
+		k.add(field+".holder", finding.Errorf("domain.holder_mismatch",
+			"域名持有者"+quote(holder)+"与主办单位名称"+quote(entity)+"不一致：请先将域名过户给主办单位",
+			"the domain holder "+quote(holder)+" differs from the entity name "+quote(entity)+": transfer the domain to the entity first"))
+	}
+}
+
+// normalizeOrgName folds width and spaces so that 某某（北京）有限公司 equals 某某(北京)有限公司.
+func normalizeOrgName(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(s)), ""))
+}
+
+func (k *checker) domainExpiry(field, v string) {
+	t, ok := parseDate(v)
+	if !ok {
+		k.add(field, finding.Errorf("domain.expires_format",
+			"域名到期日"+quote(v)+"格式不正确：请填写YYYY-MM-DD",
+			"the domain expiry "+quote(v)+" is not a date YYYY-MM-DD"))
+		return
+	}
+	today := dateOnly(k.now)
+	months := k.rules.DomainExpiryMonths.Value
+	switch {
+	case !t.After(today):
+		k.add(field, finding.Errorf("domain.expired", "域名已到期（"+v+"）", "the domain has expired ("+v+")"))
+	case months > 0 && !t.After(today.AddDate(0, months, 0)):
+		k.add(field, finding.Errorf("domain.expiring",
+			fmt.Sprintf("本省要求域名有效期超过%d个月（到期日%s）：请先续费", months, v),
+			fmt.Sprintf("this province requires the domain to stay registered for more than %d months (it expires on %s): renew it first", months, v)))
+	case months == 0 && !t.After(today.AddDate(0, domainWarnMonths, 0)):
+		k.add(field, finding.Warnf("domain.expiring_soon",
+			"域名将在3个月内到期（"+v+"），建议先续费",
+			"the domain expires within 3 months ("+v+"); renew it before filing"))
+	}
+}
+
+// homeURL checks that the home URL is http(s) on one of the website's domains.
+func (k *checker) homeURL(field, raw string, domains []string) {
+	s := strings.TrimSpace(raw)
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		k.add(field, finding.Errorf("website.home_url_format",
+			"首页网址"+quote(raw)+"不是有效的http(s)网址",
+			"the home URL "+quote(raw)+" is not a valid http(s) URL"))
+		return
+	}
+	if len(domains) == 0 {
+		return
+	}
+	h, err := hostname.Parse(u.Hostname())
+	reg := ""
+	if err == nil {
+		reg = h.Registrable
+		if reg == "" {
+			reg = h.Name
+		}
+	}
+	if !contains(domains, reg) {
+		k.add(field, finding.Errorf("website.home_url_domain",
+			"首页网址"+quote(raw)+"不在本网站的域名下",
+			"the home URL "+quote(raw)+" is not under one of this website's domains"))
+	}
+}
+
+// access checks the access IP addresses: public unicast addresses.
+func (k *checker) access(field string, ips []string) {
+	if len(ips) == 0 {
+		if k.p.access {
+			k.required(field)
+		}
+		return
+	}
+	for i, s := range ips {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			k.add(f, finding.Errorf("access.ip_format",
+				"接入IP地址"+quote(s)+"格式不正确", "the access IP address "+quote(s)+" is not valid"))
+			continue
+		}
+		if !a.IsGlobalUnicast() || a.IsPrivate() {
+			k.add(f, finding.Errorf("access.ip_not_public",
+				"接入IP地址"+a.String()+"不是公网地址", "the access IP address "+a.String()+" is not a public address"))
+		}
+	}
+}
+
+// scopeMatches reports whether a rule scoped to natures and operations applies.
+func (k *checker) scopeMatches(natures, ops []string) bool {
+	if len(natures) > 0 && !contains(natures, k.nature()) {
+		return false
+	}
+	if len(ops) > 0 && !contains(ops, k.f.Operation) {
+		return false
+	}
+	return true
+}
+
+// caps applies the province's per-order limits to orders that add websites or domains.
+func (k *checker) caps() {
+	if !k.p.websites {
+		return
+	}
+	total := 0
+	for _, w := range k.c.Websites {
+		total += len(w.Domains)
+	}
+	where := k.rules.NameZH
+	if where == "" {
+		where = "本接入商"
+	}
+	for _, c := range k.rules.Caps {
+		if !k.scopeMatches(c.Natures, c.Operations) || k.f.EntityWebsites < c.MinFiledWebsites {
+			continue
+		}
+		switch c.Limit {
+		case CapWebsitesPerOrder:
+			if len(k.c.Websites) > c.Max {
+				k.add("websites", finding.Errorf("order.too_many_websites",
+					fmt.Sprintf("%s规定每次最多提交%d个网站（本次%d个）", where, c.Max, len(k.c.Websites)),
+					fmt.Sprintf("at most %d websites per order here (%s); this order has %d", c.Max, c.Source, len(k.c.Websites))))
+			}
+		case CapDomainsPerOrder:
+			if total > c.Max {
+				k.add("websites", finding.Errorf("order.too_many_domains",
+					fmt.Sprintf("%s规定每次最多提交%d个域名（本次%d个）", where, c.Max, total),
+					fmt.Sprintf("at most %d domains per order here (%s); this order has %d", c.Max, c.Source, total)))
+			}
+		case CapDomainsPerWebsite:
+			for i, w := range k.c.Websites {
+				if len(w.Domains) > c.Max {
+					k.add(fmt.Sprintf("websites[%d].domains", i), finding.Errorf("website.too_many_domains",
+						fmt.Sprintf("%s规定每个网站最多%d个域名（本网站%d个）", where, c.Max, len(w.Domains)),
+						fmt.Sprintf("at most %d domains per website here (%s); this website has %d", c.Max, c.Source, len(w.Domains))))
+				}
+			}
+		}
+	}
+}
+
+// documents reports the province's extra documents not uploaded yet.
+func (k *checker) documents() {
+	if !k.p.entity && !k.p.websites {
+		return
+	}
+	sites := k.f.EntityWebsites + len(k.c.Websites)
+	for _, d := range k.rules.Documents {
+		if !k.scopeMatches(d.Natures, d.Operations) || sites < d.MinWebsites || contains(k.f.Documents, d.Kind) {
+			continue
+		}
+		zh, en := "需提交《"+d.NameZH+"》", "the "+d.NameEN+" is required"
+		if d.NoteZH != "" {
+			zh += "（" + d.NoteZH + "）"
+		}
+		if d.NoteEN != "" {
+			en += " (" + d.NoteEN + ")"
+		}
+		k.add("documents", finding.Warnf("document.required", zh+"，审核员将核对", en+"; the reviewer checks it"))
+	}
+}
