@@ -12,6 +12,7 @@ import (
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
 )
 
@@ -127,7 +128,12 @@ func (a *App) driveDemo(ctx context.Context, sd demoSeed, owner, provider, autho
 	for _, w := range sd.req.Websites {
 		phones = append(phones, w.Principal.Phone)
 	}
+	seen := map[string]bool{}
 	for _, ph := range phones {
+		if seen[ph] {
+			continue
+		}
+		seen[ph] = true
 		msgs, err := a.Filing.Outbox(ctx, admin, ph)
 		if err != nil {
 			return err
@@ -136,11 +142,8 @@ func (a *App) driveDemo(ctx context.Context, sd demoSeed, owner, provider, autho
 			continue
 		}
 		code := regexp.MustCompile(`\d{6}`).FindString(msgs[len(msgs)-1].Body[strings.Index(msgs[len(msgs)-1].Body, "核验码"):])
-		if app, err = a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil && app == nil {
-			var fe *filing.Error
-			if !errors.As(err, &fe) || fe.Code != "application.illegal_transition" {
-				return err
-			}
+		if _, err := a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil {
+			return err
 		}
 	}
 	if sd.until == filing.StatusAuthorityReview {
@@ -158,55 +161,13 @@ func randomPassword() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// residentID completes a 17-digit body with its GB 11643 check character.
-func residentID(body17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, c := range body17 {
-		sum += int(c-'0') * w[i]
-	}
-	return body17 + string("10X98765432"[sum%11])
-}
-
-// uscc completes a 17-character body with its GB 32100 check character.
-func uscc(body17 string) string {
-	const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-	w := []int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
-	sum := 0
-	for i, c := range body17 {
-		sum += strings.IndexRune(alphabet, c) * w[i]
-	}
-	return body17 + string(alphabet[(31-sum%31)%31])
-}
-
-// orgCode completes an 8-character organisation code body (GB 11714).
-func orgCode(body8 string) string {
-	w := []int{3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, c := range body8 {
-		v := int(c - '0')
-		if c >= 'A' && c <= 'Z' {
-			v = int(c-'A') + 10
-		}
-		sum += v * w[i]
-	}
-	switch c := 11 - sum%11; c {
-	case 10:
-		return body8 + "X"
-	case 11:
-		return body8 + "0"
-	default:
-		return body8 + string(rune('0'+c))
-	}
-}
-
 func demoSeeds() []demoSeed {
 	person := func(name, id, phone, email string) form.Principal {
 		return form.Principal{Name: name, IDType: form.IDResident, IDNumber: id, IDExpiry: "2035-06-30", Phone: phone, Email: email}
 	}
 	ent := func(name, prov, div, addr string, p form.Principal, serial string) form.Entity {
 		return form.Entity{Nature: form.NatureEnterprise, Name: name, CertificateType: "营业执照", Province: prov, Address: addr,
-			CertificateNumber: uscc("91" + div + orgCode(serial)), Principal: p}
+			CertificateNumber: fixture.USCC("91" + div + fixture.OrgCode(serial)), Principal: p}
 	}
 	site := func(name, domain string, p form.Principal) form.Website {
 		return form.Website{Name: name, Domains: []form.Domain{{Name: domain}}, HomeURL: "https://www." + domain + "/",
@@ -215,12 +176,12 @@ func demoSeeds() []demoSeed {
 	mk := func(e form.Entity, ws []form.Website, until filing.Status) demoSeed {
 		return demoSeed{req: filing.CreateRequest{Operation: string(filing.OpFirstFiling), Provider: DemoProvider, Entity: e, Websites: ws}, until: until}
 	}
-	p1 := person("张伟", residentID("11010519800101123"), "13800138001", "zhangwei@example.com")
-	p2 := person("王芳", residentID("31010419850315234"), "13900139002", "wangfang@example.com")
-	p3 := person("李娜", residentID("44030519900720345"), "13700137003", "lina@example.com")
-	p4 := person("赵磊", residentID("62010219881111456"), "13600136004", "zhaolei@example.com")
-	p5 := person("陈静", residentID("51010719920505567"), "13500135005", "chenjing@example.com")
-	p6 := person("刘洋", residentID("33010619870909678"), "13300133006", "liuyang@example.com")
+	p1 := person("张伟", fixture.ResidentID("11010519800101123"), "13800138001", "zhangwei@example.com")
+	p2 := person("王芳", fixture.ResidentID("31010419850315234"), "13900139002", "wangfang@example.com")
+	p3 := person("李娜", fixture.ResidentID("44030519900720345"), "13700137003", "lina@example.com")
+	p4 := person("赵磊", fixture.ResidentID("62010219881111456"), "13600136004", "zhaolei@example.com")
+	p5 := person("陈静", fixture.ResidentID("51010719920505567"), "13500135005", "chenjing@example.com")
+	p6 := person("刘洋", fixture.ResidentID("33010619870909678"), "13300133006", "liuyang@example.com")
 	return []demoSeed{
 		mk(ent("北京示例科技有限公司", "京", "110105", "北京市朝阳区建国路1号", p1, "MA01AB1C"),
 			[]form.Website{site("示例科技官网", "example-tech.cn", p1)}, filing.StatusApproved),

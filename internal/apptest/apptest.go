@@ -1,0 +1,210 @@
+// Package apptest runs the whole platform in-process for scenario tests:
+// a fresh database (SQLite, or PostgreSQL when BEIAN_TEST_POSTGRES is set),
+// a movable clock, an httptest server on the real router, and helpers to
+// call the JSON API as each role.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/beian/beian/internal/app"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/store/storetest"
+)
+
+// Clock is a settable clock.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Env is a running platform.
+type Env struct {
+	T      testing.TB
+	App    *app.App
+	Server *httptest.Server
+	Clock  *Clock
+	// Tokens for operator roles, created on demand.
+	mu     sync.Mutex
+	tokens map[string]string
+}
+
+// ProviderCode is the provider every Env has.
+const ProviderCode = "test-cloud"
+
+// New starts a platform for t; it is closed when t ends.
+func New(t testing.TB) *Env {
+	t.Helper()
+	// Monday 2026-03-02 10:00 in Beijing: a plain business week.
+	clock := &Clock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	dir := t.TempDir()
+	a, err := app.New(context.Background(), app.Config{DB: storetest.DSN(t), DataDir: dir,
+		DataKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", Now: clock.Now})
+	if err != nil {
+		t.Fatalf("app: %v", err)
+	}
+	srv := httptest.NewServer(a.Handler())
+	t.Cleanup(func() { srv.Close(); a.Close() })
+	e := &Env{T: t, App: a, Server: srv, Clock: clock, tokens: map[string]string{}}
+	if _, err := a.Accounts.AddProvider(context.Background(), ProviderCode, "测试云 Test Cloud", []string{"198.51.100.0/24"}); err != nil {
+		t.Fatalf("provider: %v", err)
+	}
+	return e
+}
+
+// Response is a decoded API answer.
+type Response struct {
+	Status int
+	Body   map[string]any
+	Raw    []byte
+	Header http.Header
+}
+
+// Do calls the API with an optional bearer token and JSON body.
+func (e *Env) Do(method, path, token string, body any) Response {
+	e.T.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			e.T.Fatalf("marshal: %v", err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.Server.URL+path, r)
+	if err != nil {
+		e.T.Fatalf("request: %v", err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return e.send(req)
+}
+
+func (e *Env) send(req *http.Request) Response {
+	e.T.Helper()
+	resp, err := e.Server.Client().Do(req)
+	if err != nil {
+		e.T.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.T.Fatalf("read: %v", err)
+	}
+	out := Response{Status: resp.StatusCode, Raw: raw, Header: resp.Header}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out.Body); err != nil {
+			e.T.Fatalf("%s %s: bad JSON %q: %v", req.Method, req.URL.Path, raw, err)
+		}
+	}
+	return out
+}
+
+// Send performs a prepared request (multipart uploads).
+func (e *Env) Send(req *http.Request) Response { e.T.Helper(); return e.send(req) }
+
+// Must fails the test unless the response has the wanted status.
+func (r Response) Must(t testing.TB, status int) Response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Raw)
+	}
+	return r
+}
+
+// ErrorCode is error.code of an error response.
+func (r Response) ErrorCode() string {
+	if e, ok := r.Body["error"].(map[string]any); ok {
+		s, _ := e["code"].(string)
+		return s
+	}
+	return ""
+}
+
+// Str reads a top-level string field.
+func (r Response) Str(k string) string { s, _ := r.Body[k].(string); return s }
+
+// ID reads the top-level id.
+func (r Response) ID() int64 { f, _ := r.Body["id"].(float64); return int64(f) }
+
+// Applicant signs up a new applicant and returns its token.
+func (e *Env) Applicant(email string) string {
+	e.T.Helper()
+	e.Do("POST", "/api/v1/signup", "", map[string]string{"email": email, "password": "correct horse 1", "name": email}).Must(e.T, 201)
+	r := e.Do("POST", "/api/v1/tokens", "", map[string]string{"email": email, "password": "correct horse 1"}).Must(e.T, 201)
+	return r.Str("token")
+}
+
+// Operator returns a token for an operator role (provider of ProviderCode, authority, psb, admin).
+func (e *Env) Operator(role auth.Role) string {
+	e.T.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if tok, ok := e.tokens[string(role)]; ok {
+		return tok
+	}
+	email := string(role) + "@ops.test"
+	prov := ""
+	if role == auth.RoleProvider {
+		prov = ProviderCode
+	}
+	if _, err := e.App.Accounts.AddUser(context.Background(), email, "operator pass 1", "", role, prov); err != nil {
+		e.T.Fatalf("operator %s: %v", role, err)
+	}
+	tok, _, err := e.App.Accounts.IssueToken(context.Background(), email, "operator pass 1")
+	if err != nil {
+		e.T.Fatalf("operator token %s: %v", role, err)
+	}
+	e.tokens[string(role)] = tok
+	return tok
+}
+
+var codeRE = regexp.MustCompile(`核验码为(\d{6})`)
+
+// SMSCode reads the newest code sent to phone from the admin outbox.
+func (e *Env) SMSCode(phone string) string {
+	e.T.Helper()
+	r := e.Do("GET", "/api/v1/admin/outbox?to="+phone, e.Operator(auth.RoleAdmin), nil).Must(e.T, 200)
+	items, _ := r.Body["items"].([]any)
+	if len(items) == 0 {
+		e.T.Fatalf("no SMS to %s", phone)
+	}
+	body, _ := items[len(items)-1].(map[string]any)["body"].(string)
+	m := codeRE.FindStringSubmatch(body)
+	if m == nil {
+		e.T.Fatalf("no code in %q", body)
+	}
+	return m[1]
+}
+
+// Path formats an application path.
+func Path(id int64, suffix string) string { return fmt.Sprintf("/api/v1/applications/%d%s", id, suffix) }
