@@ -65,7 +65,8 @@ type entry struct {
 //
 // Days listed in the table follow the table. Every other day, including every
 // day of a year the table does not cover, follows Monday–Friday work and
-// Saturday–Sunday rest; callers warn about uncovered years with Covers.
+// Saturday–Sunday rest; callers warn about uncovered years with Covers. The
+// zero Calendar has no table at all (Monday–Friday everywhere).
 type Calendar struct {
 	entries map[Date]entry
 	years   []int // covered years, sorted
@@ -98,7 +99,7 @@ func Default() *Calendar { return defaultCalendar() }
 // format is in the package documentation): a `year YYYY` block replaces what
 // base knew from the notice for YYYY and makes the year covered; an
 // `amend YYYY` block changes single days of a covered year. Errors give the
-// line number. base is not modified.
+// line number. base is not modified; a nil base means Default().
 func WithOverrides(base *Calendar, r io.Reader) (*Calendar, error) {
 	if base == nil {
 		base = Default()

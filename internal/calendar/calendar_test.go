@@ -51,6 +51,9 @@ func TestAddBusinessDaysExamples(t *testing.T) {
 	}{
 		{"2026-03-06", 1, "2026-03-09", "Friday + 1 is the next Monday"},
 		{"2026-03-09", -1, "2026-03-06", "Monday - 1 is the Friday before"},
+		{"2026-04-03", 1, "2026-04-07", "Friday + 1 skips Monday 04-06, a 清明节 rest day"},
+		{"2026-09-18", 1, "2026-09-20", "Friday + 1 is the make-up Sunday 09-20"},
+		{"2026-09-21", -1, "2026-09-20", "Monday - 1 is the make-up Sunday too"},
 		{"2026-03-07", 1, "2026-03-09", "Saturday + 1 is Monday"},
 		{"2026-03-07", -1, "2026-03-06", "Saturday - 1 is Friday"},
 		{"2026-03-06", 0, "2026-03-06", "n == 0 is the day itself"},
