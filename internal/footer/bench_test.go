@@ -68,3 +68,16 @@ func BenchmarkExtractFooter(b *testing.B) {
 		Extract(page)
 	}
 }
+
+// BenchmarkExtractAdversarial measures a 1 MiB page made of constructs that
+// an unbounded search would make quadratic: unclosed <% and {{, links to the
+// PSB query, anchors with no number after them.
+func BenchmarkExtractAdversarial(b *testing.B) {
+	unit := `<% {{ ${ <a href="https://beian.mps.gov.cn/#/query/webSearch?code=11010602005139">ICP备 公网安备 B2- 11010602005139 `
+	page := []byte(strings.Repeat(unit, (1<<20)/len(unit)+1))
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Extract(page)
+	}
+}

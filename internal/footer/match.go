@@ -393,52 +393,62 @@ func (m *matcher) tryOperating(cat string) func(a, b int) {
 // PSB query (<a href="https://beian.mps.gov.cn/#/query/webSearch?code=N">N</a>):
 // the link itself says what the digits are.
 func (m *matcher) tryBareLinks() {
+	codes := make(map[int32]string)
 	for li, sp := range m.s.links {
 		raw := m.s.page[sp.a:sp.b]
 		if !bytes.Contains(raw, []byte("beian")) && !bytes.Contains(raw, []byte("BEIAN")) && !bytes.Contains(raw, []byte("Beian")) {
 			continue
 		}
-		code := psbLinkCode(m.s.link(int32(li)))
-		if code == "" {
+		if code := psbLinkCode(m.s.link(int32(li))); code != "" {
+			codes[int32(li)] = code
+		}
+	}
+	if len(codes) == 0 {
+		return
+	}
+	for _, lr := range m.linkRuns(codes) {
+		code := codes[lr.link]
+		k := bytes.Index(m.s.text[lr.a:lr.b], []byte(code))
+		if k < 0 {
 			continue
 		}
-		for _, sg := range m.linkRuns(int32(li)) {
-			text := m.s.text[sg[0]:sg[1]]
-			k := bytes.Index(text, []byte(code))
-			if k < 0 {
-				continue
-			}
-			a := sg[0] + k
-			if r, _ := m.before(a); r >= '0' && r <= '9' {
-				continue
-			}
-			if r, _ := m.at(a + len(code)); r >= '0' && r <= '9' {
-				continue
-			}
-			if num, ok := psbFromCode(code); ok {
-				m.add(KindPSB, num, a, m.hao(a+len(code)))
-			}
+		a := lr.a + k
+		if r, _ := m.before(a); r >= '0' && r <= '9' {
+			continue
+		}
+		if r, _ := m.at(a + len(code)); r >= '0' && r <= '9' {
+			continue
+		}
+		if num, ok := psbFromCode(code); ok {
+			m.add(KindPSB, num, a, m.hao(a+len(code)))
 		}
 	}
 }
 
-// linkRuns returns the text ranges that lie inside link li.
-func (m *matcher) linkRuns(li int32) [][2]int {
-	var out [][2]int
+// linkRun is a range of text inside one link.
+type linkRun struct {
+	link int32
+	a, b int
+}
+
+// linkRuns returns the text ranges inside the links in want, in text order,
+// adjacent segments of one link merged.
+func (m *matcher) linkRuns(want map[int32]string) []linkRun {
+	var out []linkRun
 	segs := m.s.segs
 	for k, sg := range segs {
-		if sg.link != li {
+		if _, ok := want[sg.link]; !ok {
 			continue
 		}
 		end := len(m.s.text)
 		if k+1 < len(segs) {
 			end = int(segs[k+1].text)
 		}
-		if n := len(out); n > 0 && out[n-1][1] == int(sg.text) {
-			out[n-1][1] = end
+		if n := len(out); n > 0 && out[n-1].link == sg.link && out[n-1].b == int(sg.text) {
+			out[n-1].b = end
 			continue
 		}
-		out = append(out, [2]int{int(sg.text), end})
+		out = append(out, linkRun{link: sg.link, a: int(sg.text), b: end})
 	}
 	return out
 }

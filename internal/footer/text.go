@@ -32,6 +32,10 @@ type stream struct {
 	links   []span // raw href values, decoded only when a number is inside the link
 	cur     int32  // current link index, -1 outside <a href>
 	nextSrc int    // page offset that would continue the last verbatim segment, -1 if none
+
+	// noPHPClose and noASPClose record that no "?>" or "%>" follows: an
+	// unclosed <? or <% is then not searched again, keeping a page linear.
+	noPHPClose, noASPClose bool
 }
 
 // maxTagName bounds the tag names compared against the tables below.
@@ -47,8 +51,8 @@ const maxTagName = 16
 func buildStream(page []byte) *stream {
 	s := &stream{
 		page:    page,
-		text:    make([]byte, 0, len(page)/4+64),
-		segs:    make([]seg, 0, 64),
+		text:    make([]byte, 0, len(page)/2+64), // visible text is rarely more than half a page
+		segs:    make([]seg, 0, len(page)/64+16),
 		cur:     -1,
 		nextSrc: -1,
 	}
@@ -138,13 +142,24 @@ func (s *stream) markup(page []byte, i int) int {
 		}
 		return skipPast(page, i+2, ">")
 	case c == '?':
-		if k := bytes.Index(page[i+2:], []byte("?>")); k >= 0 {
-			return i + 2 + k + 2
+		// <?php … ?> and <?= … ?> run to "?>" (to the end when unclosed,
+		// as in PHP); other <? … > are bogus comments ending at '>'.
+		if bytes.HasPrefix(page[i:], []byte("<?php")) || bytes.HasPrefix(page[i:], []byte("<?=")) {
+			if !s.noPHPClose {
+				if k := bytes.Index(page[i+2:], []byte("?>")); k >= 0 {
+					return i + 2 + k + 2
+				}
+				s.noPHPClose = true
+			}
+			return n
 		}
 		return skipPast(page, i+2, ">")
 	case c == '%':
-		if k := bytes.Index(page[i+2:], []byte("%>")); k >= 0 {
-			return i + 2 + k + 2
+		if !s.noASPClose {
+			if k := bytes.Index(page[i+2:], []byte("%>")); k >= 0 {
+				return i + 2 + k + 2
+			}
+			s.noASPClose = true
 		}
 	case c == '#' || c == '@':
 		return skipPast(page, i+2, ">")
@@ -423,35 +438,55 @@ func decodeNumeric(num []byte, n int) (string, int) {
 // and whatever sits inside them (a default value, a variable name) is not a
 // number the page shows.
 func blankTemplates(text []byte) {
-	const limit = 512
+	const limit = 512 // an expression longer than this is not one
+	closers := [...]string{"}}", "%}", "#}", "}"}
+	// next caches, per closer, where its next occurrence was found (+1),
+	// or -1 when there is none further on: each closer is searched for at
+	// most once per stretch of text, so the pass stays linear.
+	var next [len(closers)]int
+	find := func(ci, from int) int {
+		switch c := next[ci]; {
+		case c == -1:
+			return -1
+		case c > 0 && c-1 >= from:
+			return c - 1
+		}
+		e := bytes.Index(text[from:], []byte(closers[ci]))
+		if e < 0 {
+			next[ci] = -1
+			return -1
+		}
+		next[ci] = from + e + 1
+		return from + e
+	}
 	for i := 0; i+1 < len(text); {
 		k := bytes.IndexByte(text[i:], '{')
 		if k < 0 {
 			return
 		}
 		p := i + k
-		var closer string
+		ci := -1
 		switch {
 		case p+1 < len(text) && text[p+1] == '{':
-			closer = "}}"
+			ci = 0
 		case p+1 < len(text) && text[p+1] == '%':
-			closer = "%}"
+			ci = 1
 		case p+1 < len(text) && text[p+1] == '#':
-			closer = "#}"
+			ci = 2
 		case p > 0 && text[p-1] == '$':
-			closer = "}"
+			ci = 3
 			p--
-		default:
+		}
+		if ci < 0 || p+2 > len(text) {
 			i = p + 1
 			continue
 		}
-		end := min(len(text), p+limit)
-		e := bytes.Index(text[p+2:end], []byte(closer))
-		if e < 0 {
+		e := find(ci, p+2)
+		if e < 0 || e > p+limit {
 			i = p + 2
 			continue
 		}
-		stop := p + 2 + e + len(closer)
+		stop := e + len(closers[ci])
 		for q := p; q < stop; q++ {
 			text[q] = hardBreak
 		}
