@@ -3,7 +3,6 @@ package ident
 import (
 	_ "embed" // county_codes.txt
 	"strings"
-	"sync"
 )
 
 //go:generate go run gen_county.go
@@ -19,15 +18,19 @@ var countyCodesText string
 // countyBitmapWords is the size of a bitmap over every six-digit number.
 const countyBitmapWords = 1000000 / 64
 
-// countyBitmap is built once, on first use, from countyCodesText and never
-// written afterwards: a lookup costs one bit test.
-var countyBitmap = sync.OnceValue(func() *[countyBitmapWords + 1]uint64 {
+// countyBitmap has one bit per six-digit number, set for the codes of
+// countyCodesText. It is built when the package is initialised (about 7,000
+// codes, well under a millisecond) and never written afterwards, so a lookup
+// is one load and a bit test, with no synchronisation on the hot path.
+var countyBitmap = buildCountyBitmap(countyCodesText)
+
+func buildCountyBitmap(text string) *[countyBitmapWords + 1]uint64 {
 	var bm [countyBitmapWords + 1]uint64
-	forEachCountyCode(countyCodesText, func(code int) {
+	forEachCountyCode(text, func(code int) {
 		bm[code>>6] |= 1 << (code & 63)
 	})
 	return &bm
-})
+}
 
 // forEachCountyCode calls fn with every code listed in text (the format of
 // county_codes.txt: "#" comment lines, then lines of a 4-digit prefix followed
@@ -68,7 +71,7 @@ func CountyKnown(code string) bool {
 	if !ok || len(code) != 6 {
 		return false
 	}
-	return countyBitmap()[n>>6]&(1<<(n&63)) != 0
+	return countyBitmap[n>>6]&(1<<(n&63)) != 0
 }
 
 // atoiDigits parses s made only of ASCII digits; ok is false otherwise or when s is empty.

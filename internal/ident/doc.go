@@ -26,6 +26,7 @@
 //
 //	code                     severity  meaning
 //	id.empty                 error     nothing was entered
+//	id.invalid               error     an unexpected internal error (not expected to occur)
 //	id.bad_type              error     Validate got an ID type it does not know
 //	id.unknown_format        error     type detection found no format that fits
 //	id.length                error     a resident ID is not 18 characters

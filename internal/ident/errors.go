@@ -25,6 +25,16 @@ func (e *Error) Finding() finding.Finding { return finding.Errorf(e.Code, e.ZH, 
 // warning turns e into a warning-severity finding.
 func (e *Error) warning() finding.Finding { return finding.Warnf(e.Code, e.ZH, e.EN) }
 
+// errFinding turns an error of this package into its finding; any other
+// error (there should be none) becomes a generic one rather than a panic.
+func errFinding(err error) finding.Finding {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Finding()
+	}
+	return finding.Errorf("id.invalid", "证件号码无效", "invalid number: "+err.Error())
+}
+
 // Code returns the code of err when it is (or wraps) an *Error, else "".
 func Code(err error) string {
 	var e *Error

@@ -104,19 +104,14 @@ func today(now time.Time) date {
 	return date{y, int(m), d}
 }
 
-// digitsDate reads YYYYMMDD (or YYMMDD with century added) from s, which must be digits.
+// digitsDate reads YYYYMMDD, or YYMMDD (year without century), from s, which
+// must be ASCII digits.
 func digitsDate(s string) date {
-	n := func(i, j int) int {
-		v := 0
-		for k := i; k < j; k++ {
-			v = v*10 + int(s[k]-'0')
-		}
-		return v
-	}
+	d2 := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
 	if len(s) == 6 {
-		return date{n(0, 2), n(2, 4), n(4, 6)}
+		return date{d2(0), d2(2), d2(4)}
 	}
-	return date{n(0, 4), n(4, 6), n(6, 8)}
+	return date{d2(0)*100 + d2(2), d2(4), d2(6)}
 }
 
 // gb11643 holds the parts of an 18-character GB 11643 number.
@@ -132,13 +127,14 @@ type gb11643 struct {
 // and picks the error codes (badDate, future, checksum).
 func parseGB11643(s string, today date, charset, badDate, future, checksum *Error) (gb11643, *Error) {
 	var g gb11643
+	_ = s[17]
 	sum := 0
 	for i := 0; i < 17; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
+		d := s[i] - '0' // a byte: anything below '0' wraps above 9
+		if d > 9 {
 			return g, charset
 		}
-		sum += int(c-'0') * gb11643Weights[i]
+		sum += int(d) * gb11643Weights[i]
 	}
 	last := s[17]
 	if last == 'x' {
@@ -221,7 +217,7 @@ func ValidateResidentID(s string, now time.Time) finding.Result {
 	res := finding.Result{Normalized: n}
 	r, err := ParseResidentID(n, now)
 	if err != nil {
-		res.Findings = []finding.Finding{err.(*Error).Finding()}
+		res.Findings = []finding.Finding{errFinding(err)}
 		return res.Finish()
 	}
 	res.Info = map[string]any{

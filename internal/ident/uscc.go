@@ -1,6 +1,8 @@
 package ident
 
 import (
+	"strings"
+
 	"github.com/beian/beian/internal/finding"
 )
 
@@ -59,20 +61,21 @@ func ParseUSCC(s string) (USCC, error) {
 	}
 	sum := 0
 	for i := 0; i < 17; i++ {
-		v := usccValue(s[i])
+		v := int(usccIndex[s[i]]) - 1
 		if v < 0 {
 			return u, errUSCCCharset
 		}
 		sum += v * usccWeights[i]
 	}
-	if usccValue(s[17]) < 0 {
+	if usccIndex[s[17]] == 0 {
 		return u, errUSCCCharset
 	}
 	u.Authority, u.Category = s[0], s[1]
-	if _, _, ok := AuthorityLabel(u.Authority); !ok {
+	cats := usccCategories[u.Authority]
+	if cats == "" {
 		return u, errUSCCAuth
 	}
-	if _, _, ok := CategoryLabel(u.Authority, u.Category); !ok {
+	if strings.IndexByte(cats, u.Category) < 0 {
 		return u, errUSCCCategory
 	}
 	u.Division, u.OrgCode = s[2:8], s[8:17]
@@ -112,7 +115,7 @@ func ValidateUSCC(s string) finding.Result {
 	res := finding.Result{Normalized: n}
 	u, err := ParseUSCC(n)
 	if err != nil {
-		res.Findings = []finding.Finding{err.(*Error).Finding()}
+		res.Findings = []finding.Finding{errFinding(err)}
 		return res.Finish()
 	}
 	azh, aen, _ := AuthorityLabel(u.Authority)
@@ -140,31 +143,28 @@ func ValidateUSCC(s string) finding.Result {
 // orgWeights are the GB 11714 weights for the 8 body characters.
 var orgWeights = [8]int{3, 7, 9, 10, 5, 8, 4, 2}
 
+// orgIndex maps a byte to 1 + its GB 11714 value (0-9, then A=10 … Z=35);
+// 0 marks any other byte.
+var orgIndex = [256]uint8{
+	'0': 1, '1': 2, '2': 3, '3': 4, '4': 5, '5': 6, '6': 7, '7': 8, '8': 9, '9': 10,
+	'A': 11, 'B': 12, 'C': 13, 'D': 14, 'E': 15, 'F': 16, 'G': 17, 'H': 18, 'I': 19, 'J': 20,
+	'K': 21, 'L': 22, 'M': 23, 'N': 24, 'O': 25, 'P': 26, 'Q': 27, 'R': 28, 'S': 29, 'T': 30,
+	'U': 31, 'V': 32, 'W': 33, 'X': 34, 'Y': 35, 'Z': 36,
+}
+
 // orgCheck returns the GB 11714 check character of the 8-character body, or 0
 // when body holds a character other than 0-9 and A-Z.
 func orgCheck(body string) byte {
+	_ = body[7]
 	sum := 0
 	for i := 0; i < 8; i++ {
-		c := body[i]
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'A' && c <= 'Z':
-			v = int(c-'A') + 10
-		default:
+		v := int(orgIndex[body[i]]) - 1
+		if v < 0 {
 			return 0
 		}
 		sum += v * orgWeights[i]
 	}
-	switch r := 11 - sum%11; r {
-	case 10:
-		return 'X'
-	case 11:
-		return '0'
-	default:
-		return byte('0' + r)
-	}
+	return "0123456789X0"[11-sum%11]
 }
 
 // splitOrgCode returns the 9 characters of an organisation code written
@@ -207,7 +207,7 @@ func ValidateOrgCode(s string) finding.Result {
 	n := Normalize(s)
 	res := finding.Result{Normalized: n}
 	if err := CheckOrgCode(n); err != nil {
-		res.Findings = []finding.Finding{err.(*Error).Finding()}
+		res.Findings = []finding.Finding{errFinding(err)}
 		return res.Finish()
 	}
 	body, check, _ := splitOrgCode(n)

@@ -5,6 +5,15 @@ package ident
 // 宗教, 工会, 中央军委改革和编制办公室, 农业) as published with the standard's
 // code tables and reproduced by the major validators.
 
+// usccCategories lists, for each registration authority code, the category
+// codes valid under it; "" marks an unknown authority. It must agree with
+// CategoryLabel (TestLabels checks), and is what ParseUSCC uses because a
+// table lookup is cheaper than the label switches.
+var usccCategories = [256]string{
+	'1': "1239", '2': "19", '3': "123459", '4': "19", '5': "1239", '6': "129",
+	'7': "129", '8': "19", '9': "123", 'A': "19", 'N': "1239", 'Y': "1",
+}
+
 // AuthorityLabel returns the Chinese and English names of a registration
 // authority code (USCC position 1); ok is false for an unknown code.
 func AuthorityLabel(a byte) (zh, en string, ok bool) {

@@ -121,10 +121,16 @@ func TestLabels(t *testing.T) {
 		if ok != strings.ContainsRune(auths, rune(a)) || ok && (zh == "" || en == "") {
 			t.Errorf("AuthorityLabel(%q) = %q %q %v", rune(a), zh, en, ok)
 		}
+		if ok != (usccCategories[a] != "") {
+			t.Errorf("usccCategories[%q] = %q but AuthorityLabel ok = %v", rune(a), usccCategories[a], ok)
+		}
 		for c := 0; c < 256; c++ {
 			zh, en, cok := CategoryLabel(byte(a), byte(c))
 			if cok && (!ok || zh == "" || en == "") {
 				t.Errorf("CategoryLabel(%q, %q) = %q %q for unknown authority", rune(a), rune(c), zh, en)
+			}
+			if inTable := c != 0 && strings.IndexByte(usccCategories[a], byte(c)) >= 0; inTable != cok {
+				t.Errorf("CategoryLabel(%q, %q) ok = %v, usccCategories says %v", rune(a), rune(c), cok, inTable)
 			}
 		}
 	}
