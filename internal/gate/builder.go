@@ -1,0 +1,244 @@
+package gate
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"math/rand/v2"
+	"unicode/utf8"
+
+	"github.com/beian/beian/internal/hostname"
+)
+
+// Errors of Builder.Add; a load that meets one fails whole (see Gate).
+var (
+	// ErrDomain is wrapped by every domain that does not normalise.
+	ErrDomain = errors.New("gate: bad domain")
+	// ErrNumber is wrapped by every missing or unusable ICP number.
+	ErrNumber = errors.New("gate: bad ICP number")
+	// ErrDuplicate is wrapped when a domain comes twice with different numbers or statuses.
+	ErrDuplicate = errors.New("gate: duplicate domain")
+	// ErrTooLarge is returned when a set would pass the 4 GiB its offsets can address.
+	ErrTooLarge = errors.New("gate: allow-list too large")
+)
+
+// maxNumberLen bounds an ICP number; real ones are about 25 bytes.
+const maxNumberLen = 64
+
+// Builder builds a Set. It is not safe for concurrent use; a Set built from
+// it is. Add normalises and checks every entry, so a Set only ever holds
+// valid, lowercase A-label domains and numbers that are safe to print in an
+// nginx or Caddy configuration.
+type Builder struct {
+	s Set
+	// numSlots is an open-addressing table of offset+1 in s.nums, to store
+	// each number once; being pointer-free, it costs the collector nothing
+	// while a million entries load.
+	numSlots []uint32
+	numN     int
+	numSeed  maphash.Seed
+}
+
+// NewBuilder returns a Builder sized for about sizeHint entries (0 if unknown).
+func NewBuilder(sizeHint int) *Builder {
+	if sizeHint < 0 {
+		sizeHint = 0
+	}
+	b := &Builder{numSeed: maphash.MakeSeed(), numSlots: make([]uint32, slotsFor(sizeHint/2))}
+	b.s.seed = rand.Uint64() | 1
+	ns := slotsFor(sizeHint)
+	b.s.slots = make([]uint64, ns)
+	b.s.mask = uint64(ns - 1)
+	b.s.keys = make([]byte, 0, sizeHint*(entryHeader+16))
+	return b
+}
+
+// Len returns the number of entries added so far.
+func (b *Builder) Len() int { return b.s.n }
+
+// Add adds one domain. domain is normalised with hostname.Normalize (case,
+// trailing dot, IDN); it covers its subdomains, so wildcards are refused. An
+// approved entry needs its ICP number; a pending one has none. Adding the
+// same domain again with the same number and status is a no-op; with a
+// different one it is an ErrDuplicate.
+func (b *Builder) Add(domain, number string, st Status) error {
+	name, err := hostname.Normalize(domain)
+	if err != nil {
+		return fmt.Errorf("%w %q: %w", ErrDomain, domain, err)
+	}
+	return b.add(name, number, st)
+}
+
+// add adds an already normalised domain.
+func (b *Builder) add(name, number string, st Status) error {
+	if len(name) == 0 || len(name) > 253 {
+		return fmt.Errorf("%w %q: length %d", ErrDomain, name, len(name))
+	}
+	switch st {
+	case StatusApproved:
+		if err := checkNumber(number); err != nil {
+			return fmt.Errorf("%w %q for %s: %s", ErrNumber, number, name, err)
+		}
+	case StatusPending:
+		number = ""
+	default:
+		return fmt.Errorf("%w %q: status %v cannot be added", ErrDomain, name, st)
+	}
+	h := hashKey(b.s.seed, name)
+	found, slot := b.s.find(h, name)
+	if found != 0 {
+		old, _ := b.s.entryAt(found - 1)
+		if old.Status == st && old.Number == number {
+			return nil
+		}
+		return fmt.Errorf("%w %s: %s %q then %s %q", ErrDuplicate, name, old.Status, old.Number, st, number)
+	}
+	no := noNumber
+	if number != "" {
+		var err error
+		if no, err = b.numberOffset(number); err != nil {
+			return err
+		}
+	}
+	if len(b.s.keys) > math.MaxUint32-entryHeader-256 {
+		return ErrTooLarge
+	}
+	off := uint32(len(b.s.keys))
+	b.s.keys = append(b.s.keys, byte(len(name)), byte(st), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(b.s.keys[off+2:], no)
+	b.s.keys = append(b.s.keys, name...)
+	b.s.slots[slot] = (mix(h)>>32|1)<<32 | uint64(off)
+	b.s.n++
+	if st == StatusPending {
+		b.s.pending++
+	}
+	if b.s.n*maxLoadDen > len(b.s.slots)*maxLoadNum {
+		b.grow()
+	}
+	return nil
+}
+
+// numberOffset returns the offset of number in nums, appending it the first
+// time it is seen.
+func (b *Builder) numberOffset(number string) (uint32, error) {
+	mask := uint64(len(b.numSlots) - 1)
+	i := maphash.String(b.numSeed, number) & mask
+	for ; b.numSlots[i] != 0; i = (i + 1) & mask {
+		o := b.numSlots[i] - 1
+		if int(b.s.nums[o]) == len(number) && string(b.s.nums[o+1:int(o)+1+len(number)]) == number {
+			return o, nil
+		}
+	}
+	if len(b.s.nums) > math.MaxUint32-maxNumberLen-2 {
+		return 0, ErrTooLarge
+	}
+	o := uint32(len(b.s.nums))
+	b.s.nums = append(b.s.nums, byte(len(number)))
+	b.s.nums = append(b.s.nums, number...)
+	b.numSlots[i] = o + 1
+	b.numN++
+	if b.numN*maxLoadDen > len(b.numSlots)*maxLoadNum {
+		b.growNumbers()
+	}
+	return o, nil
+}
+
+// growNumbers doubles the number table.
+func (b *Builder) growNumbers() {
+	b.numSlots = make([]uint32, len(b.numSlots)*2)
+	mask := uint64(len(b.numSlots) - 1)
+	for o := 0; o < len(b.s.nums); o += 1 + int(b.s.nums[o]) {
+		n := b.s.str(b.s.nums, o+1, int(b.s.nums[o]))
+		i := maphash.String(b.numSeed, n) & mask
+		for b.numSlots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		b.numSlots[i] = uint32(o) + 1
+	}
+}
+
+// insert puts the entry at off into the slot table (the key is known absent).
+func (b *Builder) insert(h uint64, off uint32) {
+	h = mix(h)
+	sl := (h>>32|1)<<32 | uint64(off)
+	for i := h & b.s.mask; ; i = (i + 1) & b.s.mask {
+		if b.s.slots[i] == 0 {
+			b.s.slots[i] = sl
+			return
+		}
+	}
+}
+
+// grow doubles the slot table and reinserts every entry from the arena.
+func (b *Builder) grow() {
+	ns := len(b.s.slots) * 2
+	b.s.slots = make([]uint64, ns)
+	b.s.mask = uint64(ns - 1)
+	for off := 0; off < len(b.s.keys); {
+		kl := int(b.s.keys[off])
+		b.insert(hashKey(b.s.seed, b.s.str(b.s.keys, off+entryHeader, kl)), uint32(off))
+		off += entryHeader + kl
+	}
+}
+
+// Build returns the Set, with its arenas trimmed to size. The Builder must
+// not be used afterwards.
+func (b *Builder) Build(version int64) *Set {
+	s := b.s
+	s.Version = version
+	s.keys = trim(s.keys)
+	s.nums = trim(s.nums)
+	if want := slotsFor(s.n); want < len(s.slots) {
+		s.slots = make([]uint64, want)
+		s.mask = uint64(want - 1)
+		b.s.slots, b.s.mask = s.slots, s.mask
+		for off := 0; off < len(s.keys); {
+			kl := int(s.keys[off])
+			b.insert(hashKey(s.seed, s.str(s.keys, off+entryHeader, kl)), uint32(off))
+			off += entryHeader + kl
+		}
+	}
+	b.s = Set{}
+	b.numSlots = nil
+	return &s
+}
+
+// trim copies a slice into one of exactly its length when that saves more
+// than an eighth.
+func trim[T any](x []T) []T {
+	if cap(x)-len(x) <= cap(x)/8 {
+		return x
+	}
+	y := make([]T, len(x))
+	copy(y, x)
+	return y
+}
+
+// checkNumber accepts an ICP number that is printable and safe to write into
+// an nginx map or a Caddyfile: valid UTF-8, at most 64 bytes, no space,
+// control character, quote, backslash, dollar, brace, semicolon or angle
+// bracket. The gate stores numbers as the platform issued them and does not
+// re-judge their format (that is internal/icpnum's job at issue time).
+func checkNumber(n string) error {
+	if n == "" {
+		return errors.New("missing")
+	}
+	if len(n) > maxNumberLen {
+		return fmt.Errorf("longer than %d bytes", maxNumberLen)
+	}
+	if !utf8.ValidString(n) {
+		return errors.New("not UTF-8")
+	}
+	for _, r := range n {
+		if r <= ' ' || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x3000 || r == 0xfeff {
+			return errors.New("holds a space or control character")
+		}
+		switch r {
+		case '"', '\'', '\\', '$', '{', '}', ';', '<', '>', '&', '#', '`':
+			return fmt.Errorf("holds %q", r)
+		}
+	}
+	return nil
+}

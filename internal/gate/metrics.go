@@ -1,0 +1,90 @@
+package gate
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the gate's Prometheus metrics, in a registry of its own (no
+// global registration, so tests can build many gates). The decision counters
+// are resolved once, so counting a decision is a single atomic add.
+type metrics struct {
+	reg          *prometheus.Registry
+	allowed      prometheus.Counter
+	blocked      prometheus.Counter
+	pending      prometheus.Counter
+	reloads      prometheus.Counter
+	reloadErrors prometheus.Counter
+	lastReload   prometheus.Gauge
+	loadSeconds  prometheus.Gauge
+}
+
+func newMetrics(g *Gate) *metrics {
+	reg := prometheus.NewRegistry()
+	decisions := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "beian_gate_decisions_total",
+		Help: "Host decisions by result: allowed (filed), blocked (no filing), pending (an application is in progress; blocked too).",
+	}, []string{"result"})
+	m := &metrics{
+		reg:     reg,
+		allowed: decisions.WithLabelValues("allowed"),
+		blocked: decisions.WithLabelValues("blocked"),
+		pending: decisions.WithLabelValues("pending"),
+		reloads: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "beian_gate_reloads_total",
+			Help: "Successful loads of the allow-list (the first one included).",
+		}),
+		reloadErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "beian_gate_reload_errors_total",
+			Help: "Failed loads or feed polls; the gate kept serving the previous set.",
+		}),
+		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "beian_gate_last_reload_timestamp_seconds",
+			Help: "Unix time of the last successful load or feed change.",
+		}),
+		loadSeconds: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "beian_gate_load_duration_seconds",
+			Help: "How long the last successful load took.",
+		}),
+	}
+	reg.MustRegister(decisions, m.reloads, m.reloadErrors, m.lastReload, m.loadSeconds,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_set_entries",
+			Help: "Domains in the allow-list being served (approved and pending).",
+		}, func() float64 { return float64(g.Set().Len()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_set_pending_entries",
+			Help: "Pending domains in the allow-list being served.",
+		}, func() float64 { return float64(g.Set().Pending()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_set_version",
+			Help: "Version of the allow-list being served: the feed version, or the hosts file's modification time.",
+		}, func() float64 { return float64(g.Set().Version) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_set_bytes",
+			Help: "Memory held by the allow-list being served.",
+		}, func() float64 { return float64(g.Set().Bytes()) }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// count records one decision.
+func (m *metrics) count(d Decision) {
+	switch d.Status {
+	case StatusApproved:
+		m.allowed.Inc()
+	case StatusPending:
+		m.pending.Inc()
+	default:
+		m.blocked.Inc()
+	}
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
