@@ -1,0 +1,367 @@
+// Package blobstore keeps the documents applicants upload (scans of licences,
+// ID cards, photos, letters) as files on disk, named by the SHA-256 of their
+// bytes. It accepts only what the authority accepts, JPEG, PNG and PDF of at
+// most 4 MiB, judged from the bytes themselves and not from what the client
+// claims, and writes each file atomically so that a crash never leaves a torn
+// document under a digest that the database refers to.
+package blobstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// MaxSize is the largest document accepted: 4 MiB, the limit providers put
+// on scans (icp-rules.md §2, "jpg/png ≤4 MB").
+const MaxSize = 4 << 20
+
+// Content types Put accepts.
+const (
+	TypeJPEG = "image/jpeg"
+	TypePNG  = "image/png"
+	TypePDF  = "application/pdf"
+)
+
+// Error codes of *Error.
+const (
+	CodeTooLarge  = "document.too_large"
+	CodeBadType   = "document.bad_type"
+	CodeEmpty     = "document.empty"
+	CodeNotFound  = "document.not_found"
+	CodeBadDigest = "document.bad_digest"
+)
+
+// Error is a refusal the client can act on, with a stable code and messages
+// in Chinese and English. I/O failures are not *Error: they are wrapped errors
+// that the web layer reports as server errors.
+type Error struct {
+	Code string
+	ZH   string
+	EN   string
+}
+
+// Error returns the code and the English message.
+func (e *Error) Error() string { return e.Code + ": " + e.EN }
+
+// Is makes errors.Is(err, &Error{Code: CodeNotFound}) match any *Error with that code.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+func errTooLarge() *Error {
+	return &Error{CodeTooLarge, "文件超过 4 MiB 上限", "the document is larger than 4 MiB"}
+}
+
+func errBadType() *Error {
+	return &Error{CodeBadType, "仅接受 JPEG、PNG 或 PDF 文件", "only JPEG, PNG or PDF documents are accepted"}
+}
+
+func errEmpty() *Error {
+	return &Error{CodeEmpty, "文件为空", "the document is empty"}
+}
+
+func errNotFound() *Error {
+	return &Error{CodeNotFound, "文件不存在", "no such document"}
+}
+
+func errBadDigest() *Error {
+	return &Error{CodeBadDigest, "文件标识无效（应为 64 位小写十六进制 SHA-256）", "invalid document ID: want 64 lower-case hex digits of a SHA-256"}
+}
+
+// ErrCorrupt is returned by the reader from Open at end of file when the bytes
+// read do not hash to the digest they are stored under (disk corruption or
+// tampering).
+var ErrCorrupt = errors.New("blobstore: stored document does not match its digest")
+
+// Blob describes a stored document.
+type Blob struct {
+	SHA256      string `json:"sha256"` // lower-case hex, 64 digits; the document's ID
+	Size        int64  `json:"size"`
+	ContentType string `json:"content_type"` // TypeJPEG, TypePNG or TypePDF
+}
+
+// Store is a directory of documents laid out as dir/ab/cd/<sha256>, where ab
+// and cd are the first two pairs of hex digits, so that no directory grows
+// huge. Identical uploads share one file: callers that Delete must first make
+// sure no other row refers to the digest. A Store is safe for concurrent use,
+// by goroutines and by processes sharing the directory.
+type Store struct {
+	dir string
+	// skipSync leaves out the fsync calls; only the fuzz test sets it, to
+	// test the logic at thousands of inputs a second.
+	skipSync bool
+}
+
+// staleTemp is the age after which Open removes a temporary file left in
+// dir/tmp by a process that died during a Put.
+const staleTemp = time.Hour
+
+// Open returns the store in dir, creating dir (and its parents) with mode 0700
+// when missing; an existing dir keeps its mode. It removes temporary files
+// older than an hour that a crashed Put left behind.
+func Open(dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("blobstore: empty directory name")
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, fmt.Errorf("blobstore: open %s: %w", dir, err)
+	}
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("blobstore: open %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTemp {
+			_ = os.Remove(filepath.Join(tmp, e.Name())) // best effort
+		}
+	}
+	return &Store{dir: dir}, nil
+}
+
+// sniffLen is how many leading bytes http.DetectContentType looks at.
+const sniffLen = 512
+
+// sniff returns the accepted content type of a document starting with head,
+// or "" when it is none of JPEG, PNG and PDF. The PDF check is a literal
+// "%PDF-" at offset 0 (the header ISO 32000 requires), which is also what
+// http.DetectContentType uses.
+func sniff(head []byte) string {
+	if bytes.HasPrefix(head, []byte("%PDF-")) {
+		return TypePDF
+	}
+	switch ct := http.DetectContentType(head); ct {
+	case TypeJPEG, TypePNG:
+		return ct
+	}
+	return ""
+}
+
+// ctxReader fails reads once ctx is done, so that a slow upload stops when
+// the request is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// Put stores the document read from r and returns its description. It reads
+// at most MaxSize+1 bytes; refuses an empty document (document.empty), a
+// larger one (document.too_large) and one whose bytes are not JPEG, PNG or PDF
+// (document.bad_type); and writes it through a temporary file that is synced
+// and renamed into place, so that the file under a digest is always whole.
+// Storing bytes that are already stored is not an error and returns the same Blob.
+func (s *Store) Put(ctx context.Context, r io.Reader) (Blob, error) {
+	if err := ctx.Err(); err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
+	}
+	lr := io.LimitReader(ctxReader{ctx, r}, MaxSize+1)
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(lr, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return Blob{}, fmt.Errorf("blobstore: put: read: %w", err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return Blob{}, errEmpty()
+	}
+	ct := sniff(head)
+	if ct == "" {
+		return Blob{}, errBadType()
+	}
+
+	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "put-*")
+	if err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
+	}
+	tmpName := tmp.Name()
+	renamed := false
+	defer func() {
+		if !renamed {
+			_ = os.Remove(tmpName)
+		}
+	}()
+	h := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytes.NewReader(head), lr))
+	if err != nil {
+		_ = tmp.Close()
+		return Blob{}, fmt.Errorf("blobstore: put: copy to %s: %w", tmpName, err)
+	}
+	if size > MaxSize {
+		_ = tmp.Close()
+		return Blob{}, errTooLarge()
+	}
+	if err := s.sync(tmp); err != nil {
+		_ = tmp.Close()
+		return Blob{}, fmt.Errorf("blobstore: put: sync %s: %w", tmpName, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: close %s: %w", tmpName, err)
+	}
+	blob := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, ContentType: ct}
+	if err := ctx.Err(); err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
+	}
+	final := s.path(blob.SHA256)
+	dir := filepath.Dir(final)
+	// Renaming over an existing file of the same digest is harmless: its
+	// bytes are the same, and rename is atomic.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
+	}
+	if err := os.Rename(tmpName, final); err != nil {
+		return Blob{}, fmt.Errorf("blobstore: put: rename to %s: %w", final, err)
+	}
+	renamed = true
+	// A concurrent Delete of the same digest may already have removed the file
+	// and its directory: that Delete came after this Put, and there is nothing
+	// left to sync.
+	if err := s.syncDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
+	}
+	return blob, nil
+}
+
+// sync flushes f to disk.
+func (s *Store) sync(f *os.File) error {
+	if s.skipSync {
+		return nil
+	}
+	return f.Sync()
+}
+
+// syncDir makes a rename in dir durable.
+func (s *Store) syncDir(dir string) error {
+	if s.skipSync {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// validDigest reports whether s is 64 lower-case hex digits; nothing else can
+// name a file, so a digest from a request can never walk out of the store.
+func validDigest(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// path returns where the document with a valid digest lives.
+func (s *Store) path(digest string) string {
+	return filepath.Join(s.dir, digest[0:2], digest[2:4], digest)
+}
+
+// Open returns the stored document with the given digest and its description.
+// The reader checks the bytes against the digest as they are read and returns
+// ErrCorrupt at the end when they do not match; the caller must Close it. A
+// digest that is not 64 lower-case hex digits is document.bad_digest, an
+// absent one document.not_found.
+func (s *Store) Open(ctx context.Context, digest string) (io.ReadCloser, Blob, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, Blob{}, fmt.Errorf("blobstore: open: %w", err)
+	}
+	if !validDigest(digest) {
+		return nil, Blob{}, errBadDigest()
+	}
+	f, err := os.Open(s.path(digest))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, Blob{}, errNotFound()
+	}
+	if err != nil {
+		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	}
+	head := make([]byte, sniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		_ = f.Close()
+		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		_ = f.Close()
+		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	}
+	ct := sniff(head[:n])
+	if ct == "" {
+		ct = "application/octet-stream" // only a corrupted file gets here; the reader will say so
+	}
+	blob := Blob{SHA256: digest, Size: info.Size(), ContentType: ct}
+	return &verifyingReader{f: f, h: sha256.New(), want: digest}, blob, nil
+}
+
+// verifyingReader hashes what it reads and checks the digest at end of file.
+type verifyingReader struct {
+	f    *os.File
+	h    hash.Hash
+	want string
+}
+
+func (v *verifyingReader) Read(p []byte) (int, error) {
+	n, err := v.f.Read(p)
+	v.h.Write(p[:n])
+	if errors.Is(err, io.EOF) && hex.EncodeToString(v.h.Sum(nil)) != v.want {
+		return n, fmt.Errorf("%w: %s", ErrCorrupt, v.want)
+	}
+	return n, err
+}
+
+func (v *verifyingReader) Close() error { return v.f.Close() }
+
+// Delete removes the document with the given digest (document.not_found when
+// there is none). The ab/cd directories stay (there are at most 65,536 of
+// them), so that a concurrent Put never finds its directory removed under it.
+func (s *Store) Delete(ctx context.Context, digest string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("blobstore: delete: %w", err)
+	}
+	if !validDigest(digest) {
+		return errBadDigest()
+	}
+	if err := os.Remove(s.path(digest)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return errNotFound()
+		}
+		return fmt.Errorf("blobstore: delete %s: %w", digest, err)
+	}
+	return nil
+}
