@@ -108,6 +108,7 @@ func (a *App) routes() http.Handler {
 
 	mux := http.NewServeMux()
 	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Log: a.Log.With("component", "api")}).Register(mux)
+	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
