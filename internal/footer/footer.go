@@ -6,8 +6,9 @@
 // https://beian.miit.gov.cn/; `beian extract` prints what it finds.
 //
 // The package is pure: it reads bytes and returns values. It reads what a
-// visitor sees, not the markup: a hand-written scanner (no DOM is built, so a
-// 1 MiB page takes about a millisecond) keeps the visible text with a map
+// visitor sees, not the markup: a hand-written scanner (no DOM is built; a
+// 1 MiB page takes a few milliseconds, see BenchmarkExtract1MiB, and time
+// stays linear in the page on any input) keeps the visible text with a map
 // back to the page and to the enclosing <a href>, and drops comments,
 // <script>, <style>, <template>, attribute values, processing instructions
 // (<?php … ?>) and template expressions ({{ … }}, ${…}, <% … %>). <noscript>

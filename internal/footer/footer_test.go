@@ -65,6 +65,7 @@ func TestExtract(t *testing.T) {
 		{"B2 inside a word is not a licence", "AB2-20080207 SKU-B2-20080207", res{}},
 		{"full-width operating licence", "京Ｂ２－２０２１２７３２", res{operating: []string{"京B2-20212732"}}},
 		{"PSB with 号 and colon after the keyword", "京公网安备号：11010602005139", res{psb: []string{"京公网安备11010602005139号"}}},
+		{"informal PSB label", "公安备案 31011202006203 号 | 公安备案号：京公网安备11010602005139号", res{psb: []string{"沪公网安备31011202006203号", "京公网安备11010602005139号"}}},
 		{"PSB without province", "公网安备 51012402001727号", res{psb: []string{"川公网安备51012402001727号"}}},
 		{"PSB province and code disagree", "京公网安备44010602003231号", res{}},
 		{"PSB Traditional mixed", "粵公網安備 44010602003231號", res{psb: []string{"粤公网安备44010602003231号"}}},

@@ -321,18 +321,29 @@ func (m *matcher) tryPSBAt(a, b int) {
 	}
 }
 
-// tryPSB reads a PSB number around the "安备" found at text[a:b]; the text
-// before it must read 公网 (公網 folds to it).
+// tryPSB reads a PSB number around the "安备" found at text[a:b]. The text
+// before it must read 公网 (公網 folds to it), or it must be the informal
+// label 公安备案 ("公安备案 31011202006203 号"), in which case the province
+// comes from the digits.
 func (m *matcher) tryPSB(a, b int) {
+	var kw int
 	r1, w1 := m.before(a)
-	if r1 != '网' {
+	switch r1 {
+	case '网':
+		r2, w2 := m.before(a - w1)
+		if r2 != '公' {
+			return
+		}
+		kw = a - w1 - w2
+	case '公':
+		r2, w2 := m.at(b)
+		if r2 != '案' {
+			return
+		}
+		kw, b = a-w1, b+w2
+	default:
 		return
 	}
-	r2, w2 := m.before(a - w1)
-	if r2 != '公' {
-		return
-	}
-	kw := a - w1 - w2
 	// "公网安备号：…" names the number before giving it.
 	runs := m.digits(m.colon(m.hao(b)))
 	if len(runs) == 0 {
