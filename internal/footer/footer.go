@@ -149,23 +149,19 @@ func Matches(page []byte) []Match {
 
 // toUTF8 returns page as UTF-8. The encoding comes from a byte-order mark
 // or a <meta> charset in the first 1024 bytes (GBK, GB2312, GB18030, Big5,
-// UTF-16 …). Without one, a page that is valid UTF-8 stays as it is and any
-// other is read as GB18030, the superset of GBK and GB2312; so is a page
-// declared Western (windows-1252, iso-8859-1), a frequent misconfiguration
-// of old Chinese sites, unless it is valid UTF-8. A page declared UTF-8 but
-// holding invalid bytes stays as it is (the bad bytes read as U+FFFD).
+// UTF-16 …); without one, or with a Western declaration (windows-1252,
+// iso-8859-1, a frequent misconfiguration of old Chinese sites), the legacy
+// encoding assumed is GB18030, the superset of GBK and GB2312. Whatever the
+// declaration says, a page that is valid UTF-8 is read as UTF-8: text in a
+// legacy Chinese encoding is practically never valid UTF-8, while pages that
+// declare a charset they do not use are common. A page declared UTF-8 is not
+// checked (its bad bytes read as U+FFFD), which keeps the usual case cheap.
 func toUTF8(page []byte) []byte {
 	enc, name, _ := charset.DetermineEncoding(page, "")
-	switch name {
-	case "utf-8":
-		// Declared UTF-8, or the first KiB is UTF-8 with non-ASCII text.
+	if name == "utf-8" || utf8.Valid(page) {
 		return page
-	case "windows-1252":
-		// No declaration (or a Western one) and an ASCII start: UTF-8 if
-		// the whole page is, else the Chinese legacy encoding.
-		if utf8.Valid(page) {
-			return page
-		}
+	}
+	if name == "windows-1252" {
 		enc = simplifiedchinese.GB18030
 	}
 	if enc == nil || enc == encoding.Nop {

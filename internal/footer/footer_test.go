@@ -90,6 +90,7 @@ func TestExtract(t *testing.T) {
 		{"first linked ICP number gives the link", `京ICP证030173号 <a href="/x">京ICP备12345678号</a> <a href="/y">京ICP备12345679号</a>`,
 			res{filings: []string{"京ICP备12345678号", "京ICP备12345679号"}, licenses: []string{"京ICP证030173号"}, icpLink: "/x"}},
 		{"unknown province", "萌ICP备20220555号 X公网安备11010602005139号", res{psb: []string{"京公网安备11010602005139号"}}},
+		{"UTF-8 page declared GBK is read as UTF-8", `<meta charset="gbk"><p>京ICP备12345678号</p>`, res{filings: []string{"京ICP备12345678号"}}},
 		{"too many digits", "京ICP备123456789012345678901号", res{}},
 	}
 	for _, tt := range tests {
