@@ -22,14 +22,20 @@ type Application struct {
 	// DueDate is the business-day deadline of the current review step (provider 2, authority 20).
 	DueDate *string `json:"due_date"`
 	// BusinessDaysLeft counts business days from today to DueDate (negative when overdue).
-	BusinessDaysLeft *int          `json:"business_days_left,omitempty"`
-	SMSExpiresAt     *time.Time    `json:"sms_expires_at,omitempty"`
-	SMSPending       []string      `json:"sms_pending,omitempty"` // masked phones still to verify
-	History          []History     `json:"history"`
-	Documents        []Document    `json:"documents"`
-	Content          *form.Content `json:"content,omitempty"`
-	CreatedAt        time.Time     `json:"created_at"`
-	UpdatedAt        time.Time     `json:"updated_at"`
+	BusinessDaysLeft *int       `json:"business_days_left,omitempty"`
+	SMSExpiresAt     *time.Time `json:"sms_expires_at,omitempty"`
+	SMSPending       []string   `json:"sms_pending,omitempty"` // masked phones still to verify
+	// ChangeFileBy is the last day to file a change: 30 days before its effective date.
+	ChangeFileBy *string `json:"change_file_by,omitempty"`
+	// Overdue is set when the review passed its business-day deadline.
+	Overdue *time.Time `json:"overdue_at,omitempty"`
+	// LicenceNumbers are the ICP licence and operating-licence numbers an approved commercial_license issued.
+	LicenceNumbers map[string]string `json:"licence_numbers,omitempty"`
+	History        []History         `json:"history"`
+	Documents      []Document        `json:"documents"`
+	Content        *form.Content     `json:"content,omitempty"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
 
 	accountID  int64
 	providerID int64
@@ -70,11 +76,13 @@ type CreateRequest struct {
 	Entity       form.Entity    `json:"entity"`
 	Websites     []form.Website `json:"websites"`
 	EntityNumber string         `json:"entity_number,omitempty"`
+	// EffectiveDate is when a change takes effect (changes are filed 30 days ahead).
+	EffectiveDate string `json:"effective_date,omitempty"`
 }
 
 // Content returns the form content of the request.
 func (r CreateRequest) Content() form.Content {
-	return form.Content{Entity: r.Entity, Websites: r.Websites, EntityNumber: r.EntityNumber}
+	return form.Content{Entity: r.Entity, Websites: r.Websites, EntityNumber: r.EntityNumber, EffectiveDate: r.EffectiveDate}
 }
 
 // Decision is the body of provider-review and authority-review.

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/store"
@@ -16,9 +18,11 @@ import (
 
 // issued are the numbers an approval gave out.
 type issued struct {
-	entity   string
-	entityID int64
-	websites []string
+	entity    string
+	entityID  int64
+	websites  []string
+	licence   string
+	operating string
 }
 
 // nextSerial allocates the next serial of a counter inside the caller's
@@ -71,7 +75,7 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	out := issued{entity: entityNum, entityID: entityID}
 	for i, w := range c.Websites {
 		num := entityNum + fmt.Sprintf("-%d", i+1)
-		if err := s.insertWebsite(ctx, tx, app, entityID, i+1, num, w.Name, w.HomeURL, w.ContentTypes, w.Domains, w.Access.IPs, w, now); err != nil {
+		if err := s.insertWebsite(ctx, tx, app, entityID, i, i+1, num, w, now); err != nil {
 			return issued{}, err
 		}
 		out.websites = append(out.websites, num)
@@ -79,17 +83,23 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	return out, nil
 }
 
-func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Application, entityID int64, index int, num, name, home string,
-	types []string, domains any, ips []string, data any, now time.Time) error {
+// insertWebsite adds website i of the application's content to the registry
+// as site number siteIndex of the entity, with its domains and this
+// provider's access, and puts its domains on the provider's gate feed.
+func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Application, entityID int64, i, siteIndex int, num string, w form.Website, now time.Time) error {
+	name, home, types, ips := w.Name, w.HomeURL, w.ContentTypes, w.Access.IPs
 	var websiteID int64
 	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, status,
 		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
-		entityID, index, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+	if store.IsUnique(err) {
+		return &Error{Kind: KindConflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), Status: app.Status}
+	}
 	if err != nil {
 		return fmt.Errorf("insert website %s: %w", num, err)
 	}
 	if _, err := tx.Q().ExecContext(ctx, `UPDATE websites SET data_enc = ? WHERE id = ?`,
-		s.box.SealString(marshal(data), fmt.Sprintf("website:%d", websiteID)), websiteID); err != nil {
+		s.box.SealString(marshal(w), fmt.Sprintf("website:%d", websiteID)), websiteID); err != nil {
 		return fmt.Errorf("seal website %s: %w", num, err)
 	}
 	if ips == nil {
@@ -117,7 +127,7 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		return fmt.Errorf("application %d domains: %w", app.ID, err)
 	}
 	mine := map[string]bool{}
-	for _, w := range app.Content.Websites[index-1].Domains {
+	for _, w := range w.Domains {
 		if n, err := hostname.Normalize(w.Name); err == nil {
 			mine[n] = true
 		}
@@ -205,15 +215,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	out := make([]*Application, 0, len(ids))
-	for _, id := range ids {
-		a, err := s.load(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return s.loadAudited(ctx, actor, ids)
 }
 
 // MyApplications lists the applicant's own applications, newest first.
@@ -235,15 +237,7 @@ func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("applications: %w", err)
 	}
-	out := make([]*Application, 0, len(ids))
-	for _, id := range ids {
-		a, err := s.load(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return s.loadAudited(ctx, actor, ids)
 }
 
 // Lookup is the public query: by domain (a host under a filed domain finds
@@ -323,3 +317,24 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 }
 
 var errNoRows = errors.New("no rows")
+
+// loadAudited loads applications with their decrypted content and records
+// the read in the audit log.
+func (s *Service) loadAudited(ctx context.Context, actor auth.Principal, ids []int64) ([]*Application, error) {
+	out := make([]*Application, 0, len(ids))
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		for _, id := range ids {
+			a, err := s.load(ctx, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+			Action: "pii.read", Subject: "applications", Details: map[string]any{"ids": ids}})
+	})
+	return out, err
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/finding"
@@ -30,6 +31,8 @@ const (
 	AuthorityReviewDays = 20 // business days
 	SMSValidity         = 24 * time.Hour
 	SMSMaxFailures      = 5
+	LicenceDays         = 60 // calendar days, the ICP licence's review
+	ChangeNoticeDays    = 30 // calendar days a change is filed ahead of its effective date
 )
 
 // Config builds a Service.
@@ -84,10 +87,6 @@ func (s *Service) Now() time.Time { return s.now() }
 // Calendar returns the business-day calendar in use.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal }
 
-// supported lists the operations whose whole flow this build carries out;
-// the lifecycle issue adds the others to the same state machine.
-func supported(op Operation) bool { return op == OpFirstFiling }
-
 // Create stores a new draft application after running the checks.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRequest) (*Application, error) {
 	if actor.Role != auth.RoleApplicant {
@@ -97,15 +96,14 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 	if !ok {
 		return nil, invalid("operation", "application.bad_operation", fmt.Sprintf("unknown operation %q (未知操作类型)", req.Operation))
 	}
-	if !supported(op) {
-		return nil, invalid("operation", "application.operation_not_available",
-			fmt.Sprintf("operation %s is not available yet in this build (该操作尚未开放)", op))
-	}
 	content := req.Content()
 	var app *Application
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
 		providerID, err := s.providerID(ctx, req.Provider)
 		if err != nil {
+			return err
+		}
+		if err := s.resolve(ctx, actor.AccountID, providerID, op, content); err != nil {
 			return err
 		}
 		findings, err := s.check(ctx, op, content)
@@ -148,6 +146,9 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 			return invalid("operation", "application.operation_fixed", "the operation of an application cannot change (申请类型不可更改)")
 		}
 		content := req.Content()
+		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, content); err != nil {
+			return err
+		}
 		findings, err := s.check(ctx, cur.Operation, content)
 		if err != nil {
 			return err
@@ -165,7 +166,21 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 // was filed with, the authority. Anyone else gets not-found, so that ids
 // reveal nothing.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
-	return s.loadFor(ctx, actor, id)
+	var app *Application
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		var err error
+		if app, err = s.loadFor(ctx, actor, id); err != nil {
+			return err
+		}
+		return s.auditRead(ctx, tx, actor, fmt.Sprintf("application:%d", id))
+	})
+	return app, err
+}
+
+// auditRead records that actor read decrypted personal data of subject.
+func (s *Service) auditRead(ctx context.Context, tx *store.Tx, actor auth.Principal, subject string) error {
+	return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+		Action: "pii.read", Subject: subject})
 }
 
 // Submit sends a draft (or a corrected rejected application) to the provider's review desk.
@@ -181,6 +196,9 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 			return err
 		}
 		// The facts may have changed since the draft was saved (a domain filed meanwhile).
+		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
+			return err
+		}
 		findings, err := s.check(ctx, cur.Operation, *cur.Content)
 		if err != nil {
 			return err
@@ -253,7 +271,7 @@ func (s *Service) ProviderReview(ctx context.Context, actor auth.Principal, id i
 				return err
 			}
 		case StatusAuthorityReview:
-			due := s.cal.AddBusinessDays(calendar.DateOf(now), AuthorityReviewDays).String()
+			due := s.authorityDue(cur.Operation, now)
 			opts = moveOpts{due: &due}
 		}
 		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
@@ -288,7 +306,7 @@ func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id 
 		now := s.now()
 		opts := moveOpts{clearDue: true, decided: true}
 		if to == StatusApproved {
-			nums, err := s.approve(ctx, tx, cur, now)
+			nums, err := s.approveOp(ctx, tx, cur, now)
 			if err != nil {
 				return err
 			}
@@ -457,7 +475,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 			if err != nil {
 				return err
 			}
-			due := s.cal.AddBusinessDays(calendar.DateOf(now), AuthorityReviewDays).String()
+			due := s.authorityDue(cur.Operation, now)
 			if err := s.move(ctx, tx, cur, to, ActSMSPassed, actor, nil, now, moveOpts{due: &due}); err != nil {
 				return err
 			}
@@ -500,6 +518,16 @@ func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// authorityDue is the authority's deadline: 20 business days, or about 60
+// calendar days for the ICP licence (icp-rules §1.5, SPEC.md "Lifecycle").
+func (s *Service) authorityDue(op Operation, now time.Time) string {
+	today := calendar.DateOf(now)
+	if op == OpCommercialLicense {
+		return (today + LicenceDays).String()
+	}
+	return s.cal.AddBusinessDays(today, AuthorityReviewDays).String()
 }
 
 func systemActor() auth.Principal { return auth.Principal{Role: "system"} }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/finding"
@@ -142,7 +143,9 @@ func (s *Service) addHistory(ctx context.Context, tx *store.Tx, id int64, action
 	if err != nil {
 		return fmt.Errorf("application %d history: %w", id, err)
 	}
-	return nil
+	return audit.Append(ctx, tx, audit.Entry{At: now, ActorID: actor.AccountID, ActorRole: string(actor.Role),
+		Action: "application." + action, Subject: fmt.Sprintf("application:%d", id),
+		Details: map[string]any{"from": from, "to": to, "reasons": reasons}})
 }
 
 type moveOpts struct {
@@ -180,8 +183,13 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to S
 		args = append(args, store.Micros(now))
 	}
 	if o.numbers != nil {
-		set = append(set, "entity_number = ?", "website_numbers = ?", "entity_id = ?")
-		args = append(args, o.numbers.entity, marshal(o.numbers.websites), o.numbers.entityID)
+		webs := o.numbers.websites
+		if webs == nil {
+			webs = []string{}
+		}
+		set = append(set, "entity_number = ?", "website_numbers = ?", "entity_id = ?", "licence_numbers = ?")
+		args = append(args, o.numbers.entity, marshal(webs), o.numbers.entityID,
+			marshal(map[string]string{"icp_license": o.numbers.licence, "operating_license": o.numbers.operating}))
 	}
 	args = append(args, cur.ID, string(cur.Status))
 	res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ? AND status = ?`, args...)
@@ -227,16 +235,16 @@ func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
 	var (
 		a                                 Application
 		op, st, payload, fs, webNums, prv string
-		entNum, due                       sql.NullString
-		smsExp                            sql.NullInt64
+		entNum, due, lic                  sql.NullString
+		smsExp, overdue                   sql.NullInt64
 		created, updated                  int64
 	)
 	err := store.One(q.QueryRowContext(ctx, `SELECT a.id, a.account_id, a.provider_id, p.code, a.operation, a.status, a.entity_key,
 		a.entity_name, a.nature, a.province, a.payload_enc, a.findings, a.entity_number, a.website_numbers, a.due_date,
-		a.sms_expires_at, a.created_at, a.updated_at
+		a.sms_expires_at, a.created_at, a.updated_at, a.overdue_at, a.licence_numbers
 		FROM applications a JOIN providers p ON p.id = a.provider_id WHERE a.id = ?`, id).Scan(
 		&a.ID, &a.accountID, &a.providerID, &prv, &op, &st, &a.entityKey, &a.EntityName, &a.Nature, &a.Province,
-		&payload, &fs, &entNum, &webNums, &due, &smsExp, &created, &updated))
+		&payload, &fs, &entNum, &webNums, &due, &smsExp, &created, &updated, &overdue, &lic))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("application")
 	}
@@ -274,6 +282,19 @@ func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
 		return nil, fmt.Errorf("application %d payload: %w", id, err)
 	}
 	a.Content = &c
+	if overdue.Valid {
+		t := store.FromMicros(overdue.Int64)
+		a.Overdue = &t
+	}
+	if lic.Valid && a.Operation == OpCommercialLicense {
+		if err := json.Unmarshal([]byte(lic.String), &a.LicenceNumbers); err != nil {
+			return nil, fmt.Errorf("application %d licence numbers: %w", id, err)
+		}
+	}
+	if eff, err := calendar.ParseDate(c.EffectiveDate); err == nil && c.EffectiveDate != "" {
+		fileBy := (eff - ChangeNoticeDays).String()
+		a.ChangeFileBy = &fileBy
+	}
 	if a.History, err = s.history(ctx, id); err != nil {
 		return nil, err
 	}
@@ -472,7 +493,13 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 		m.CreatedAt = store.FromMicros(at)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		return s.auditRead(ctx, tx, actor, "outbox")
+	})
+	return out, err
 }
 
 type smsRow struct{ principal, codeHash string }

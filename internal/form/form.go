@@ -109,4 +109,7 @@ type Content struct {
 	Websites []Website `json:"websites"`
 	// EntityNumber is the entity's filing number, for operations on an existing entity.
 	EntityNumber string `json:"entity_number,omitempty"`
+	// EffectiveDate is when a change takes effect (YYYY-MM-DD); changes are to
+	// be filed 30 days ahead of it.
+	EffectiveDate string `json:"effective_date,omitempty"`
 }
