@@ -22,6 +22,8 @@ import (
 	"github.com/beian/beian/internal/blobstore"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/jobs"
+	"github.com/beian/beian/internal/notify"
 	"github.com/beian/beian/internal/secret"
 	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/web/api"
@@ -39,8 +41,12 @@ type Config struct {
 	DataKey string
 	// Holidays is an optional calendar override file.
 	Holidays string
-	Now      func() time.Time
-	Log      *slog.Logger
+	// SMTP delivers e-mail notifications when SMTP.Addr is set (env BEIAN_SMTP_ADDR, …).
+	SMTP notify.SMTP
+	// ScheduleEvery is how often the scheduled lifecycle tasks run in Serve (default 1 minute).
+	ScheduleEvery time.Duration
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // App is a built platform.
@@ -51,6 +57,7 @@ type App struct {
 	Blobs    *blobstore.Store
 	Log      *slog.Logger
 	handler  http.Handler
+	every    time.Duration
 }
 
 // New opens everything. The caller closes the App.
@@ -81,10 +88,19 @@ func New(ctx context.Context, c Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	var mailer filing.Mailer
+	if c.SMTP.Addr != "" {
+		m := c.SMTP
+		mailer = &m
+	}
+	if c.ScheduleEvery == 0 {
+		c.ScheduleEvery = time.Minute
+	}
 	a := &App{
 		DB:       db,
 		Accounts: account.New(db, c.Now),
-		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Log: c.Log.With("component", "filing")}),
+		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Log: c.Log.With("component", "filing")}),
+		every:    c.ScheduleEvery,
 		Blobs:    blobs,
 		Log:      c.Log,
 	}
@@ -107,7 +123,7 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency)
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -161,6 +177,20 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 	if ready != nil {
 		ready(ln.Addr())
 	}
+	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), jobs.Task{Name: "lifecycle", Every: a.every, Run: func(ctx context.Context) error {
+		done, err := a.Filing.RunScheduled(ctx)
+		for k, n := range done {
+			if n > 0 {
+				a.Log.InfoContext(ctx, "scheduled task", "task", k, "count", n)
+			}
+		}
+		return err
+	}})
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = sched.Shutdown(sctx)
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

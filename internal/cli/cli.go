@@ -44,8 +44,10 @@ func commands() map[string]command {
 		"extract":  {"extract [FILE]: find ICP/licence/PSB numbers and their links in HTML or text", runExtract},
 		"calendar": {"calendar workday DATE | add DATE N | between A B: Mainland business days", runCalendar},
 		"advise":   {"advise: which of ICP filing, ICP licence and PSB filing a site needs, with a dated timeline", runAdvise},
+		"gate":     {"gate: the edge gate that blocks unfiled hosts (ForwardAuth, Caddy ask, reverse proxy, exports)", runGate},
 		"serve":    {"serve [--addr A] [--db DSN] [--demo]: the platform (JSON API /api/v1, /healthz, /metrics)", runServe},
 		"provider": {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
+		"audit":    {"audit verify [--db DSN]: check the hash-chained audit log", runAudit},
 		"user":     {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/beian/beian/internal/app"
+	"github.com/beian/beian/internal/notify"
 )
 
 // runServe starts the platform: JSON API, /healthz, /metrics.
@@ -30,7 +31,9 @@ func runServe(env *Env, args []string) int {
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, Log: log})
+	smtp := notify.SMTP{Addr: env.Getenv("BEIAN_SMTP_ADDR"), From: envOr(env, "BEIAN_SMTP_FROM", "beian@localhost"),
+		Username: env.Getenv("BEIAN_SMTP_USER"), Password: env.Getenv("BEIAN_SMTP_PASSWORD")}
+	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
 		return ExitInvalid

@@ -46,6 +46,13 @@ type Config struct {
 	// Rand is the source of SMS codes (crypto/rand when nil).
 	Rand io.Reader
 	Log  *slog.Logger
+	// Mailer delivers e-mail from the outbox; nil keeps e-mail in the outbox only.
+	Mailer Mailer
+}
+
+// Mailer sends one e-mail.
+type Mailer interface {
+	SendMail(ctx context.Context, to, subject, body string) error
 }
 
 // Service runs the lifecycle. It is safe for concurrent use.
@@ -58,11 +65,12 @@ type Service struct {
 	rand  io.Reader
 	log   *slog.Logger
 	sm    StateMachine
+	mail  Mailer
 }
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine()}
+	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -545,4 +553,10 @@ func marshal(v any) string {
 		panic(fmt.Sprintf("filing: marshal %T: %v", v, err))
 	}
 	return string(b)
+}
+
+// auditEvent records a state change outside the application state machine.
+func (s *Service) auditEvent(ctx context.Context, tx *store.Tx, actor auth.Principal, action, subject string, details map[string]any) error {
+	return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+		Action: action, Subject: subject, Details: details})
 }

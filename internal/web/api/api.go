@@ -16,6 +16,7 @@ import (
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/blobstore"
 	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/web/httpx"
 )
 
@@ -24,6 +25,7 @@ type API struct {
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
+	DB       *store.DB
 	Log      *slog.Logger
 }
 
@@ -57,6 +59,13 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/review/applications", []auth.Role{prov, authy}, "the review queue, oldest deadline first", a.queue},
 		{"GET", "/api/v1/admin/outbox", []auth.Role{admin}, "messages the built-in SMS/e-mail gateway kept", a.outbox},
 		{"GET", "/api/v1/filings", nil, "the public lookup", a.lookup},
+		{"GET", "/api/v1/websites", []auth.Role{app}, "the caller's filed websites, with go-live, PSB due date and numbers", a.websites},
+		{"POST", "/api/v1/websites/{id}/go-live", []auth.Role{app}, "record the day a filed website went live", a.goLive},
+		{"POST", "/api/v1/websites/{id}/psb", []auth.Role{app}, "file the PSB (公安联网备案) filing of an approved website", a.filePSB},
+		{"GET", "/api/v1/psb/filings", []auth.Role{auth.RolePSB}, "the PSB desk's queue, earliest due date first", a.psbQueue},
+		{"GET", "/api/v1/psb/filings/{id}", []auth.Role{app, auth.RolePSB, admin}, "one PSB filing", a.getPSB},
+		{"POST", "/api/v1/psb/filings/{id}/review", []auth.Role{auth.RolePSB}, "the PSB desk's decision (interactive sites pass an on-site inspection first)", a.reviewPSB},
+		{"GET", "/api/v1/audit/verify", []auth.Role{admin}, "verify the hash-chained audit log", a.auditVerify},
 		{"GET", "/api/v1/gate/snapshot", []auth.Role{prov}, "the gate allow-list snapshot", a.gateSnapshot},
 		{"GET", "/api/v1/gate/changes", []auth.Role{prov}, "gate allow-list changes since a version", a.gateChanges},
 	}

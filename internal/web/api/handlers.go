@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/blobstore"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/web/httpx"
@@ -252,5 +254,97 @@ func (a *API) gateChanges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, ch)
+	return nil
+}
+
+func (a *API) websites(w http.ResponseWriter, r *http.Request) error {
+	ws, err := a.Filing.MyWebsites(r.Context(), principal(r.Context()))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": ws})
+	return nil
+}
+
+func (a *API) goLive(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Date string `json:"date"`
+	}
+	if err := httpx.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if err := a.Filing.SetGoLive(r.Context(), principal(r.Context()), id, body.Date); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) filePSB(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var req filing.PSBRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	p, err := a.Filing.FilePSB(r.Context(), principal(r.Context()), id, req)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (a *API) psbQueue(w http.ResponseWriter, r *http.Request) error {
+	items, err := a.Filing.PSBQueue(r.Context(), principal(r.Context()), r.URL.Query().Get("status"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+func (a *API) getPSB(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := a.Filing.GetPSB(r.Context(), principal(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (a *API) reviewPSB(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var d filing.PSBDecision
+	if err := httpx.DecodeJSON(r, &d); err != nil {
+		return err
+	}
+	p, err := a.Filing.ReviewPSB(r.Context(), principal(r.Context()), id, d)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (a *API) auditVerify(w http.ResponseWriter, r *http.Request) error {
+	rep, err := audit.Verify(r.Context(), a.DB)
+	if err != nil && !errors.Is(err, audit.ErrBroken) {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }

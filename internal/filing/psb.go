@@ -1,0 +1,360 @@
+package filing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/store"
+)
+
+// PSBDays is how long after going live a site has to file with the public
+// security bureau (公安部令第33号 art. 12: 30 days).
+const PSBDays = 30
+
+// PSBFiling is a public-security filing (公安联网备案) of a website.
+type PSBFiling struct {
+	ID                 int64     `json:"id"`
+	WebsiteID          int64     `json:"website_id"`
+	WebsiteNumber      string    `json:"website_number"`
+	WebsiteName        string    `json:"website_name"`
+	GoLive             string    `json:"go_live"`
+	DueDate            string    `json:"due_date"`
+	Interactive        bool      `json:"interactive"`
+	InspectionRequired bool      `json:"inspection_required"`
+	Status             string    `json:"status"` // pending | inspection | approved | rejected
+	CountyCode         string    `json:"county_code,omitempty"`
+	Number             string    `json:"number,omitempty"`
+	Reasons            []string  `json:"reasons"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+// PSBRequest is the body of POST /api/v1/websites/{id}/psb.
+type PSBRequest struct {
+	GoLive      string `json:"go_live"`
+	Interactive bool   `json:"interactive"`
+}
+
+// Website is a filed website as its owner sees it.
+type Website struct {
+	ID            int64      `json:"id"`
+	Number        string     `json:"number"`
+	EntityNumber  string     `json:"entity_number"`
+	EntityName    string     `json:"entity_name"`
+	Name          string     `json:"name"`
+	Domains       []string   `json:"domains"`
+	Status        string     `json:"status"`
+	GoLive        *string    `json:"go_live"`
+	PSBDue        *string    `json:"psb_due"`
+	PSBNumber     *string    `json:"psb_number"`
+	PSBStatus     *string    `json:"psb_status"`
+	ShellSince    *time.Time `json:"shell_since,omitempty"`
+	LicenceNumber *string    `json:"licence_number,omitempty"`
+}
+
+// MyWebsites lists the websites of the applicant's entities.
+func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Website, error) {
+	if actor.Role != auth.RoleApplicant {
+		return nil, forbidden("only applicants have websites (仅申请人可查看)")
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
+		e.license_number, (SELECT p.status FROM psb_filings p WHERE p.website_id = w.id ORDER BY p.id DESC LIMIT 1)
+		FROM websites w JOIN entities e ON e.id = w.entity_id WHERE e.account_id = ? ORDER BY w.number`, actor.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("websites: %w", err)
+	}
+	var out []Website
+	for rows.Next() {
+		var w Website
+		var goLive, psb, lic, psbStatus sql.NullString
+		var shell sql.NullInt64
+		if err := rows.Scan(&w.ID, &w.Number, &w.EntityNumber, &w.EntityName, &w.Name, &w.Status, &goLive, &psb, &shell, &lic, &psbStatus); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("websites: %w", err)
+		}
+		if goLive.Valid {
+			w.GoLive = &goLive.String
+			if d, err := calendar.ParseDate(goLive.String); err == nil {
+				due := (d + PSBDays).String()
+				w.PSBDue = &due
+			}
+		}
+		if psb.Valid {
+			w.PSBNumber = &psb.String
+		}
+		if psbStatus.Valid {
+			w.PSBStatus = &psbStatus.String
+		}
+		if lic.Valid {
+			w.LicenceNumber = &lic.String
+		}
+		if shell.Valid {
+			t := store.FromMicros(shell.Int64)
+			w.ShellSince = &t
+		}
+		out = append(out, w)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("websites: %w", err)
+	}
+	for i := range out {
+		rw, err := s.websiteByNumber(ctx, out[i].Number)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Domains = rw.domains
+		if out[i].Domains == nil {
+			out[i].Domains = []string{}
+		}
+	}
+	if out == nil {
+		out = []Website{}
+	}
+	return out, nil
+}
+
+// ownActiveWebsite loads a website of the applicant that is filed and active.
+func (s *Service) ownActiveWebsite(ctx context.Context, actor auth.Principal, id int64) (*regWebsite, error) {
+	if actor.Role != auth.RoleApplicant {
+		return nil, forbidden("only the website's owner does this (仅网站所有者可操作)")
+	}
+	var number, status string
+	var owner int64
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT w.number, w.status, e.account_id FROM websites w JOIN entities e ON e.id = w.entity_id
+		WHERE w.id = ?`, id).Scan(&number, &status, &owner))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && owner != actor.AccountID) {
+		return nil, notFound("website")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("website %d: %w", id, err)
+	}
+	if status != "active" {
+		return nil, &Error{Kind: KindConflict, Code: "website.not_active", Message: fmt.Sprintf("website %s is %s (网站备案状态不可用)", number, status)}
+	}
+	return s.websiteByNumber(ctx, number)
+}
+
+// SetGoLive records the day a filed website went live; the PSB filing is due 30 days later.
+func (s *Service) SetGoLive(ctx context.Context, actor auth.Principal, websiteID int64, date string) error {
+	d, err := calendar.ParseDate(strings.TrimSpace(date))
+	if err != nil {
+		return invalid("go_live", "psb.bad_go_live", fmt.Sprintf("go_live must be a date YYYY-MM-DD: %v (上线日期格式错误)", err))
+	}
+	if d > calendar.DateOf(s.now()) {
+		return invalid("go_live", "psb.go_live_future", "go_live cannot be in the future (上线日期不能晚于今天)")
+	}
+	rw, err := s.ownActiveWebsite(ctx, actor, websiteID)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.Q().ExecContext(ctx, `UPDATE websites SET go_live = ?, updated_at = ? WHERE id = ?`, d.String(), store.Micros(s.now()), rw.id); err != nil {
+			return fmt.Errorf("go-live %s: %w", rw.number, err)
+		}
+		return s.auditEvent(ctx, tx, actor, "website.go_live", fmt.Sprintf("website:%d", rw.id), map[string]any{"go_live": d.String()})
+	})
+}
+
+// FilePSB opens the PSB filing of an approved website.
+func (s *Service) FilePSB(ctx context.Context, actor auth.Principal, websiteID int64, req PSBRequest) (*PSBFiling, error) {
+	rw, err := s.ownActiveWebsite(ctx, actor, websiteID)
+	if err != nil {
+		return nil, err
+	}
+	var goLive sql.NullString
+	if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT go_live FROM websites WHERE id = ?`, rw.id).Scan(&goLive); err != nil {
+		return nil, fmt.Errorf("website %s: %w", rw.number, err)
+	}
+	if strings.TrimSpace(req.GoLive) != "" {
+		if err := s.SetGoLive(ctx, actor, websiteID, req.GoLive); err != nil {
+			return nil, err
+		}
+		goLive = sql.NullString{String: strings.TrimSpace(req.GoLive), Valid: true}
+	}
+	if !goLive.Valid {
+		return nil, invalid("go_live", "psb.go_live_required", "record the go-live date first (请填写网站开通日期)")
+	}
+	d, _ := calendar.ParseDate(goLive.String)
+	now := s.now()
+	var id int64
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		err := tx.Q().QueryRowContext(ctx, `INSERT INTO psb_filings (website_id, account_id, go_live, due_date, interactive, status, inspection_required, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, rw.id, actor.AccountID, d.String(), (d + PSBDays).String(),
+			boolInt(req.Interactive), boolInt(req.Interactive), store.Micros(now), store.Micros(now)).Scan(&id)
+		if store.IsUnique(err) {
+			return &Error{Kind: KindConflict, Code: "psb.exists", Message: "this website already has an open or approved PSB filing (该网站已有公安备案申请)"}
+		}
+		if err != nil {
+			return fmt.Errorf("psb filing %s: %w", rw.number, err)
+		}
+		return s.auditEvent(ctx, tx, actor, "psb.file", fmt.Sprintf("psb:%d", id), map[string]any{"website": rw.number})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.psbFiling(ctx, id)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *Service) psbFiling(ctx context.Context, id int64) (*PSBFiling, error) {
+	var p PSBFiling
+	var county, number sql.NullString
+	var inter, insp int
+	var reasons string
+	var created, updated int64
+	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
+		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
+		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE p.id = ?`, id).Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
+		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("psb")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("psb %d: %w", id, err)
+	}
+	p.Interactive, p.InspectionRequired = inter != 0, insp != 0
+	p.CountyCode, p.Number = county.String, number.String
+	p.CreatedAt, p.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
+	if err := decodeJSON(reasons, &p.Reasons); err != nil {
+		return nil, fmt.Errorf("psb %d reasons: %w", id, err)
+	}
+	return &p, nil
+}
+
+// PSBQueue lists PSB filings for the PSB desk, earliest due date first.
+func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status string) ([]*PSBFiling, error) {
+	if actor.Role != auth.RolePSB {
+		return nil, forbidden("only the PSB desk has this queue (仅公安备案审核人员可查看)")
+	}
+	if status == "" {
+		status = "pending"
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
+	if err != nil {
+		return nil, fmt.Errorf("psb queue: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("psb queue: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("psb queue: %w", err)
+	}
+	out := []*PSBFiling{}
+	for _, id := range ids {
+		p, err := s.psbFiling(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// PSBDecision is the PSB desk's decision.
+type PSBDecision struct {
+	Decision   string   `json:"decision"` // approve | reject
+	CountyCode string   `json:"county_code"`
+	Reasons    []string `json:"reasons"`
+}
+
+var countyRE = regexp.MustCompile(`^\d{6}$`)
+
+// ReviewPSB records the PSB desk's decision. An interactive site goes
+// through the on-site inspection step first: its first approval moves it to
+// "inspection", the second issues the number.
+func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64, d PSBDecision) (*PSBFiling, error) {
+	if actor.Role != auth.RolePSB {
+		return nil, forbidden("only the PSB desk decides here (仅公安备案审核人员可操作)")
+	}
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		p, err := s.psbFiling(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		switch {
+		case d.Decision == "reject":
+			if p.Status != "pending" && p.Status != "inspection" {
+				return &Error{Kind: KindConflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be rejected (当前状态不可驳回)", p.Status)}
+			}
+			if len(d.Reasons) == 0 {
+				return invalid("reasons", "review.reasons_required", "a rejection needs at least one reason (驳回须说明理由)")
+			}
+			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'rejected', reasons = ?, updated_at = ? WHERE id = ?`, marshal(d.Reasons), store.Micros(now), id)
+		case d.Decision == "approve" && p.Status == "pending" && p.InspectionRequired:
+			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'inspection', updated_at = ? WHERE id = ?`, store.Micros(now), id)
+		case d.Decision == "approve" && (p.Status == "pending" || p.Status == "inspection"):
+			county := strings.TrimSpace(d.CountyCode)
+			prov, ok := icpnum.ProvinceByCode(county)
+			if !countyRE.MatchString(county) || !ok {
+				return invalid("county_code", "psb.bad_county", "county_code must be the 6-digit GB/T 2260 code of the accepting police unit (须填写受理公安机关的6位行政区划代码)")
+			}
+			serial, err := nextSerial(ctx, tx, "psb:"+county)
+			if err != nil {
+				return err
+			}
+			num := icpnum.FormatPSB(prov.PSBAbbr, county, serial)
+			if _, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'approved', county_code = ?, number = ?, updated_at = ? WHERE id = ?`,
+				county, num, store.Micros(now), id); err != nil {
+				return fmt.Errorf("psb %d: %w", id, err)
+			}
+			_, err = tx.Q().ExecContext(ctx, `UPDATE websites SET psb_number = ?, updated_at = ? WHERE id = ?`, num, store.Micros(now), p.WebsiteID)
+			if err != nil {
+				return fmt.Errorf("psb %d: %w", id, err)
+			}
+		case d.Decision == "approve":
+			return &Error{Kind: KindConflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be approved (当前状态不可通过)", p.Status)}
+		default:
+			return invalid("decision", "review.bad_decision", `decision must be "approve" or "reject" (决定须为 approve 或 reject)`)
+		}
+		if err != nil {
+			return fmt.Errorf("psb %d: %w", id, err)
+		}
+		return s.auditEvent(ctx, tx, actor, "psb."+d.Decision, fmt.Sprintf("psb:%d", id), map[string]any{"from": p.Status})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.psbFiling(ctx, id)
+}
+
+// GetPSB returns a PSB filing to its owner or the PSB desk.
+func (s *Service) GetPSB(ctx context.Context, actor auth.Principal, id int64) (*PSBFiling, error) {
+	p, err := s.psbFiling(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Role == auth.RolePSB || actor.Role == auth.RoleAdmin {
+		return p, nil
+	}
+	var owner int64
+	if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT account_id FROM psb_filings WHERE id = ?`, id).Scan(&owner); err != nil {
+		return nil, fmt.Errorf("psb %d: %w", id, err)
+	}
+	if actor.Role == auth.RoleApplicant && owner == actor.AccountID {
+		return p, nil
+	}
+	return nil, notFound("psb")
+}

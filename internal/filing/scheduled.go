@@ -1,0 +1,301 @@
+package filing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/calendar"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/store"
+)
+
+// The scheduled work of the lifecycle. Every task is idempotent and does each
+// thing once: a flag that is already set, a reminder already sent (the
+// reminders table's key) or a shell already cancelled is skipped, so the
+// scheduler may run them as often as it likes and tests may move the clock.
+
+// ReminderDays are how many business days ahead of a deadline reminders go out.
+var ReminderDays = [...]int{7, 1}
+
+// ShellGraceDays is how many business days a website may stay with no access
+// (an empty shell, 空壳) before its number is cancelled. icp-rules §1.3: the
+// administration's offline cancellation of empty shells takes about 5 business days.
+const ShellGraceDays = 5
+
+// RunScheduled runs every scheduled task once and reports what each did.
+func (s *Service) RunScheduled(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, t := range []struct {
+		name string
+		fn   func(context.Context) (int, error)
+	}{
+		{"sms_expired", s.ExpireSMS},
+		{"overdue_flagged", s.FlagOverdue},
+		{"reminders_sent", s.SendReminders},
+		{"shells_cancelled", s.SweepShells},
+		{"emails_delivered", s.DeliverEmail},
+	} {
+		n, err := t.fn(ctx)
+		out[t.name] = n
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	return out, nil
+}
+
+// FlagOverdue marks reviews whose business-day deadline has passed.
+func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
+	now := s.now()
+	today := calendar.DateOf(now).String()
+	var n int64
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET overdue_at = ? WHERE overdue_at IS NULL
+			AND status IN ('provider_review', 'authority_review') AND due_date < ?`, store.Micros(now), today)
+		if err != nil {
+			return fmt.Errorf("flag overdue: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("flag overdue: %w", err)
+		}
+		if n > 0 {
+			return s.auditEvent(ctx, tx, systemActor(), "application.overdue", "applications", map[string]any{"count": n, "today": today})
+		}
+		return nil
+	})
+	return int(n), err
+}
+
+// reminderDue reports whether today is a reminder day for deadline due, and which.
+func (s *Service) reminderDue(today, due calendar.Date) (int, bool) {
+	for _, k := range ReminderDays {
+		if s.cal.AddBusinessDays(due, -k) == today {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// SendReminders reminds owners of PSB filings due (30 days after go-live)
+// and of changes to be filed (30 days before they take effect), 7 and 1
+// business days ahead, by SMS and e-mail, once each.
+func (s *Service) SendReminders(ctx context.Context) (int, error) {
+	today := calendar.DateOf(s.now())
+	sent := 0
+	// PSB: websites that went live and have no approved PSB number yet.
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT w.id, w.number, w.name, w.go_live, w.data_enc, a.email FROM websites w
+		JOIN entities e ON e.id = w.entity_id JOIN accounts a ON a.id = e.account_id
+		WHERE w.status = 'active' AND w.go_live IS NOT NULL AND w.psb_number IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("psb reminders: %w", err)
+	}
+	type job struct {
+		kind, subject, due, phone, email, body string
+		days                                   int
+	}
+	var jobs []job
+	for rows.Next() {
+		var id int64
+		var number, name, goLive, data, email string
+		if err := rows.Scan(&id, &number, &name, &goLive, &data, &email); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("psb reminders: %w", err)
+		}
+		gl, err := calendar.ParseDate(goLive)
+		if err != nil {
+			continue
+		}
+		due := gl + PSBDays
+		k, ok := s.reminderDue(today, due)
+		if !ok {
+			continue
+		}
+		var w form.Website
+		if plain, err := s.box.OpenString(data, fmt.Sprintf("website:%d", id)); err == nil {
+			_ = decodeJSON(plain, &w)
+		}
+		jobs = append(jobs, job{kind: "psb", subject: fmt.Sprintf("website:%d", id), due: due.String(), days: k, phone: w.Principal.Phone, email: email,
+			body: fmt.Sprintf("【ICP备案】网站“%s”（%s）须在%s前完成公安联网备案（还剩%d个工作日）。Website %s must complete its PSB filing by %s (%d business days left).",
+				name, number, due, k, number, due, k)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("psb reminders: %w", err)
+	}
+	// Changes: draft change applications with an effective date.
+	rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
+		WHERE ap.status IN ('draft', 'rejected') AND ap.operation IN ('change_entity', 'change_website', 'change_access')`)
+	if err != nil {
+		return 0, fmt.Errorf("change reminders: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var op, payload, email string
+		if err := rows.Scan(&id, &op, &payload, &email); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("change reminders: %w", err)
+		}
+		plain, err := s.box.OpenString(payload, fmt.Sprintf("application:%d", id))
+		if err != nil {
+			continue
+		}
+		var c form.Content
+		if decodeJSON(plain, &c) != nil {
+			continue
+		}
+		eff, err := calendar.ParseDate(c.EffectiveDate)
+		if err != nil {
+			continue
+		}
+		fileBy := eff - ChangeNoticeDays
+		k, ok := s.reminderDue(today, fileBy)
+		if !ok {
+			continue
+		}
+		jobs = append(jobs, job{kind: "change", subject: fmt.Sprintf("application:%d", id), due: fileBy.String(), days: k, phone: c.Entity.Principal.Phone, email: email,
+			body: fmt.Sprintf("【ICP备案】变更申请%d须在%s前提交（生效日%s前30日，还剩%d个工作日）。Change application %d must be filed by %s, 30 days before it takes effect on %s (%d business days left).",
+				id, fileBy, eff, k, id, fileBy, eff, k)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("change reminders: %w", err)
+	}
+	for _, j := range jobs {
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			now := s.now()
+			res, err := tx.Q().ExecContext(ctx, `INSERT INTO reminders (kind, subject, due_date, days_ahead, sent_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, j.kind, j.subject, j.due, j.days, store.Micros(now))
+			if err != nil {
+				return fmt.Errorf("reminder %s %s: %w", j.kind, j.subject, err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return err // already sent
+			}
+			if j.phone != "" {
+				if err := s.enqueue(ctx, tx, "sms", j.phone, j.body, now); err != nil {
+					return err
+				}
+			}
+			if j.email != "" {
+				if err := s.enqueue(ctx, tx, "email", j.email, j.body, now); err != nil {
+					return err
+				}
+			}
+			sent++
+			return nil
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// SweepShells cancels the numbers of websites that have had no access for
+// ShellGraceDays business days.
+func (s *Service) SweepShells(ctx context.Context) (int, error) {
+	today := calendar.DateOf(s.now())
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT number, shell_since FROM websites WHERE status = 'active' AND shell_since IS NOT NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("shell sweep: %w", err)
+	}
+	var due []string
+	for rows.Next() {
+		var num string
+		var since int64
+		if err := rows.Scan(&num, &since); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("shell sweep: %w", err)
+		}
+		if s.cal.AddBusinessDays(calendar.DateOf(store.FromMicros(since)), ShellGraceDays) <= today {
+			due = append(due, num)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("shell sweep: %w", err)
+	}
+	n := 0
+	for _, num := range due {
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			rw, err := s.websiteByNumber(ctx, num)
+			if err != nil || rw == nil || rw.status != "active" {
+				return err
+			}
+			var shell sql.NullInt64
+			if err := tx.Q().QueryRowContext(ctx, `SELECT shell_since FROM websites WHERE id = ?`, rw.id).Scan(&shell); err != nil || !shell.Valid {
+				return err
+			}
+			if err := s.cancelWebsite(ctx, tx, rw, s.now()); err != nil {
+				return err
+			}
+			n++
+			return s.auditEvent(ctx, tx, systemActor(), "website.shell_cancelled", fmt.Sprintf("website:%d", rw.id), map[string]any{"number": num})
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// DeliverEmail sends the outbox's unsent e-mail through the configured
+// Mailer, marking each sent; a failed message stays for the next run.
+func (s *Service) DeliverEmail(ctx context.Context) (int, error) {
+	if s.mail == nil {
+		return 0, nil
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
+		WHERE channel = 'email' AND sent_at IS NULL ORDER BY id LIMIT 100`)
+	if err != nil {
+		return 0, fmt.Errorf("deliver email: %w", err)
+	}
+	type msg struct {
+		id       int64
+		to, body string
+	}
+	var msgs []msg
+	for rows.Next() {
+		var m msg
+		var idx, rcpt, body string
+		if err := rows.Scan(&m.id, &idx, &rcpt, &body); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("deliver email: %w", err)
+		}
+		var e1, e2 error
+		m.to, e1 = s.box.OpenString(rcpt, "outbox:"+idx)
+		m.body, e2 = s.box.OpenString(body, "outbox:"+idx)
+		if e1 != nil || e2 != nil {
+			rows.Close()
+			return 0, fmt.Errorf("deliver email %d: cannot decrypt: %w", m.id, errors.Join(e1, e2))
+		}
+		msgs = append(msgs, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("deliver email: %w", err)
+	}
+	n := 0
+	for _, m := range msgs {
+		if err := s.mail.SendMail(ctx, m.to, "ICP备案通知 / ICP filing notice", m.body); err != nil {
+			s.log.WarnContext(ctx, "e-mail delivery failed", "outbox_id", m.id, "err", err)
+			continue
+		}
+		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+			_, err := tx.Q().ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE id = ?`, store.Micros(s.now()), m.id)
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("deliver email %d: %w", m.id, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+var _ = auth.RoleAdmin
+var _ = time.Second
