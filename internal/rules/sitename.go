@@ -194,7 +194,7 @@ func wordFindings(compact, nature string) []finding.Finding {
 func namedAfterDomain(compact string, domains []string) string {
 	lname := strings.ToLower(compact)
 	for _, d := range domains {
-		d = strings.TrimSpace(d)
+		d = strings.TrimSpace(strings.ToValidUTF8(d, "\uFFFD"))
 		if d == "" {
 			continue
 		}
