@@ -196,6 +196,12 @@ var checkCases = []checkCase{
 		f.FiledDomains = map[string]string{"example.com": "京ICP备2020000001号-1"}
 		f.Operation, c.EntityNumber, c.Websites[0].Number = OpNewAccess, "京ICP备2020000001号", "京ICP备2020000001号-1"
 	}, notCode: "domain.already_filed"},
+	{name: "government outside gov.cn", base: enterprise, edit: func(c *form.Content, f *Facts) {
+		c.Entity.Nature, c.Entity.CertificateType = form.NatureGovernment, CertUSCC
+	}, code: "domain.public_body_suffix", field: "websites[0].domains[0]", sev: W},
+	{name: "government under gov.cn passes", base: enterprise, edit: func(c *form.Content, f *Facts) {
+		c.Entity.Nature, c.Websites[0].Domains[0].Name, c.Websites[0].HomeURL = form.NatureGovernment, "haidian.gov.cn", ""
+	}, notCode: "domain.public_body_suffix"},
 	{name: "holder mismatch", base: enterprise, edit: func(c *form.Content, f *Facts) { c.Websites[0].Domains[0].Holder = "张三" },
 		code: "domain.holder_mismatch", field: "websites[0].domains[0].holder", sev: E},
 	{name: "holder with full-width brackets passes", base: enterprise, edit: func(c *form.Content, f *Facts) {

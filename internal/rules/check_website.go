@@ -90,6 +90,7 @@ func (k *checker) domain(field string, d form.Domain, seen map[string]string) st
 			"域名"+reg+"已备案（"+n+"）：已备案的网站请使用新增接入（new_access）或变更网站（change_website）",
 			"the domain "+reg+" is already filed ("+n+"): use new_access (or change_website) for a site that is already filed"))
 	}
+	k.publicBodySuffix(field, reg)
 	k.holder(field, d.Holder)
 	if strings.TrimSpace(d.Expires) != "" {
 		k.domainExpiry(field+".expires", d.Expires)
@@ -269,5 +270,28 @@ func (k *checker) documents() {
 			en += " (" + d.NoteEN + ")"
 		}
 		k.add("documents", finding.Warnf("document.required", zh+"，审核员将核对", en+"; the reviewer checks it"))
+	}
+}
+
+// publicBodySuffix warns when a government body or public institution files a
+// domain outside the suffixes 《互联网政务应用安全管理规定》 gives them
+// (icp-rules.md §2.1): .gov.cn / .政务 for party and government bodies,
+// .cn / .公益 for public institutions.
+func (k *checker) publicBodySuffix(field, reg string) {
+	var ok bool
+	var zh, en string
+	switch k.nature() {
+	case form.NatureGovernment:
+		ok = strings.HasSuffix(reg, ".gov.cn") || strings.HasSuffix(reg, ".xn--zfr164b")
+		zh, en = "党政机关网站应使用 .gov.cn 或 .政务 域名", "party and government bodies should use a .gov.cn or .政务 domain"
+	case form.NaturePublicInstitution:
+		ok = strings.HasSuffix(reg, ".cn") || strings.HasSuffix(reg, ".xn--55qw42g")
+		zh, en = "事业单位网站应使用 .cn 或 .公益 域名", "public institutions should use a .cn or .公益 domain"
+	default:
+		return
+	}
+	if !ok {
+		k.add(field, finding.Warnf("domain.public_body_suffix",
+			zh+"（《互联网政务应用安全管理规定》），审核员将核对", en+" (Internet government application security rules); the reviewer checks"))
 	}
 }

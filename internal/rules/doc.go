@@ -75,6 +75,7 @@
 //	| `email.format` | error | not a bare address with a dotted domain |
 //	| `domain.duplicate` | error | the same registrable domain twice in one application |
 //	| `domain.already_filed` | error | first_filing/new_website with a domain in Facts.FiledDomains: use new_access / change_website |
+//	| `domain.public_body_suffix` | warning | government not under .gov.cn/.政务, public institution not under .cn/.公益 (§2.1) |
 //	| `domain.holder_mismatch` | error | the domain's holder differs from the entity name (width and spaces ignored) |
 //	| `domain.holder_unverified` | warning | no holder given: the reviewer checks the domain certificate |
 //	| `domain.expires_format` | error | the domain's expires is not a date |
