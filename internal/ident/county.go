@@ -74,6 +74,14 @@ func CountyKnown(code string) bool {
 	return countyBitmap[n>>6]&(1<<(n&63)) != 0
 }
 
+// countyKnownDigits is CountyKnown for six bytes already known to be ASCII digits.
+func countyKnownDigits(code string) bool {
+	_ = code[5]
+	n := int(code[0]-'0')*100000 + int(code[1]-'0')*10000 + int(code[2]-'0')*1000 +
+		int(code[3]-'0')*100 + int(code[4]-'0')*10 + int(code[5]-'0')
+	return countyBitmap[n>>6]&(1<<(n&63)) != 0
+}
+
 // atoiDigits parses s made only of ASCII digits; ok is false otherwise or when s is empty.
 func atoiDigits(s string) (n int, ok bool) {
 	if len(s) == 0 || len(s) > 9 {

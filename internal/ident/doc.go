@@ -9,11 +9,13 @@
 //
 //   - ParseResidentID, ParseUSCC and CheckOrgCode are the core checks. They
 //     take a normalised string (see Normalize), return small structs and a
-//     package *Error, and do not allocate, so that bulk checks run at tens of
-//     millions per second.
+//     package *Error, and do not allocate, so that one core checks well over
+//     ten million IDs and codes per second (see the benchmarks).
 //   - The Validate* functions take raw user input (they normalise it: trim,
 //     full-width to ASCII, no inner spaces, upper case) and return a
 //     finding.Result with messages in Chinese and English and an Info map.
+//     Findings carry no Field: the caller names the input with
+//     finding.WithField.
 //
 // Nothing here reads the clock: the caller passes now, from which "not in
 // the future" and the age are computed (the age limit itself is a rule

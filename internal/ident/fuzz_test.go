@@ -23,7 +23,7 @@ func FuzzParseResidentID(f *testing.F) {
 		if len(s) != 18 || refGB11643(s[:17]) != upperX(s[17]) {
 			t.Fatalf("accepted %q, reference check %c", s, refGB11643(s[:17]))
 		}
-		if r.Age < 0 || r.Birth.After(testNow) || r.County != s[:6] || r.CountyKnown != CountyKnown(s[:6]) {
+		if r.Age < 0 || r.Birth().After(testNow) || r.County != s[:6] || r.CountyKnown != CountyKnown(s[:6]) {
 			t.Fatalf("ParseResidentID(%q) = %+v", s, r)
 		}
 		if res := ValidateResidentID(s, testNow); !res.Valid {

@@ -5,6 +5,15 @@ import (
 	"unicode"
 )
 
+// canonicalByte marks the bytes Normalize keeps unchanged: printable ASCII
+// other than space and the lower-case letters.
+var canonicalByte = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = c < 'a' || c > 'z'
+	}
+	return t
+}()
+
 // Normalize puts user input into the canonical form every check in this
 // package works on: it maps full-width ASCII (U+FF01–FF5E) and the ideographic
 // space (U+3000) to ASCII, maps the Unicode dashes to "-", drops every space
@@ -13,14 +22,11 @@ import (
 // and IMEs, so "４４０１ １３…ｘ" must mean the same as "440113…X".
 // Input that is already canonical is returned as is, without allocating.
 func Normalize(s string) string {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || c <= ' ' || ('a' <= c && c <= 'z') {
-			clean = false
-			break
-		}
+	i := 0
+	for i < len(s) && canonicalByte[s[i]] {
+		i++
 	}
-	if clean {
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder

@@ -14,14 +14,20 @@ type ResidentID struct {
 	// County is the six-digit address code (the holder's household
 	// registration when the number was assigned); a substring of the input.
 	County string
-	// Birth is the birth date at midnight UTC.
-	Birth time.Time
+	// BirthYear, BirthMonth and BirthDay are the birth date; Birth returns
+	// it as a time.Time. Plain ints keep the parser free of time.Date.
+	BirthYear, BirthMonth, BirthDay int
 	// Age is the age in whole years on the day of the now given to the parser.
 	Age int
 	// Male is true for an odd sequence digit (position 17).
 	Male bool
 	// CountyKnown reports whether County is a GB/T 2260 code of any year.
 	CountyKnown bool
+}
+
+// Birth returns the birth date at midnight UTC.
+func (r ResidentID) Birth() time.Time {
+	return date{r.BirthYear, r.BirthMonth, r.BirthDay}.time()
 }
 
 // gb11643Weights are 2^(17-i) mod 11 for positions 1–17 (ISO 7064 MOD 11-2).
@@ -181,10 +187,10 @@ func ParseResidentID(s string, now time.Time) (ResidentID, error) {
 		return r, err
 	}
 	r.County = s[:6]
-	r.Birth = g.birth.time()
+	r.BirthYear, r.BirthMonth, r.BirthDay = g.birth.y, g.birth.m, g.birth.d
 	r.Age = g.birth.ageOn(day)
 	r.Male = g.male
-	r.CountyKnown = CountyKnown(r.County)
+	r.CountyKnown = countyKnownDigits(r.County)
 	return r, nil
 }
 
@@ -221,7 +227,7 @@ func ValidateResidentID(s string, now time.Time) finding.Result {
 		return res.Finish()
 	}
 	res.Info = map[string]any{
-		"birth_date":    r.Birth.Format(time.DateOnly),
+		"birth_date":    r.Birth().Format(time.DateOnly),
 		"age":           r.Age,
 		"sex":           sexName(r.Male),
 		"county_code":   r.County,

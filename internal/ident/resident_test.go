@@ -52,7 +52,7 @@ func TestParseResidentID(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if r.Age != tt.age || r.Male != tt.male || r.Birth.Format(time.DateOnly) != tt.birth || r.CountyKnown != tt.known || r.County != tt.in[:6] {
+			if r.Age != tt.age || r.Male != tt.male || r.Birth().Format(time.DateOnly) != tt.birth || r.CountyKnown != tt.known || r.County != tt.in[:6] {
 				t.Fatalf("ParseResidentID(%q) = %+v, want age %d male %v birth %s known %v", tt.in, r, tt.age, tt.male, tt.birth, tt.known)
 			}
 		})

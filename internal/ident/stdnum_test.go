@@ -72,8 +72,8 @@ func TestStdnumRIC(t *testing.T) {
 					t.Fatalf("birth_date of %q = %v (valid %v %v), want %s", in, r.Info["birth_date"], r.Valid, findingCodes(r), wantDate)
 				}
 				p, err := ParseResidentID(Normalize(in), testNow)
-				if err != nil || p.Birth.Format("2006-01-02") != wantDate {
-					t.Fatalf("ParseResidentID(%q).Birth = %v, %v; want %s", in, p.Birth, err, wantDate)
+				if err != nil || p.Birth().Format("2006-01-02") != wantDate {
+					t.Fatalf("ParseResidentID(%q).Birth = %v, %v; want %s", in, p.Birth(), err, wantDate)
 				}
 			case "get_birth_place":
 				if !r.Valid {
@@ -145,7 +145,7 @@ func TestRealUSCC(t *testing.T) {
 				t.Fatalf("reference check disagrees with the data for %s", code)
 			}
 			u, err := ParseUSCC(code)
-			if err != nil || u.ChecksumException || !u.OrgCodeValid {
+			if err != nil || u.ChecksumException || !u.OrgCodeValid() {
 				t.Fatalf("ParseUSCC(%s) = %+v, %v", code, u, err)
 			}
 			r := ValidateUSCC(code)

@@ -1,8 +1,6 @@
 package ident
 
 import (
-	"strings"
-
 	"github.com/beian/beian/internal/finding"
 )
 
@@ -17,13 +15,18 @@ type USCC struct {
 	Division string
 	// OrgCode is positions 9–17, the organisation code (主体标识码, GB 11714 form).
 	OrgCode string
-	// OrgCodeValid reports whether OrgCode passes its own GB 11714 check;
-	// every real code in the test data does, so a failure is worth a look.
-	OrgCodeValid bool
 	// ChecksumException is set when the GB 32100 check character does NOT
 	// match but the code belongs to the real, non-conforming pilot family
 	// (see isPilotException); the code is then accepted for a reviewer.
 	ChecksumException bool
+}
+
+// OrgCodeValid reports whether OrgCode passes its own GB 11714 check. Every
+// real code in the test data does, so a failure is worth a reviewer's look
+// (uscc.org_code_checksum); it is a method so that ParseUSCC does not pay
+// for it.
+func (u USCC) OrgCodeValid() bool {
+	return len(u.OrgCode) == 9 && orgCheck(u.OrgCode[:8]) == u.OrgCode[8]
 }
 
 // usccIndex maps a byte to 1 + its GB 32100 value; 0 marks a byte outside
@@ -71,18 +74,17 @@ func ParseUSCC(s string) (USCC, error) {
 		return u, errUSCCCharset
 	}
 	u.Authority, u.Category = s[0], s[1]
-	cats := usccCategories[u.Authority]
-	if cats == "" {
+	mask := usccCategoryMask[u.Authority]
+	if mask == 0 {
 		return u, errUSCCAuth
 	}
-	if strings.IndexByte(cats, u.Category) < 0 {
+	if c := u.Category - '0'; c > 9 || mask&(1<<c) == 0 {
 		return u, errUSCCCategory
 	}
 	u.Division, u.OrgCode = s[2:8], s[8:17]
 	if !allDigits(u.Division) {
 		return u, errUSCCDivision
 	}
-	u.OrgCodeValid = orgCheck(u.OrgCode[:8]) == u.OrgCode[8]
 	if usccChars[(31-sum%31)%31] != s[17] {
 		if !isPilotException(u) {
 			return u, errUSCCChecksum
@@ -101,7 +103,7 @@ func ParseUSCC(s string) (USCC, error) {
 // with a wrong check character has it only by chance (the GB 11714 check
 // alone passes about one time in eleven).
 func isPilotException(u USCC) bool {
-	return u.Authority == '9' && u.Division[:2] == "35" && u.OrgCode[0] == 'M' && u.OrgCodeValid
+	return u.Authority == '9' && u.Division[:2] == "35" && u.OrgCode[0] == 'M' && u.OrgCodeValid()
 }
 
 // ValidateUSCC validates a unified social credit code as typed by a user and
@@ -134,7 +136,7 @@ func ValidateUSCC(s string) finding.Result {
 	if u.ChecksumException {
 		res.Findings = append(res.Findings, warnUSCCException.warning())
 	}
-	if !u.OrgCodeValid {
+	if !u.OrgCodeValid() {
 		res.Findings = append(res.Findings, warnUSCCOrgChecksum.warning())
 	}
 	return res.Finish()

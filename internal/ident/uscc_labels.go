@@ -6,13 +6,24 @@ package ident
 // code tables and reproduced by the major validators.
 
 // usccCategories lists, for each registration authority code, the category
-// codes valid under it; "" marks an unknown authority. It must agree with
-// CategoryLabel (TestLabels checks), and is what ParseUSCC uses because a
-// table lookup is cheaper than the label switches.
+// codes valid under it (all digits); "" marks an unknown authority. It must
+// agree with CategoryLabel (TestLabels checks); ParseUSCC uses it, through
+// usccCategoryMask, because a table lookup is cheaper than the label switches.
 var usccCategories = [256]string{
 	'1': "1239", '2': "19", '3': "123459", '4': "19", '5': "1239", '6': "129",
 	'7': "129", '8': "19", '9': "123", 'A': "19", 'N': "1239", 'Y': "1",
 }
+
+// usccCategoryMask is usccCategories as bit sets: bit d is set when the digit
+// d is a category of the authority; 0 marks an unknown authority.
+var usccCategoryMask = func() (m [256]uint16) {
+	for a, cats := range usccCategories {
+		for i := 0; i < len(cats); i++ {
+			m[a] |= 1 << (cats[i] - '0')
+		}
+	}
+	return m
+}()
 
 // AuthorityLabel returns the Chinese and English names of a registration
 // authority code (USCC position 1); ok is false for an unknown code.

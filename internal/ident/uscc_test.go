@@ -129,7 +129,9 @@ func TestLabels(t *testing.T) {
 			if cok && (!ok || zh == "" || en == "") {
 				t.Errorf("CategoryLabel(%q, %q) = %q %q for unknown authority", rune(a), rune(c), zh, en)
 			}
-			if inTable := c != 0 && strings.IndexByte(usccCategories[a], byte(c)) >= 0; inTable != cok {
+			inTable := c != 0 && strings.IndexByte(usccCategories[a], byte(c)) >= 0
+			inMask := c >= '0' && c <= '9' && usccCategoryMask[a]&(1<<(c-'0')) != 0
+			if inTable != cok || inMask != cok {
 				t.Errorf("CategoryLabel(%q, %q) ok = %v, usccCategories says %v", rune(a), rune(c), cok, inTable)
 			}
 		}
