@@ -1,7 +1,28 @@
 package app
 
-import "net/http"
+import (
+	"net/http"
+	"os"
+
+	"github.com/beian/beian/internal/web/ui"
+)
 
 // mountUI adds the server-rendered web UI to mux. The UI package owns its
-// routes; this file is the one place the composition root wires it.
-func (a *App) mountUI(mux *http.ServeMux) {}
+// routes; this file is the one place the composition root wires it. The PDF
+// letters' CJK font comes from BEIAN_CJK_FONT, else the usual Debian paths.
+//
+// The templates, catalogues and assets are embedded and checked by the UI's
+// tests, so ui.New failing is a build defect; should it happen, the API
+// keeps serving and the UI paths answer 503 with the reason logged once.
+func (a *App) mountUI(mux *http.ServeMux) {
+	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs,
+		Log: a.Log.With("component", "ui"), FontPath: os.Getenv("BEIAN_CJK_FONT")})
+	if err != nil {
+		a.Log.Error("web UI disabled", "err", err)
+		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "web UI unavailable (网页界面不可用)", http.StatusServiceUnavailable)
+		})
+		return
+	}
+	u.Register(mux)
+}

@@ -1,0 +1,300 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+)
+
+// Wizard steps after the first (operation and provider).
+const (
+	stepEntity    = "entity"
+	stepWebsites  = "websites"
+	stepDocuments = "documents"
+	stepReview    = "review"
+)
+
+// steps lists the wizard steps of op.
+func steps(op filing.Operation) []string {
+	if hasWebsites(op) {
+		return []string{stepEntity, stepWebsites, stepDocuments, stepReview}
+	}
+	return []string{stepEntity, stepDocuments, stepReview}
+}
+
+// stepOf names the step where the input of a finding's field lives.
+func stepOf(field string) string {
+	switch {
+	case strings.HasPrefix(field, "websites"):
+		return stepWebsites
+	case strings.HasPrefix(field, "entity"), field == "operation":
+		return stepEntity
+	}
+	return stepReview
+}
+
+type newData struct {
+	Operations []Option
+	Providers  []Option
+	Error      string
+}
+
+func (u *UI) newData(r *http.Request, rq *request, op, prov string) (newData, error) {
+	d := newData{}
+	for _, o := range filing.Operations() {
+		d.Operations = append(d.Operations, Option{Value: string(o), Label: rq.lang.T("op." + string(o)), Selected: string(o) == op})
+	}
+	ps, err := u.acc.Providers(r.Context())
+	if err != nil {
+		return d, err
+	}
+	for _, p := range ps {
+		d.Providers = append(d.Providers, Option{Value: p.Code, Label: p.Name, Selected: p.Code == prov})
+	}
+	return d, nil
+}
+
+func (u *UI) newForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d, err := u.newData(r, rq, string(filing.OpFirstFiling), "")
+	if err != nil {
+		return err
+	}
+	return u.show(w, r, rq, "wizard_new", d)
+}
+
+// create starts a draft for the chosen operation and provider; the content
+// comes in the next steps.
+func (u *UI) create(w http.ResponseWriter, r *http.Request, rq *request) error {
+	op, prov := r.PostFormValue("operation"), r.PostFormValue("provider")
+	app, err := u.fil.Create(r.Context(), *rq.user, filing.CreateRequest{Operation: op, Provider: prov})
+	if err != nil {
+		status, msg := u.describe(rq.lang, err)
+		if status >= 500 {
+			return err
+		}
+		d, derr := u.newData(r, rq, op, prov)
+		if derr != nil {
+			return derr
+		}
+		d.Error = msg
+		return u.tpl.render(w, status, u.page(r, rq, "wizard_new", rq.lang.T("wizard_new.title"), d))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/applications/%d/edit/%s", app.ID, stepEntity), http.StatusSeeOther)
+	return nil
+}
+
+// section is a group of fields with a heading.
+type section struct {
+	Title  string
+	Index  int // website index on the websites step, -1 otherwise
+	Fields []Field
+}
+
+// stepLink is one entry of the wizard's progress list.
+type stepLink struct {
+	Key, URL, Label string
+	Current         bool
+	Errors          int
+}
+
+type stepData struct {
+	App      *filing.Application
+	Step     string
+	Steps    []stepLink
+	Sections []section
+	Other    []finding.Finding
+	Next     string
+	Blocking bool
+	Errors   int
+	Warnings int
+	DocKinds []Option
+	Summary  []section
+	Sites    int
+	Error    string
+}
+
+func appID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &pageError{status: http.StatusNotFound, key: "err.not_found"}
+	}
+	return id, nil
+}
+
+// stepSpecs returns the sections of inputs of an editing step.
+func stepSpecs(op filing.Operation, c *form.Content, step string, l Lang) (titles []string, groups [][]spec, index []int) {
+	switch step {
+	case stepEntity:
+		nums, ent, pr := entitySpecs(op)
+		if nums != nil {
+			titles, groups, index = append(titles, l.T("wizard.section.numbers")), append(groups, nums), append(index, -1)
+		}
+		titles = append(titles, l.T("wizard.section.entity"), l.T("wizard.section.entity_principal"))
+		groups = append(groups, ent, pr)
+		index = append(index, -1, -1)
+	case stepWebsites:
+		for i := range c.Websites {
+			site, pr := websiteSpecs(op, i)
+			titles = append(titles, l.T("wizard.section.website", i+1), l.T("wizard.section.website_principal", i+1))
+			groups = append(groups, site, pr)
+			index = append(index, i, -1)
+		}
+	}
+	return titles, groups, index
+}
+
+// stepData builds the page of one step from the stored application.
+func (u *UI) stepData(rq *request, app *filing.Application, step string) stepData {
+	d := stepData{App: app, Step: step}
+	c := &form.Content{}
+	if app.Content != nil {
+		cp := *app.Content
+		c = &cp
+	}
+	if step == stepWebsites && len(c.Websites) == 0 {
+		c.Websites = []form.Website{{}}
+	}
+	d.Sites = len(c.Websites)
+	counts := map[string]int{}
+	for _, f := range app.Findings {
+		if f.Severity == finding.Error {
+			counts[stepOf(f.Field)]++
+			d.Errors++
+		} else {
+			d.Warnings++
+		}
+	}
+	d.Blocking = d.Errors > 0
+	all := steps(app.Operation)
+	for i, s := range all {
+		d.Steps = append(d.Steps, stepLink{Key: s, URL: fmt.Sprintf("/applications/%d/edit/%s", app.ID, s),
+			Label: rq.lang.T("wizard.step." + s), Current: s == step, Errors: counts[s]})
+		if s == step && i+1 < len(all) {
+			d.Next = all[i+1]
+		}
+	}
+	rest := append([]finding.Finding(nil), app.Findings...)
+	titles, groups, index := stepSpecs(app.Operation, c, step, rq.lang)
+	for i, g := range groups {
+		d.Sections = append(d.Sections, section{Title: titles[i], Index: index[i], Fields: fields(g, c, rq.lang, &rest)})
+	}
+	for _, f := range rest {
+		if step == stepReview || stepOf(f.Field) == step {
+			d.Other = append(d.Other, f)
+		}
+	}
+	if step == stepDocuments {
+		for _, k := range filing.DocumentKinds() {
+			d.DocKinds = append(d.DocKinds, Option{Value: k, Label: rq.lang.T("doc." + k)})
+		}
+	}
+	if step == stepReview {
+		for _, s := range steps(app.Operation) {
+			t, g, ix := stepSpecs(app.Operation, c, s, rq.lang)
+			none := []finding.Finding{}
+			for i := range g {
+				d.Summary = append(d.Summary, section{Title: t[i], Index: ix[i], Fields: fields(g[i], c, rq.lang, &none)})
+			}
+		}
+	}
+	return d
+}
+
+func validStep(op filing.Operation, step string) bool {
+	for _, s := range steps(op) {
+		if s == step {
+			return true
+		}
+	}
+	return false
+}
+
+// editable loads the applicant's application for a wizard step.
+func (u *UI) editable(r *http.Request, rq *request) (*filing.Application, string, error) {
+	id, err := appID(r)
+	if err != nil {
+		return nil, "", err
+	}
+	app, err := u.fil.Get(r.Context(), *rq.user, id)
+	if err != nil {
+		return nil, "", err
+	}
+	step := r.PathValue("step")
+	if !validStep(app.Operation, step) {
+		return nil, "", &pageError{status: http.StatusNotFound, key: "err.not_found"}
+	}
+	if !app.Status.Editable() {
+		return nil, "", &pageError{status: http.StatusConflict, key: "err.not_editable", args: []any{rq.lang.T("status." + string(app.Status))}}
+	}
+	return app, step, nil
+}
+
+func (u *UI) stepForm(w http.ResponseWriter, r *http.Request, rq *request) error {
+	app, step, err := u.editable(r, rq)
+	if err != nil {
+		return err
+	}
+	return u.renderStep(w, r, rq, http.StatusOK, app, step, "")
+}
+
+func (u *UI) renderStep(w http.ResponseWriter, r *http.Request, rq *request, status int, app *filing.Application, step, msg string) error {
+	d := u.stepData(rq, app, step)
+	d.Error = msg
+	name := "wizard_step"
+	if step == stepDocuments || step == stepReview {
+		name = "wizard_" + step
+	}
+	title := rq.lang.T("wizard.step."+step) + " · " + rq.lang.T("op."+string(app.Operation))
+	return u.tpl.render(w, status, u.page(r, rq, name, title, d))
+}
+
+// saveStep stores the inputs of one step with Filing.Update (which re-runs
+// the checks) and goes where the button said: stay (show the findings),
+// next, or add/remove a website. A script's background save (live findings)
+// gets the page back instead of a redirect.
+func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error {
+	app, step, err := u.editable(r, rq)
+	if err != nil {
+		return err
+	}
+	c := form.Content{}
+	if app.Content != nil {
+		c = *app.Content
+	}
+	if step == stepWebsites && len(c.Websites) == 0 {
+		c.Websites = []form.Website{{}}
+	}
+	_, groups, _ := stepSpecs(app.Operation, &c, step, rq.lang)
+	for _, g := range groups {
+		apply(&c, g, r.PostFormValue)
+	}
+	next := step
+	switch act := r.PostFormValue("go"); {
+	case act == "next":
+		d := u.stepData(rq, app, step)
+		if d.Next != "" {
+			next = d.Next
+		}
+	case act == "add" && step == stepWebsites && len(c.Websites) < 20:
+		c.Websites = append(c.Websites, form.Website{})
+	case strings.HasPrefix(act, "remove-") && step == stepWebsites:
+		if i, err := strconv.Atoi(strings.TrimPrefix(act, "remove-")); err == nil && i >= 0 && i < len(c.Websites) {
+			c.Websites = append(c.Websites[:i], c.Websites[i+1:]...)
+		}
+	}
+	updated, err := u.fil.Update(r.Context(), *rq.user, app.ID, filing.CreateRequest{Operation: string(app.Operation), Provider: app.Provider,
+		Entity: c.Entity, Websites: c.Websites, EntityNumber: c.EntityNumber})
+	if err != nil {
+		return err
+	}
+	if r.Header.Get("X-Requested-With") == "fetch" {
+		return u.renderStep(w, r, rq, http.StatusOK, updated, step, "")
+	}
+	http.Redirect(w, r, fmt.Sprintf("/applications/%d/edit/%s", app.ID, next), http.StatusSeeOther)
+	return nil
+}
