@@ -166,7 +166,7 @@ func demoSeeds() []demoSeed {
 		return form.Principal{Name: name, IDType: form.IDResident, IDNumber: id, IDExpiry: "2035-06-30", Phone: phone, Email: email}
 	}
 	ent := func(name, prov, div, addr string, p form.Principal, serial string) form.Entity {
-		return form.Entity{Nature: form.NatureEnterprise, Name: name, CertificateType: "营业执照", Province: prov, Address: addr,
+		return form.Entity{Nature: form.NatureEnterprise, Name: name, CertificateType: "uscc", Province: prov, Address: addr,
 			CertificateNumber: fixture.USCC("91" + div + fixture.OrgCode(serial)), Principal: p}
 	}
 	site := func(name, domain string, p form.Principal) form.Website {

@@ -36,6 +36,13 @@ func (c *Clock) Now() time.Time {
 	return c.t
 }
 
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 // Advance moves the clock forward.
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
@@ -58,13 +65,20 @@ type Env struct {
 const ProviderCode = "test-cloud"
 
 // New starts a platform for t; it is closed when t ends.
-func New(t testing.TB) *Env {
+func New(t testing.TB) *Env { t.Helper(); return NewWith(t, nil) }
+
+// NewWith is New with a hook that may change the configuration (SMTP, …).
+func NewWith(t testing.TB, configure func(*app.Config)) *Env {
 	t.Helper()
 	// Monday 2026-03-02 10:00 in Beijing: a plain business week.
 	clock := &Clock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
-	a, err := app.New(context.Background(), app.Config{DB: storetest.DSN(t), DataDir: dir,
-		DataKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", Now: clock.Now})
+	cfg := app.Config{DB: storetest.DSN(t), DataDir: dir,
+		DataKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", Now: clock.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
@@ -207,4 +221,6 @@ func (e *Env) SMSCode(phone string) string {
 }
 
 // Path formats an application path.
-func Path(id int64, suffix string) string { return fmt.Sprintf("/api/v1/applications/%d%s", id, suffix) }
+func Path(id int64, suffix string) string {
+	return fmt.Sprintf("/api/v1/applications/%d%s", id, suffix)
+}
