@@ -49,7 +49,7 @@ func NewBuilder(sizeHint int) *Builder {
 	b := &Builder{numSeed: maphash.MakeSeed(), numSlots: make([]uint32, slotsFor(sizeHint/2))}
 	b.s.seed = rand.Uint64() | 1
 	ns := slotsFor(sizeHint)
-	b.s.slots = make([]uint64, ns)
+	b.s.slots = makeHuge[uint64](ns)
 	b.s.mask = uint64(ns - 1)
 	b.s.keys = make([]byte, 0, sizeHint*(entryHeader+16))
 	return b
@@ -174,7 +174,7 @@ func (b *Builder) insert(h uint64, off uint32) {
 // grow doubles the slot table and reinserts every entry from the arena.
 func (b *Builder) grow() {
 	ns := len(b.s.slots) * 2
-	b.s.slots = make([]uint64, ns)
+	b.s.slots = makeHuge[uint64](ns)
 	b.s.mask = uint64(ns - 1)
 	for off := 0; off < len(b.s.keys); {
 		kl := int(b.s.keys[off])
@@ -188,10 +188,10 @@ func (b *Builder) grow() {
 func (b *Builder) Build(version int64) *Set {
 	s := b.s
 	s.Version = version
-	s.keys = trim(s.keys)
-	s.nums = trim(s.nums)
+	s.keys = settle(s.keys)
+	s.nums = settle(s.nums)
 	if want := slotsFor(s.n); want < len(s.slots) {
-		s.slots = make([]uint64, want)
+		s.slots = makeHuge[uint64](want)
 		s.mask = uint64(want - 1)
 		b.s.slots, b.s.mask = s.slots, s.mask
 		for off := 0; off < len(s.keys); {
@@ -205,13 +205,13 @@ func (b *Builder) Build(version int64) *Set {
 	return &s
 }
 
-// trim copies a slice into one of exactly its length when that saves more
-// than an eighth.
-func trim[T any](x []T) []T {
-	if cap(x)-len(x) <= cap(x)/8 {
+// settle copies an arena into memory of exactly its size (huge-page
+// advised when large) unless it already wastes less than an eighth.
+func settle(x []byte) []byte {
+	if cap(x)-len(x) <= cap(x)/8 && len(x) < 4*hugePageSize {
 		return x
 	}
-	y := make([]T, len(x))
+	y := makeHuge[byte](len(x))
 	copy(y, x)
 	return y
 }

@@ -1,9 +1,9 @@
 package gate
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -224,6 +224,9 @@ func (g *Gate) hostStatus(w http.ResponseWriter, r *http.Request, raw string) {
 	_ = json.NewEncoder(w).Encode(HostStatus{Host: name, Status: d.Status.String(), Number: d.Number, Domain: d.Domain})
 }
 
+// errorLog adapts the gate's logger for net/http.
+func (g *Gate) errorLog() *log.Logger { return slog.NewLogLogger(g.log.Handler(), slog.LevelWarn) }
+
 func newAPIError(code, zh, en string) apiError {
 	var e apiError
 	e.Error.Code, e.Error.MessageZH, e.Error.MessageEN = code, zh, en
@@ -243,45 +246,12 @@ func (g *Gate) newProxy(u *url.URL) *httputil.ReverseProxy {
 			pr.SetXForwarded()
 		},
 		Transport: t,
-		ErrorLog:  slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
+		ErrorLog:  g.errorLog(),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			g.log.Warn("upstream error", "host", r.Host, "err", err)
 			w.Header()["Content-Type"] = hdrText
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("502 bad gateway / 上游服务不可用\n"))
 		},
-	}
-}
-
-// Serve serves Handler on ln until ctx is done, then shuts down cleanly:
-// it stops accepting, lets requests in flight finish (up to 10 s), and closes
-// the upstream's idle connections.
-func (g *Gate) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           g.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		g.closeIdle()
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	<-errc
-	g.closeIdle()
-	return err
-}
-
-func (g *Gate) closeIdle() {
-	if g.proxy != nil {
-		g.proxy.Transport.(*http.Transport).CloseIdleConnections()
 	}
 }

@@ -1,0 +1,199 @@
+package gate
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startGate serves g on a loopback port until the test ends.
+func startGate(t *testing.T, g *Gate) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return ln.Addr().String()
+}
+
+// exchange writes raw on a new connection and reads n responses.
+func exchange(t *testing.T, addr, raw string, n int, head bool) []*http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	var out []*http.Response
+	for range n {
+		method := http.MethodGet
+		if head {
+			method = http.MethodHead
+		}
+		resp, err := http.ReadResponse(br, &http.Request{Method: method})
+		if err != nil {
+			t.Fatalf("reading response %d of %q: %v", len(out)+1, raw, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		out = append(out, resp)
+	}
+	return out
+}
+
+func body(r *http.Response) string {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return string(b)
+}
+
+func TestFastPathAnswers(t *testing.T) {
+	addr := startGate(t, newTestGate(t, Config{}))
+	tests := []struct {
+		name       string
+		raw        string
+		n          int
+		head       bool
+		wantStatus []int
+		wantNumber []string
+		wantClose  bool
+	}{
+		{"keep-alive, two requests pipelined",
+			"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\nGET /x?y=1 HTTP/1.1\r\nHost: unfiled.cn\r\n\r\n", 2, false,
+			[]int{204, 451}, []string{numCom, ""}, false},
+		{"X-Forwarded-Host", "GET /auth HTTP/1.1\r\nHost: gate\r\nx-forwarded-host: Example.COM.CN:443\r\n\r\n", 1, false,
+			[]int{204}, []string{numCN}, false},
+		{"two X-Forwarded-Host fail closed", "GET / HTTP/1.1\r\nHost: gate\r\nX-Forwarded-Host: example.com\r\nX-Forwarded-Host: example.com\r\n\r\n", 1, false,
+			[]int{451}, []string{""}, false},
+		{"HTTP/1.0 closes", "GET / HTTP/1.0\r\nHost: example.com\r\n\r\n", 1, false, []int{204}, []string{numCom}, true},
+		{"HTTP/1.0 keep-alive", "GET / HTTP/1.0\r\nHost: example.com\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\nHost: example.com\r\n\r\n", 2, false,
+			[]int{204, 204}, []string{numCom, numCom}, true},
+		{"Connection: close", "GET / HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive, close\r\n\r\n", 1, false, []int{204}, []string{numCom}, true},
+		{"HEAD", "HEAD / HTTP/1.1\r\nHost: unfiled.cn\r\n\r\n", 1, true, []int{451}, []string{""}, false},
+		{"pending", "GET / HTTP/1.1\r\nHost: pending.example.cn\r\n\r\n", 1, false, []int{451}, []string{""}, false},
+		// Handed to net/http:
+		{"own endpoint then keep-alive", "GET /healthz HTTP/1.1\r\nHost: gate\r\n\r\nGET / HTTP/1.1\r\nHost: example.org\r\n\r\n", 2, false,
+			[]int{200, 204}, []string{"", numOrg}, false},
+		{"percent-encoded own endpoint", "GET /%68ealthz HTTP/1.1\r\nHost: gate\r\n\r\n", 1, false, []int{200}, []string{""}, false},
+		{"body", "POST / HTTP/1.1\r\nHost: example.com\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: unfiled.cn\r\n\r\n", 2, false,
+			[]int{204, 451}, []string{numCom, ""}, false},
+		{"chunked", "POST / HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", 1, false, []int{204}, []string{numCom}, false},
+		{"LF only", "GET / HTTP/1.1\nHost: example.com\n\n", 1, false, []int{204}, []string{numCom}, false},
+		{"absolute-form target", "GET http://example.com/ HTTP/1.1\r\nHost: unfiled.cn\r\n\r\n", 1, false, []int{204}, []string{numCom}, false},
+		{"two Host headers", "GET / HTTP/1.1\r\nHost: example.com\r\nHost: example.com\r\n\r\n", 1, false, []int{400}, []string{""}, true},
+		{"no Host in HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 1, false, []int{400}, []string{""}, true},
+		{"bad Host", "GET / HTTP/1.1\r\nHost: exa\"mple.com\r\n\r\n", 1, false, []int{400}, []string{""}, true},
+		{"garbage", "HELLO\r\n\r\n", 1, false, []int{400}, []string{""}, true},
+		{"head larger than the buffer", "GET / HTTP/1.1\r\nHost: example.com\r\nX-Pad: " + strings.Repeat("p", 6000) + "\r\n\r\n", 1, false,
+			[]int{204}, []string{numCom}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resps := exchange(t, addr, tt.raw, tt.n, tt.head)
+			for i, r := range resps {
+				if r.StatusCode != tt.wantStatus[i] || r.Header.Get("X-ICP-Number") != tt.wantNumber[i] {
+					t.Errorf("response %d: %d %q, want %d %q", i+1, r.StatusCode, r.Header.Get("X-ICP-Number"), tt.wantStatus[i], tt.wantNumber[i])
+				}
+				if r.Header.Get("Date") == "" && r.StatusCode != 400 { // net/http's 400s carry none
+					t.Errorf("response %d has no Date", i+1)
+				}
+				if r.StatusCode == 451 {
+					b := body(r)
+					if tt.head && b != "" || !tt.head && (!strings.Contains(b, "ICP") || int64(len(b)) != r.ContentLength) {
+						t.Errorf("response %d: block page of %d bytes, Content-Length %d", i+1, len(b), r.ContentLength)
+					}
+					if r.Header.Get("Content-Type") != "text/html; charset=utf-8" || r.Header.Get("Cache-Control") != "no-store" {
+						t.Errorf("response %d headers %v", i+1, r.Header)
+					}
+				}
+			}
+			if last := resps[len(resps)-1]; last.Close != tt.wantClose {
+				t.Errorf("Close = %v, want %v", last.Close, tt.wantClose)
+			}
+		})
+	}
+}
+
+// TestFastPathMatchesNetHTTP sends the same requests through the fast path
+// and straight to Handler, and compares status, number, type and body.
+func TestFastPathMatchesNetHTTP(t *testing.T) {
+	g := newTestGate(t, Config{DenyStatus: http.StatusForbidden})
+	addr := startGate(t, g)
+	for _, host := range append(matcherSeeds[:0:0], "www.example.com", "unfiled.cn", "x.pending.example.cn", "WWW.XN--FSQU00A.XN--FIQS8S", "a.b.example.com.cn:8443", "127.0.0.1") {
+		t.Run(host, func(t *testing.T) {
+			fast := exchange(t, addr, "GET / HTTP/1.1\r\nHost: gate\r\nX-Forwarded-Host: "+host+"\r\n\r\n", 1, false)[0]
+			w := do(g.Handler(), req{target: "/", host: "gate", header: http.Header{"X-Forwarded-Host": {host}}})
+			std := w.Result()
+			if fast.StatusCode != std.StatusCode || fast.Header.Get("X-ICP-Number") != std.Header.Get("X-ICP-Number") ||
+				fast.Header.Get("Content-Type") != std.Header.Get("Content-Type") || body(fast) != w.Body.String() {
+				t.Errorf("fast %d %v, net/http %d %v", fast.StatusCode, fast.Header, std.StatusCode, std.Header)
+			}
+		})
+	}
+}
+
+// FuzzFastRequest checks the fast parser against net/http's: whatever head
+// the fast path accepts, http.ReadRequest accepts too, with the same host,
+// method kind and keep-alive decision.
+func FuzzFastRequest(f *testing.F) {
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+		"HEAD /a?b HTTP/1.0\r\nhost: a.cn\r\nConnection: keep-alive\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a.cn\r\nX-Forwarded-Host: b.cn\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a.cn\r\n folded\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost:\r\n\r\n",
+		"GET / HTTP/1.0\r\n\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		n := headEnd([]byte(raw))
+		if n < 0 {
+			return
+		}
+		head := []byte(raw[:n])
+		var fr fastRequest
+		if !fr.parse(head) {
+			return
+		}
+		r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(head)))
+		if err != nil {
+			t.Fatalf("fast path accepted %q; net/http: %v", head, err)
+		}
+		if r.Host != string(fr.host) {
+			t.Fatalf("%q: host %q, net/http %q", head, fr.host, r.Host)
+		}
+		if xfh := r.Header.Values("X-Forwarded-Host"); len(xfh) != fr.fwdCount || len(xfh) == 1 && xfh[0] != string(fr.fwdHost) {
+			t.Fatalf("%q: X-Forwarded-Host %q ×%d, net/http %q", head, fr.fwdHost, fr.fwdCount, xfh)
+		}
+		if (r.Method == http.MethodHead) != fr.head {
+			t.Fatalf("%q: HEAD %v, net/http method %q", head, fr.head, r.Method)
+		}
+		if fr.keepAlive == r.Close {
+			t.Fatalf("%q: keep-alive %v, net/http Close %v", head, fr.keepAlive, r.Close)
+		}
+		if r.ContentLength > 0 || len(r.TransferEncoding) > 0 {
+			t.Fatalf("%q: the fast path took a request with a body", head)
+		}
+	})
+}
