@@ -81,7 +81,7 @@ func fileFirst(t *testing.T, env *apptest.Env, lang string, n int) (*browser, st
 	if !strings.HasSuffix(p.URL, "/edit/documents") {
 		t.Fatalf("websites step went to %s", p.URL)
 	}
-	p = b.get("/applications/" + id + "/edit/review").must(t, 200)
+	p = b.get("/applications/"+id+"/edit/review").must(t, 200)
 	if strings.Contains(p.Body, `class="finding error"`) {
 		t.Fatalf("review still has errors:\n%s", snippet(p.Body))
 	}
@@ -106,7 +106,7 @@ func TestFirstFilingWithoutJavaScript(t *testing.T) {
 			if !strings.Contains(q.Body, "/applications/"+id+`"`) {
 				t.Fatalf("queue lacks #%s:\n%s", id, snippet(q.Body))
 			}
-			prov.get("/applications/" + id).must(t, 200)
+			prov.get("/applications/"+id).must(t, 200)
 			prov.post("/applications/"+id+"/decision", url.Values{"decision": {"approve"}}).must(t, 200)
 
 			for _, phone := range []string{c.Entity.Principal.Phone, c.Websites[0].Principal.Phone} {
@@ -123,7 +123,7 @@ func TestFirstFilingWithoutJavaScript(t *testing.T) {
 			if num == nil || !strings.HasPrefix(num[1], "京ICP备2026") {
 				t.Fatalf("dashboard shows no number:\n%s", snippet(d.Body))
 			}
-			l := newBrowser(t, env, lang).get("/lookup?q=" + url.QueryEscape(c.Websites[0].Domains[0].Name)).must(t, 200)
+			l := newBrowser(t, env, lang).get("/lookup?q="+url.QueryEscape(c.Websites[0].Domains[0].Name)).must(t, 200)
 			if !strings.Contains(l.Body, num[1]) || !strings.Contains(l.Body, c.Entity.Name) {
 				t.Fatalf("lookup lacks %s:\n%s", num[1], snippet(l.Body))
 			}
