@@ -1,14 +1,19 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/beian/beian/internal/app"
 	"github.com/beian/beian/internal/apptest"
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/cli"
 	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/store"
@@ -405,5 +410,46 @@ func TestAuditVerify(t *testing.T) {
 				t.Fatalf("tampering not detected: %s", r.Raw)
 			}
 		})
+	}
+}
+
+// TestAuditVerifyCommandOnTamperedCopy runs `beian audit verify` on an SQLite
+// database after a full filing, then on a copy with one audit row changed.
+func TestAuditVerifyCommandOnTamperedCopy(t *testing.T) {
+	dir := t.TempDir()
+	db := dir + "/beian.db"
+	e := apptest.NewWith(t, func(c *app.Config) { c.DB = db })
+	fileFirst(t, e, "cli-audit@example.com", fixture.FirstFiling(281))
+	run := func(path string) (int, string) {
+		var out, errb bytes.Buffer
+		code := cli.Run(&cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now},
+			[]string{"audit", "verify", "--db", path})
+		return code, out.String() + errb.String()
+	}
+	if code, out := run(db); code != 0 || !strings.Contains(out, "verified") {
+		t.Fatalf("clean database: exit %d: %s", code, out)
+	}
+	copyPath := dir + "/tampered.db"
+	orig, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := orig.Exec(`VACUUM INTO '` + copyPath + `'`); err != nil {
+		t.Fatalf("copy database: %v", err)
+	}
+	orig.Close()
+	tampered, err := sql.Open("sqlite", copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tampered.Exec(`UPDATE audit_log SET subject = 'application:999' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	tampered.Close()
+	if code, out := run(copyPath); code != 1 || !strings.Contains(out, "row 2") {
+		t.Fatalf("tampered copy: exit %d: %s", code, out)
+	}
+	if code, _ := run(db); code != 0 {
+		t.Fatal("the original stopped verifying")
 	}
 }

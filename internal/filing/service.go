@@ -114,7 +114,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 		if err := s.resolve(ctx, actor.AccountID, providerID, op, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, op, content)
+		findings, err := s.check(ctx, op, content, 0)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, cur.Operation, content)
+		findings, err := s.check(ctx, cur.Operation, content, id)
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, cur.Operation, *cur.Content)
+		findings, err := s.check(ctx, cur.Operation, *cur.Content, id)
 		if err != nil {
 			return err
 		}
@@ -357,8 +357,17 @@ func (s *Service) ownApp(ctx context.Context, actor auth.Principal, id int64) (*
 }
 
 // check runs the pure rules with the facts only the database knows.
-func (s *Service) check(ctx context.Context, op Operation, c form.Content) ([]finding.Finding, error) {
+func (s *Service) check(ctx context.Context, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
 	facts := rules.Facts{Now: s.now(), Calendar: s.cal, Operation: string(op), FiledDomains: map[string]string{}}
+	if appID != 0 {
+		docs, err := s.documents(ctx, appID)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			facts.Documents = append(facts.Documents, d.Kind)
+		}
+	}
 	if p, ok := lookupProvinceCode(c.Entity.Province); ok {
 		facts.Province = s.rules.For(p)
 	}
@@ -368,6 +377,12 @@ func (s *Service) check(ctx context.Context, op Operation, c form.Content) ([]fi
 			return nil, err
 		}
 		facts.EntityFiled = num
+		if num != "" {
+			if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM websites w JOIN entities e ON e.id = w.entity_id
+				WHERE e.cert_index = ? AND w.status = 'active'`, key).Scan(&facts.EntityWebsites); err != nil {
+				return nil, fmt.Errorf("entity websites: %w", err)
+			}
+		}
 	}
 	for _, w := range c.Websites {
 		for _, d := range w.Domains {
