@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beian/beian/internal/auth"
@@ -36,6 +37,28 @@ func (e *Error) Error() string { return e.Code + ": " + e.Message }
 type Service struct {
 	db  *store.DB
 	now func() time.Time
+	// hashing bounds concurrent argon2id computations: each holds 64 MiB,
+	// so a burst of sign-ins must queue instead of exhausting memory.
+	hashing chan struct{}
+	// dummy is a real hash checked for unknown e-mails, so that timing does
+	// not tell which accounts exist; made on first use.
+	dummyOnce sync.Once
+	dummy     string
+}
+
+// MaxConcurrentHashes is how many password hashes run at once.
+const MaxConcurrentHashes = 4
+
+// withHashSlot runs fn while holding one of the hashing slots, or returns ctx's error.
+func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("password check: %w", ctx.Err())
+	}
+	defer func() { <-s.hashing }()
+	fn()
+	return nil
 }
 
 // New builds a Service; now may be nil (time.Now).
@@ -43,7 +66,7 @@ func New(db *store.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, hashing: make(chan struct{}, MaxConcurrentHashes)}
 }
 
 // Provider is an access provider.
@@ -183,7 +206,10 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 	} else if providerCode != "" {
 		return Account{}, &Error{Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)", Kind: "invalid"}
 	}
-	hash, err := auth.HashPassword(password)
+	var hash string
+	if serr := s.withHashSlot(ctx, func() { hash, err = auth.HashPassword(password) }); serr != nil {
+		return Account{}, serr
+	}
 	if err != nil {
 		return Account{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -219,13 +245,17 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 		FROM accounts a LEFT JOIN providers p ON p.id = a.provider_id WHERE a.email = ?`, email).Scan(&a.ID, &a.Email, &a.Name, &hash, &role, &a.ProviderCode))
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check so that timing does not reveal accounts.
-		_, _ = auth.VerifyPassword(dummyHash, password)
+		s.dummyOnce.Do(func() { s.dummy, _ = auth.HashPassword("no such account") })
+		_ = s.withHashSlot(ctx, func() { _, _ = auth.VerifyPassword(s.dummy, password) })
 		return Account{}, errBadLogin
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("login: %w", err)
 	}
-	ok, err := auth.VerifyPassword(hash, password)
+	var ok bool
+	if serr := s.withHashSlot(ctx, func() { ok, err = auth.VerifyPassword(hash, password) }); serr != nil {
+		return Account{}, serr
+	}
 	if err != nil {
 		return Account{}, fmt.Errorf("login %s: %w", a.Email, err)
 	}
@@ -235,9 +265,6 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 	a.Role = auth.Role(role)
 	return a, nil
 }
-
-// dummyHash is a valid argon2id encoding of a random password.
-const dummyHash = "$argon2id$v=19$m=65536,t=1,p=2$c29tZXNhbHRzb21lc2FsdA$2vY0K3p2u8f9t6o0b8mJ1a9n2m4b6v8c0x2z4a6s8d0"
 
 // IssueToken signs in with a password and returns a new bearer token.
 func (s *Service) IssueToken(ctx context.Context, email, password string) (string, Account, error) {
