@@ -38,6 +38,7 @@ func (s *Service) RunScheduled(ctx context.Context) (map[string]int, error) {
 		{"reminders_sent", s.SendReminders},
 		{"shells_cancelled", s.SweepShells},
 		{"emails_delivered", s.DeliverEmail},
+		{"sms_delivered", s.DeliverSMS},
 	} {
 		n, err := t.fn(ctx)
 		out[t.name] = n
@@ -249,10 +250,25 @@ func (s *Service) DeliverEmail(ctx context.Context) (int, error) {
 	if s.mail == nil {
 		return 0, nil
 	}
+	return s.deliver(ctx, "email", func(ctx context.Context, to, body string) error {
+		return s.mail.SendMail(ctx, to, "ICP备案通知 / ICP filing notice", body)
+	})
+}
+
+// DeliverSMS sends the outbox's unsent text messages through a configured
+// SMS gateway; with the built-in gateway they stay in the outbox.
+func (s *Service) DeliverSMS(ctx context.Context) (int, error) {
+	if s.sms == nil {
+		return 0, nil
+	}
+	return s.deliver(ctx, "sms", s.sms.SendSMS)
+}
+
+func (s *Service) deliver(ctx context.Context, channel string, send func(ctx context.Context, to, body string) error) (int, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
-		WHERE channel = 'email' AND sent_at IS NULL ORDER BY id LIMIT 100`)
+		WHERE channel = ? AND sent_at IS NULL ORDER BY id LIMIT 100`, channel)
 	if err != nil {
-		return 0, fmt.Errorf("deliver email: %w", err)
+		return 0, fmt.Errorf("deliver %s: %w", channel, err)
 	}
 	type msg struct {
 		id       int64
@@ -264,25 +280,25 @@ func (s *Service) DeliverEmail(ctx context.Context) (int, error) {
 		var idx, rcpt, body string
 		if err := rows.Scan(&m.id, &idx, &rcpt, &body); err != nil {
 			rows.Close()
-			return 0, fmt.Errorf("deliver email: %w", err)
+			return 0, fmt.Errorf("deliver %s: %w", channel, err)
 		}
 		var e1, e2 error
 		m.to, e1 = s.box.OpenString(rcpt, "outbox:"+idx)
 		m.body, e2 = s.box.OpenString(body, "outbox:"+idx)
 		if e1 != nil || e2 != nil {
 			rows.Close()
-			return 0, fmt.Errorf("deliver email %d: cannot decrypt: %w", m.id, errors.Join(e1, e2))
+			return 0, fmt.Errorf("deliver %s %d: cannot decrypt: %w", channel, m.id, errors.Join(e1, e2))
 		}
 		msgs = append(msgs, m)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("deliver email: %w", err)
+		return 0, fmt.Errorf("deliver %s: %w", channel, err)
 	}
 	n := 0
 	for _, m := range msgs {
-		if err := s.mail.SendMail(ctx, m.to, "ICP备案通知 / ICP filing notice", m.body); err != nil {
-			s.log.WarnContext(ctx, "e-mail delivery failed", "outbox_id", m.id, "err", err)
+		if err := send(ctx, m.to, m.body); err != nil {
+			s.log.WarnContext(ctx, "delivery failed", "channel", channel, "outbox_id", m.id, "err", err)
 			continue
 		}
 		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
@@ -290,7 +306,7 @@ func (s *Service) DeliverEmail(ctx context.Context) (int, error) {
 			return err
 		})
 		if err != nil {
-			return n, fmt.Errorf("deliver email %d: %w", m.id, err)
+			return n, fmt.Errorf("deliver %s %d: %w", channel, m.id, err)
 		}
 		n++
 	}

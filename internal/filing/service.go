@@ -48,6 +48,14 @@ type Config struct {
 	Log  *slog.Logger
 	// Mailer delivers e-mail from the outbox; nil keeps e-mail in the outbox only.
 	Mailer Mailer
+	// SMS delivers text messages from the outbox; nil is the built-in
+	// gateway, which keeps them in the outbox (GET /api/v1/admin/outbox).
+	SMS SMSGateway
+}
+
+// SMSGateway sends one text message (a real deployment plugs in its SMS provider).
+type SMSGateway interface {
+	SendSMS(ctx context.Context, phone, body string) error
 }
 
 // Mailer sends one e-mail.
@@ -66,11 +74,12 @@ type Service struct {
 	log   *slog.Logger
 	sm    StateMachine
 	mail  Mailer
+	sms   SMSGateway
 }
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer}
+	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS}
 	if s.now == nil {
 		s.now = time.Now
 	}
