@@ -202,61 +202,32 @@ func (s *Service) auditRead(ctx context.Context, tx *store.Tx, actor auth.Princi
 
 // Submit sends a draft (or a corrected rejected application) to the provider's review desk.
 func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
-	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.ownApp(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		to, err := s.sm.Next(cur.Operation, cur.Status, ActSubmit)
-		if err != nil {
-			return err
-		}
+	return s.step(ctx, actor, id, s.ownApp, ActSubmit, nil, func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error) {
 		// The facts may have changed since the draft was saved (a domain filed meanwhile).
 		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
-			return err
+			return moveOpts{}, err
 		}
 		findings, err := s.check(ctx, cur.Operation, *cur.Content, id)
 		if err != nil {
-			return err
+			return moveOpts{}, err
 		}
-		now := s.now()
 		if err := s.updateContent(ctx, tx, id, *cur.Content, findings, now); err != nil {
-			return err
+			return moveOpts{}, err
 		}
 		if finding.HasError(findings) {
-			return &Error{Kind: KindBlocked, Code: "application.blocking_findings",
+			return moveOpts{}, &Error{Kind: KindBlocked, Code: "application.blocking_findings",
 				Message: "the application has blocking findings (申请存在阻止提交的问题)", Findings: findings}
 		}
 		due := s.cal.AddBusinessDays(calendar.DateOf(now), ProviderReviewDays).String()
-		if err := s.move(ctx, tx, cur, to, ActSubmit, actor, nil, now, moveOpts{due: &due, submitted: true}); err != nil {
-			return err
-		}
-		app, err = s.load(ctx, id)
-		return err
+		return moveOpts{due: &due, submitted: true}, nil
 	})
-	return app, err
 }
 
 // Withdraw abandons an application before it reaches the authority.
 func (s *Service) Withdraw(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
-	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.ownApp(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		to, err := s.sm.Next(cur.Operation, cur.Status, ActWithdraw)
-		if err != nil {
-			return err
-		}
-		if err := s.move(ctx, tx, cur, to, ActWithdraw, actor, nil, s.now(), moveOpts{clearDue: true}); err != nil {
-			return err
-		}
-		app, err = s.load(ctx, id)
-		return err
+	return s.step(ctx, actor, id, s.ownApp, ActWithdraw, nil, func(context.Context, *store.Tx, *Application, Status, time.Time) (moveOpts, error) {
+		return moveOpts{clearDue: true}, nil
 	})
-	return app, err
 }
 
 // ProviderReview records the provider desk's decision.
@@ -268,36 +239,17 @@ func (s *Service) ProviderReview(ctx context.Context, actor auth.Principal, id i
 	if err != nil {
 		return nil, err
 	}
-	var app *Application
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.loadFor(ctx, actor, id)
-		if err != nil {
-			return err
-		}
-		to, err := s.sm.Next(cur.Operation, cur.Status, act)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		opts := moveOpts{clearDue: true}
+	return s.step(ctx, actor, id, s.loadFor, act, reasons, func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error) {
 		switch to {
 		case StatusSMSVerification:
 			exp := now.Add(SMSValidity)
-			opts.smsExpires = &exp
-			if err := s.issueSMSCodes(ctx, tx, cur, now); err != nil {
-				return err
-			}
+			return moveOpts{clearDue: true, smsExpires: &exp}, s.issueSMSCodes(ctx, tx, cur, now)
 		case StatusAuthorityReview:
 			due := s.authorityDue(cur.Operation, now)
-			opts = moveOpts{due: &due}
+			return moveOpts{due: &due}, nil
 		}
-		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
-			return err
-		}
-		app, err = s.load(ctx, id)
-		return err
+		return moveOpts{clearDue: true}, nil
 	})
-	return app, err
 }
 
 // AuthorityReview records the authority's decision; approval issues the numbers
@@ -310,9 +262,28 @@ func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id 
 	if err != nil {
 		return nil, err
 	}
+	return s.step(ctx, actor, id, s.loadFor, act, reasons, func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error) {
+		opts := moveOpts{clearDue: true, decided: true}
+		if to == StatusApproved {
+			nums, err := s.approveOp(ctx, tx, cur, now)
+			if err != nil {
+				return opts, err
+			}
+			opts.numbers = &nums
+		}
+		return opts, nil
+	})
+}
+
+// step runs one transition of application id in a write transaction: load
+// it as the actor may see it, ask the state machine, let effect carry out
+// the transition's side effects and choose the deadline changes, record it.
+func (s *Service) step(ctx context.Context, actor auth.Principal, id int64,
+	load func(context.Context, auth.Principal, int64) (*Application, error), act Action, reasons []string,
+	effect func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error)) (*Application, error) {
 	var app *Application
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.loadFor(ctx, actor, id)
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		cur, err := load(ctx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -321,13 +292,9 @@ func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id 
 			return err
 		}
 		now := s.now()
-		opts := moveOpts{clearDue: true, decided: true}
-		if to == StatusApproved {
-			nums, err := s.approveOp(ctx, tx, cur, now)
-			if err != nil {
-				return err
-			}
-			opts.numbers = &nums
+		opts, err := effect(ctx, tx, cur, to, now)
+		if err != nil {
+			return err
 		}
 		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
 			return err
@@ -335,7 +302,10 @@ func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id 
 		app, err = s.load(ctx, id)
 		return err
 	})
-	return app, err
+	if err != nil {
+		return nil, err
+	}
+	return app, nil
 }
 
 func decide(d Decision, approve, reject Action) (Action, []string, error) {
