@@ -79,7 +79,20 @@ func (a *API) Register(mux *http.ServeMux) {
 		mux.Handle(rt.Method+" "+rt.Path, ad.Handle(a.guard(rt)))
 	}
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(a.openAPI))
+	routes := a.Routes()
 	mux.Handle("/api/v1/", ad.Handle(func(w http.ResponseWriter, r *http.Request) error {
+		// A known path with another method is 405 with Allow, as the mux alone would answer.
+		var allow []string
+		for _, rt := range routes {
+			if pathMatches(rt.Path, r.URL.Path) {
+				allow = append(allow, rt.Method)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return &httpx.Error{Status: http.StatusMethodNotAllowed, Code: "route.method_not_allowed",
+				Message: fmt.Sprintf("use %s (请求方法不支持)", strings.Join(allow, " or "))}
+		}
 		return &httpx.Error{Status: http.StatusNotFound, Code: "route.not_found", Message: "no such endpoint (接口不存在)"}
 	}))
 }
@@ -88,7 +101,23 @@ func (a *API) adapter() httpx.Adapter {
 	return httpx.Adapter{Log: a.Log, Mappers: []httpx.Mapper{mapFiling, mapAccount, mapBlob}}
 }
 
-// guard authenticates the bearer token and checks the route's roles.
+// pathMatches reports whether path fits pattern, whose {name} segments match any one segment.
+func pathMatches(pattern, path string) bool {
+	ps, xs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(xs) {
+		return false
+	}
+	for i := range ps {
+		if !(strings.HasPrefix(ps[i], "{") && xs[i] != "") && ps[i] != xs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// guard authenticates the bearer token and checks the route's roles. On a
+// public route a stale or bad token does not refuse the request: the caller
+// is served as anonymous, as the public lookup promises.
 func (a *API) guard(rt Route) httpx.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		h := r.Header.Get("Authorization")
@@ -98,10 +127,12 @@ func (a *API) guard(rt Route) httpx.HandlerFunc {
 				return &httpx.Error{Status: http.StatusUnauthorized, Code: "auth.bad_token", Message: "use Authorization: Bearer TOKEN (认证格式错误)"}
 			}
 			p, err := a.Accounts.Authenticate(r.Context(), strings.TrimSpace(tok))
-			if err != nil {
+			switch {
+			case err == nil:
+				r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+			case len(rt.Roles) > 0:
 				return err
 			}
-			r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 		}
 		if len(rt.Roles) > 0 {
 			p, ok := auth.FromContext(r.Context())
