@@ -350,6 +350,8 @@ func TestBrowserFirstFiling(t *testing.T) {
 			s.logout()
 
 			env.Operator(auth.RoleProvider)
+			s.open("/login")
+			s.check("login")
 			s.login("provider@ops.test", "operator pass 1")
 			s.run(chromedp.WaitVisible(`svg.chart-svg`))
 			s.check("queue-provider")
@@ -357,6 +359,8 @@ func TestBrowserFirstFiling(t *testing.T) {
 			s.run(chromedp.WaitVisible(`.doc img`))
 			s.check("review-provider")
 			s.submit(`button[value="approve"]`)
+			s.run(chromedp.WaitVisible(`p.flash`))
+			s.check("queue-after-decision")
 			s.logout()
 
 			s.login(email, "correct horse 1")

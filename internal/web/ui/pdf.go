@@ -121,8 +121,8 @@ func opName(op filing.Operation) string {
 	return string(op)
 }
 
-// RenderLetter writes the PDF of a letter with the CJK font ttf.
-func RenderLetter(ttf []byte, title string, lines []letterLine, created time.Time) ([]byte, error) {
+// renderLetter writes the PDF of a letter with the CJK font ttf.
+func renderLetter(ttf []byte, title string, lines []letterLine, created time.Time) ([]byte, error) {
 	const left, right, top, bottom, body = 64.0, 64.0, 72.0, 64.0, 11.5
 	var pdf gopdf.GoPdf
 	pdf.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
@@ -197,7 +197,7 @@ func (u *UI) letter(w http.ResponseWriter, r *http.Request, rq *request) error {
 	}
 	now := u.fil.Now()
 	title, lines := letterLines(kind, app, rq.user.Role == auth.RoleApplicant, calendar.DateOf(now))
-	b, err := RenderLetter(ttf, title, lines, now)
+	b, err := renderLetter(ttf, title, lines, now)
 	if err != nil {
 		return err
 	}

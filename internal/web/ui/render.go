@@ -15,6 +15,7 @@ import (
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 //go:embed templates/*.html
@@ -92,8 +93,14 @@ func baseFuncs(a assets) template.FuncMap {
 			return max(*p, -*p)
 		},
 		"join": strings.Join,
-		"add":  func(a, b int) int { return a + b },
-		"neg":  func(p *int) bool { return p != nil && *p < 0 },
+		"province": func(code string) string {
+			if p, ok := icpnum.LookupProvince(code); ok {
+				return p.ICPAbbrs[0]
+			}
+			return code
+		},
+		"add": func(a, b int) int { return a + b },
+		"neg": func(p *int) bool { return p != nil && *p < 0 },
 		"needOf": func(key string, n advisor.Need) map[string]any {
 			return map[string]any{"Key": key, "Need": n}
 		},

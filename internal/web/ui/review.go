@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/beian/beian/internal/auth"
@@ -80,7 +81,11 @@ func (u *UI) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
 			}
 		}
 	}
-	return u.show(w, r, rq, "queue", d)
+	p := u.page(r, rq, "queue", rq.lang.T("queue.title"), d)
+	if done, err := strconv.ParseInt(r.URL.Query().Get("done"), 10, 64); err == nil && done > 0 {
+		p.Flash = rq.lang.T("queue.decided", done)
+	}
+	return u.tpl.render(w, http.StatusOK, p)
 }
 
 // decide records a desk's decision: the provider's or the authority's by
@@ -109,11 +114,10 @@ func (u *UI) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
 			d.Reasons = []string{note}
 		}
 	}
-	var app *filing.Application
 	if rq.user.Role == auth.RoleProvider {
-		app, err = u.fil.ProviderReview(r.Context(), *rq.user, id, d)
+		_, err = u.fil.ProviderReview(r.Context(), *rq.user, id, d)
 	} else {
-		app, err = u.fil.AuthorityReview(r.Context(), *rq.user, id, d)
+		_, err = u.fil.AuthorityReview(r.Context(), *rq.user, id, d)
 	}
 	if err != nil {
 		status, msg := u.describe(rq.lang, err)
@@ -128,7 +132,6 @@ func (u *UI) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
 		dd.Error = msg
 		return u.tpl.render(w, status, u.page(r, rq, "application", rq.lang.T("application.title", id), dd))
 	}
-	_ = app
 	http.Redirect(w, r, fmt.Sprintf("/review?done=%d", id), http.StatusSeeOther)
 	return nil
 }

@@ -88,14 +88,6 @@ type request struct {
 // handler is a UI handler; an error it returns becomes an error page.
 type handler func(w http.ResponseWriter, r *http.Request, rq *request) error
 
-// access says who may use a route.
-type access int
-
-const (
-	public access = iota
-	signedIn
-)
-
 // Register adds every UI route to mux. Each route lists the roles it admits
 // (none: public).
 func (u *UI) Register(mux *http.ServeMux) {
