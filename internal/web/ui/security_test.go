@@ -132,6 +132,10 @@ func TestRolesAndRedirects(t *testing.T) {
 			t.Errorf("applicant %s: %d", path, p.Status)
 		}
 	}
+	psb := signIn(t, env, auth.RolePSB, "en")
+	if p := psb.get("/dashboard"); p.Status != 200 || p.URL != "/" {
+		t.Errorf("psb dashboard: %d at %s", p.Status, p.URL)
+	}
 	prov := signIn(t, env, auth.RoleProvider, "en")
 	if p := prov.get("/applications/new"); p.Status != 403 {
 		t.Errorf("provider new application: %d", p.Status)

@@ -25,6 +25,8 @@ func home(role auth.Role) string {
 		return "/review"
 	case auth.RoleAdmin:
 		return "/admin/providers"
+	case auth.RolePSB:
+		return "/" // the PSB desk has no pages yet
 	}
 	return "/dashboard"
 }
