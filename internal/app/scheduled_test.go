@@ -26,7 +26,9 @@ func beijing(date string) time.Time {
 	return t
 }
 
-func day(c *apptest.Clock) string { return c.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") }
+func day(c *apptest.Clock) string {
+	return c.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+}
 
 func TestScheduledSMSExpiryHappensOnce(t *testing.T) {
 	e := apptest.New(t)
