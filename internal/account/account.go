@@ -316,3 +316,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	}
 	return p, nil
 }
+
+// RevokeToken ends a token (sign-out); revoking an unknown token is not an error.
+func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if _, err := tx.Q().ExecContext(ctx, `DELETE FROM tokens WHERE digest = ?`, auth.TokenDigest(token)); err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		return nil
+	})
+}

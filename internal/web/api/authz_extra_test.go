@@ -20,3 +20,13 @@ func TestPublicRoutesIgnoreStaleTokensAndWrongMethodsAre405(t *testing.T) {
 	}
 	e.Do("GET", "/api/v1/nothing-here", "", nil).Must(t, http.StatusNotFound)
 }
+
+func TestRevokedTokenIsRefused(t *testing.T) {
+	e := apptest.New(t)
+	tok := e.Applicant("revoke@example.com")
+	e.Do("GET", "/api/v1/me", tok, nil).Must(t, http.StatusOK)
+	if err := e.App.Accounts.RevokeToken(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	e.Do("GET", "/api/v1/me", tok, nil).Must(t, http.StatusUnauthorized)
+}

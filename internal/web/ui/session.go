@@ -92,9 +92,13 @@ func (u *UI) authRetry(w http.ResponseWriter, r *http.Request, rq *request, name
 	return u.tpl.render(w, status, u.page(r, rq, name, rq.lang.T(name+".title"), f))
 }
 
-// logout forgets the session cookie. The token itself stays valid until it
-// expires: package account has no revocation yet.
+// logout revokes the session's token and forgets the cookie.
 func (u *UI) logout(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		if err := u.acc.RevokeToken(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
 	clearCookie(w, r, SessionCookie)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
