@@ -11,7 +11,8 @@
 #
 # Knobs (environment): N=1000000 REQUESTS=300000 ROUNDS=3 DURATION=20s
 # CONNS=64 WARMUP=3s NGINX_PORT=18081 GATE_PORT=18082 WORK=<temp dir>
-# SERVER_CPU=1 CLIENT_CPU=0 (taskset pinning when there are two CPUs or more).
+# SERVER_CPU=1 CLIENT_CPU=0 (taskset pinning when there are two CPUs or more),
+# NICE=-15 (priority of servers and client when run as root; 0 leaves it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,6 +50,12 @@ PIN_SERVER="" PIN_CLIENT=""
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 	PIN_SERVER="taskset -c ${SERVER_CPU:-1}"
 	PIN_CLIENT="taskset -c ${CLIENT_CPU:-0}"
+fi
+# As root, both servers and wrk run at a raised priority (the same for all),
+# so that other work on a shared machine disturbs the figures less.
+if [ "$(id -u)" -eq 0 ] && [ "${NICE:--15}" != 0 ]; then
+	PIN_SERVER="nice -n ${NICE:--15} $PIN_SERVER"
+	PIN_CLIENT="nice -n ${NICE:--15} $PIN_CLIENT"
 fi
 
 PIDS=()

@@ -168,7 +168,7 @@ func runGateExport(env *Env, args []string) int {
 	fs := newFlags(env, "gate export", gateUsage)
 	var src gateSource
 	src.register(fs)
-	format := fs.String("format", gate.FormatText, "output format: "+strings.Join(gate.Formats, ", "))
+	format := fs.String("format", gate.FormatText, "output format: "+strings.Join(gate.Formats(), ", "))
 	pos, code, ok := parseOrExit(fs, args)
 	if !ok {
 		return code
@@ -177,8 +177,8 @@ func runGateExport(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "beian gate export: unexpected argument %q\n", pos[0])
 		return ExitUsage
 	}
-	if !slices.Contains(gate.Formats, *format) {
-		fmt.Fprintf(env.Stderr, "beian gate export: --format %q: want %s\n", *format, strings.Join(gate.Formats, ", "))
+	if !slices.Contains(gate.Formats(), *format) {
+		fmt.Fprintf(env.Stderr, "beian gate export: --format %q: want %s\n", *format, strings.Join(gate.Formats(), ", "))
 		return ExitUsage
 	}
 	source, err := src.open(env)

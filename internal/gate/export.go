@@ -10,13 +10,13 @@ import (
 
 // Export formats of `beian gate export`.
 const (
-	FormatNginxMap = "nginx-map"
-	FormatCaddy    = "caddy"
-	FormatText     = "txt"
+	FormatNginxMap = "nginx-map" // an nginx `map $host $icp_number { hostnames; … }`
+	FormatCaddy    = "caddy"     // a Caddyfile named matcher @icp_filed
+	FormatText     = "txt"       // domain<TAB>number lines, readable by --hosts
 )
 
 // Formats lists the export formats.
-var Formats = []string{FormatNginxMap, FormatCaddy, FormatText}
+func Formats() []string { return []string{FormatNginxMap, FormatCaddy, FormatText} }
 
 // Export writes the approved domains of s in format, sorted by domain so
 // that two exports of the same set are byte-identical and diff well. Pending

@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // with go test -run TestExportGolden -update after checking the diff).
 func TestExportGolden(t *testing.T) {
 	s := testSet(t)
-	for _, format := range Formats {
+	for _, format := range Formats() {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Export(&buf, s, format); err != nil {

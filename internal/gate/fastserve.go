@@ -513,6 +513,7 @@ type prefixConn struct {
 	prefix []byte
 }
 
+// Read returns the replayed bytes first, then reads the connection.
 func (p *prefixConn) Read(b []byte) (int, error) {
 	if len(p.prefix) > 0 {
 		n := copy(b, p.prefix)
@@ -544,6 +545,7 @@ func (l *chanListener) push(c net.Conn) bool {
 	}
 }
 
+// Accept returns the next handed-over connection.
 func (l *chanListener) Accept() (net.Conn, error) {
 	select {
 	case c := <-l.ch:
@@ -553,9 +555,11 @@ func (l *chanListener) Accept() (net.Conn, error) {
 	}
 }
 
+// Close stops Accept; connections already handed over stay with net/http.
 func (l *chanListener) Close() error {
 	l.once.Do(func() { close(l.done) })
 	return nil
 }
 
+// Addr is the address of the real listener.
 func (l *chanListener) Addr() net.Addr { return l.addr }

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -196,4 +198,57 @@ func FuzzFastRequest(f *testing.F) {
 			t.Fatalf("%q: the fast path took a request with a body", head)
 		}
 	})
+}
+
+// TestShutdownClosesIdleFastConnections keeps a fast-path connection idle
+// between requests and one half-sent, stops the server, and checks that
+// Serve returns and both connections are closed.
+func TestShutdownClosesIdleFastConnections(t *testing.T) {
+	g := newTestGate(t, Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Serve(ctx, ln) }()
+
+	idle, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if _, err := io.WriteString(idle, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(idle)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 204 {
+		t.Fatalf("first answer: %v %v", resp, err)
+	}
+	half, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer half.Close()
+	if _, err := io.WriteString(half, "GET / HTTP/1.1\r\nHost: exa"); err != nil {
+		t.Fatal(err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	for name, c := range map[string]io.Reader{"idle": br, "half-sent": half} {
+		_ = idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_ = half.SetReadDeadline(time.Now().Add(5 * time.Second))
+		// Closed with unread bytes, a socket may answer with a reset.
+		if n, err := c.Read(make([]byte, 1)); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("%s connection: read %d, %v; want it closed", name, n, err)
+		}
+	}
 }

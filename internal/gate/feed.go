@@ -18,16 +18,16 @@ import (
 
 // Paths of the platform's gate feed (SPEC.md "API v1 core").
 const (
-	FeedSnapshotPath = "/api/v1/gate/snapshot"
-	FeedChangesPath  = "/api/v1/gate/changes"
+	FeedSnapshotPath = "/api/v1/gate/snapshot" // the whole allow-list, ETag "<version>"
+	FeedChangesPath  = "/api/v1/gate/changes"  // ?since=N: the changes after version N
 )
 
 // Feed statuses and change operations on the wire.
 const (
-	FeedApproved = "approved"
-	FeedPending  = "pending"
-	OpUpsert     = "upsert"
-	OpDelete     = "delete"
+	FeedApproved = "approved" // allowed, with its number
+	FeedPending  = "pending"  // an application is in progress: blocked, reported PENDING
+	OpUpsert     = "upsert"   // add or replace a domain
+	OpDelete     = "delete"   // remove a domain
 )
 
 // FeedEntry is one domain of a snapshot: status "approved" (with its number)
@@ -368,6 +368,7 @@ type capReader struct {
 	left, max int64
 }
 
+// Read implements io.Reader, failing once the cap is passed.
 func (c *capReader) Read(p []byte) (int, error) {
 	if c.left <= 0 {
 		return 0, fmt.Errorf("gate feed: response larger than the %d-byte cap", c.max)

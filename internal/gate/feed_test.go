@@ -256,7 +256,7 @@ func TestApplyChangesRejectsBadLogs(t *testing.T) {
 		})
 	}
 	moved, err := applyChanges(s, Changes{Version: 9})
-	if err != nil || moved.Version != 9 || moved.Len() != s.Len() {
+	if err != nil || moved.Version != 9 || moved.Len() != s.Len() || !moved.sameEntries(s) {
 		t.Errorf("empty changes with a new version: %v, %v", moved, err)
 	}
 }

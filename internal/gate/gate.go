@@ -60,6 +60,7 @@ type Gate struct {
 	proxy  *httputil.ReverseProxy
 	reload chan struct{}
 	loadMu sync.Mutex // one load or poll at a time; readers never take it
+	pages  sync.Pool  // block-page buffers of the net/http path
 	now    func() time.Time
 }
 
@@ -150,11 +151,17 @@ func (g *Gate) swap(s *Set, start time.Time) {
 	g.m.reloads.Inc()
 	g.m.lastReload.Set(float64(now.UnixNano()) / 1e9)
 	g.m.loadSeconds.Set(now.Sub(start).Seconds())
+	if old.sameEntries(s) {
+		// Only the version moved (the feed's version is global to the
+		// platform, so other providers' changes move it too).
+		g.log.Debug("allow-list version moved", "version", s.Version)
+		return
+	}
 	g.log.Info("allow-list loaded", "entries", s.Len(), "pending", s.Pending(), "version", s.Version,
 		"bytes", s.Bytes(), "took", now.Sub(start).Round(time.Millisecond))
 	if s.Len() > 1<<16 || old.Len() > 1<<16 {
 		// Building a large set leaves its scaffolding (the file, the number
-		// index) and the old set as garbage: hand it back to the system now
+		// table) and the old set as garbage: hand it back to the system now
 		// rather than holding twice the set for minutes.
 		debug.FreeOSMemory()
 	}

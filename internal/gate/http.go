@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/beian/beian/internal/hostname"
@@ -36,9 +35,6 @@ var (
 	hdrNoSniff = []string{"nosniff"}
 	hdrCSP     = []string{"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}
 )
-
-// pagePool recycles block-page buffers.
-var pagePool = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 // Handler returns the gate's HTTP interface, all on one listener:
 //
@@ -139,7 +135,10 @@ func (g *Gate) forwardAuth(w http.ResponseWriter, r *http.Request) {
 
 // block writes the block page.
 func (g *Gate) block(w http.ResponseWriter, host string, st Status, code int) {
-	bp := pagePool.Get().(*[]byte)
+	bp, _ := g.pages.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
 	page := g.page.render((*bp)[:0], host, st)
 	h := w.Header()
 	h["Content-Type"] = hdrHTML
@@ -151,7 +150,7 @@ func (g *Gate) block(w http.ResponseWriter, host string, st Status, code int) {
 	_, _ = w.Write(page)
 	if cap(page) <= 64<<10 {
 		*bp = page
-		pagePool.Put(bp)
+		g.pages.Put(bp)
 	}
 }
 

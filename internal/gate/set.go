@@ -116,6 +116,12 @@ func (s *Set) Bytes() int {
 	return cap(s.slots)*8 + cap(s.keys) + cap(s.nums)
 }
 
+// sameEntries reports whether s and t share their entries (t being s with
+// another version).
+func (s *Set) sameEntries(t *Set) bool {
+	return s != nil && t != nil && len(s.slots) == len(t.slots) && len(s.slots) > 0 && &s.slots[0] == &t.slots[0]
+}
+
 // All yields every entry in insertion order. The strings point into the set.
 func (s *Set) All() iter.Seq[Entry] {
 	return func(yield func(Entry) bool) {

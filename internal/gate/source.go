@@ -14,6 +14,14 @@ type Lister interface {
 	GateEntries(ctx context.Context, yield func(Entry) error) (version int64, err error)
 }
 
+// ListerFunc adapts a function to Lister, for wiring a store method.
+type ListerFunc func(ctx context.Context, yield func(Entry) error) (version int64, err error)
+
+// GateEntries calls f.
+func (f ListerFunc) GateEntries(ctx context.Context, yield func(Entry) error) (int64, error) {
+	return f(ctx, yield)
+}
+
 // DBSource loads the allow-list from the platform database through a Lister.
 type DBSource struct {
 	store Lister
