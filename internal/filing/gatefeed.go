@@ -134,23 +134,65 @@ func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64
 	return out, nil
 }
 
-// GateEntriesAll returns the approved entries of every provider (for `beian gate --db`).
-func (s *Service) GateEntriesAll(ctx context.Context) ([]GateEntry, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT d.name, w.number FROM domains d JOIN websites w ON w.id = d.website_id
-		JOIN accesses a ON a.website_id = w.id WHERE d.status = 'active' AND w.status = 'active' AND a.status = 'active' ORDER BY d.name`)
-	if err != nil {
-		return nil, fmt.Errorf("gate entries: %w", err)
+// GateList streams the allow-list straight from the database for `beian gate
+// --db`: approved domains with active access at the provider named by code
+// (every provider when code is ""), then the domains of open applications as
+// pending. It needs no data key: nothing it reads is sealed.
+func GateList(ctx context.Context, db *store.DB, code string, yield func(GateEntry) error) (int64, error) {
+	q := db.R(ctx)
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("gate list: %w", err)
 	}
-	defer rows.Close()
-	var out []GateEntry
+	var pid int64
+	if code != "" {
+		if err := store.One(q.QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&pid)); err != nil {
+			return 0, fmt.Errorf("gate list: provider %q: %w", code, err)
+		}
+	}
+	approved := map[string]bool{}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT d.name, w.number FROM domains d JOIN websites w ON w.id = d.website_id
+		JOIN accesses a ON a.website_id = w.id
+		WHERE d.status = 'active' AND w.status = 'active' AND a.status = 'active' AND (? = 0 OR a.provider_id = ?) ORDER BY d.name`, pid, pid)
+	if err != nil {
+		return 0, fmt.Errorf("gate list: %w", err)
+	}
 	for rows.Next() {
 		e := GateEntry{Status: "approved"}
 		if err := rows.Scan(&e.Domain, &e.Number); err != nil {
-			return nil, fmt.Errorf("gate entries: %w", err)
+			rows.Close()
+			return 0, fmt.Errorf("gate list: %w", err)
 		}
-		out = append(out, e)
+		if approved[e.Domain] {
+			continue
+		}
+		approved[e.Domain] = true
+		if err := yield(e); err != nil {
+			rows.Close()
+			return 0, err
+		}
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("gate list: %w", err)
+	}
+	rows, err = q.QueryContext(ctx, `SELECT DISTINCT ad.name FROM application_domains ad JOIN applications a ON a.id = ad.application_id
+		WHERE a.status IN ('provider_review', 'sms_verification', 'authority_review') AND (? = 0 OR a.provider_id = ?) ORDER BY ad.name`, pid, pid)
+	if err != nil {
+		return 0, fmt.Errorf("gate list pending: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return 0, fmt.Errorf("gate list pending: %w", err)
+		}
+		if approved[d] {
+			continue
+		}
+		if err := yield(GateEntry{Domain: d, Status: "pending"}); err != nil {
+			return 0, err
+		}
+	}
+	return version, rows.Err()
 }
-
-var _ = store.ErrNotFound
