@@ -37,15 +37,17 @@ func (s *Set) Lookup(host string) Decision {
 	if s == nil {
 		return Decision{}
 	}
-	if d, ok := s.lookup(host, false); ok {
-		return d
+	if n, ok := fastTrim(host); ok {
+		if m, ok := s.scan(host[:n], false); ok {
+			return s.decision(m.approved, m.pending)
+		}
 	}
 	name, err := hostname.Normalize(host)
 	if err != nil {
 		return Decision{}
 	}
-	d, _ := s.lookup(name, true)
-	return d
+	m, _ := s.scan(name, true)
+	return s.decision(m.approved, m.pending)
 }
 
 // fastName returns the normalised name the fast path would look up, and
@@ -100,23 +102,6 @@ func portValue(s string) int {
 		v = v*10 + int(s[i]-'0')
 	}
 	return v
-}
-
-// lookup runs the fast path on host (trusted=false) or looks an already
-// normalised name up (trusted=true). ok=false sends host to the slow path.
-func (s *Set) lookup(host string, trusted bool) (Decision, bool) {
-	n := len(host)
-	if !trusted {
-		var ok bool
-		if n, ok = fastTrim(host); !ok {
-			return Decision{}, false
-		}
-	}
-	m, ok := s.scan(host[:n], trusted)
-	if !ok {
-		return Decision{}, false
-	}
-	return s.decision(m.approved, m.pending), true
 }
 
 // match holds the most specific approved and pending entries found (offset+1).

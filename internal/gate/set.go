@@ -163,15 +163,22 @@ func (s *Set) str(b []byte, at, n int) string {
 // decision turns the entry offsets found by a lookup (offset+1, 0 = none)
 // into a Decision.
 func (s *Set) decision(approved, pending uint32) Decision {
+	var d Decision
+	off := approved
 	switch {
 	case approved != 0:
-		e, _ := s.entryAt(approved - 1)
-		return Decision{Status: StatusApproved, Domain: e.Domain, Number: e.Number}
+		d.Status = StatusApproved
+		if no := binary.LittleEndian.Uint32(s.keys[off+1:]); no != noNumber {
+			d.Number = s.str(s.nums, int(no)+1, int(s.nums[no]))
+		}
 	case pending != 0:
-		e, _ := s.entryAt(pending - 1)
-		return Decision{Status: StatusPending, Domain: e.Domain}
+		d.Status = StatusPending
+		off = pending
+	default:
+		return d
 	}
-	return Decision{Status: StatusSuspended}
+	d.Domain = s.str(s.keys, int(off)-1+entryHeader, int(s.keys[off-1]))
+	return d
 }
 
 // probe looks the suffix host[start:end] up, h being its hash state from
