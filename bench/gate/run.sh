@@ -32,16 +32,21 @@ log() { printf '== %s\n' "$*" >&2; }
 # --- tools ---------------------------------------------------------------
 NGINX=$(command -v nginx || true)
 [ -z "$NGINX" ] && [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx
-if [ -z "$NGINX" ] || ! command -v wrk >/dev/null; then
+if [ -z "$NGINX" ] || ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
 	log "installing nginx and wrk with apt-get"
 	SUDO=""
 	[ "$(id -u)" -ne 0 ] && SUDO=sudo
 	$SUDO apt-get update -qq
-	# policy-rc.d keeps the package from starting a system nginx on port 80.
-	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-	$SUDO chmod +x /usr/sbin/policy-rc.d
+	# A policy-rc.d keeps the package from starting a system nginx on port
+	# 80 (only when the system has none of its own).
+	OWN_POLICY=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+		$SUDO chmod +x /usr/sbin/policy-rc.d
+		OWN_POLICY=1
+	fi
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx wrk curl >/dev/null
-	$SUDO rm -f /usr/sbin/policy-rc.d
+	[ -n "$OWN_POLICY" ] && $SUDO rm -f /usr/sbin/policy-rc.d
 	NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 command -v go >/dev/null || { echo "run.sh: Go is needed to build the gate" >&2; exit 1; }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -245,14 +244,10 @@ func (fc *fastConn) serve() {
 				fc.done(false)
 				return
 			}
-			if fc.w == 0 {
-				// The client is still reading our last answer: let the
-				// other connections run first, so that this read more
-				// often finds the next request instead of costing a
-				// system call that only says "not yet" (nginx avoids the
-				// same empty read by trusting short reads).
-				runtime.Gosched()
-			}
+			// No runtime.Gosched before this read, although it would spare
+			// most empty reads: goroutines that keep yielding keep the run
+			// queue full, so the scheduler polls the network only from
+			// sysmon (every 10 ms), and the p99 tripled in the benchmark.
 			n, err := fc.c.Read(fc.buf[fc.w:])
 			fc.w += n
 			if err != nil {
