@@ -24,6 +24,8 @@ type numbered struct {
 	Websites []numberedSite
 	Approved calendar.Date
 	PSBDue   calendar.Date
+	// PSBRecorded is set when PSBDue comes from a recorded go-live date, not the approval day.
+	PSBRecorded bool
 }
 
 type numberedSite struct{ Number, Name, Domains string }
@@ -57,6 +59,22 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, rq *request) erro
 		return err
 	}
 	today := calendar.DateOf(u.fil.Now())
+	// Websites whose go-live is recorded have a real PSB due date.
+	sites, err := u.fil.MyWebsites(r.Context(), *rq.user)
+	if err != nil {
+		return err
+	}
+	recorded := map[string]calendar.Date{}
+	for _, ws := range sites {
+		if ws.PSBDue == nil || ws.PSBNumber != nil {
+			continue
+		}
+		if due, err := calendar.ParseDate(*ws.PSBDue); err == nil {
+			if cur, ok := recorded[ws.EntityNumber]; !ok || due < cur {
+				recorded[ws.EntityNumber] = due
+			}
+		}
+	}
 	var d dashboardData
 	var evs []tlEvent
 	for _, a := range apps {
@@ -65,6 +83,9 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, rq *request) erro
 			n := numbered{AppID: a.ID, Entity: a.EntityName, Number: *a.EntityNumber}
 			if day, ok := approvedOn(a); ok {
 				n.Approved, n.PSBDue = day, day.AddDays(PSBDays)
+				if due, ok := recorded[n.Number]; ok {
+					n.PSBDue, n.PSBRecorded = due, true
+				}
 				if n.PSBDue >= today {
 					evs = append(evs, tlEvent{Date: n.PSBDue, Deadline: true, Label: rq.lang.T("dash.psb_due", n.Number)})
 				}
