@@ -133,7 +133,7 @@ func TestRolesAndRedirects(t *testing.T) {
 		}
 	}
 	psb := signIn(t, env, auth.RolePSB, "en")
-	if p := psb.get("/dashboard"); p.Status != 200 || p.URL != "/" {
+	if p := psb.get("/dashboard"); p.Status != 200 || p.URL != "/psb" {
 		t.Errorf("psb dashboard: %d at %s", p.Status, p.URL)
 	}
 	prov := signIn(t, env, auth.RoleProvider, "en")

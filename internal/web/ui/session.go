@@ -26,7 +26,7 @@ func home(role auth.Role) string {
 	case auth.RoleAdmin:
 		return "/admin/providers"
 	case auth.RolePSB:
-		return "/" // the PSB desk has no pages yet
+		return "/psb"
 	}
 	return "/dashboard"
 }
