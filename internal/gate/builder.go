@@ -1,10 +1,8 @@
 package gate
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"math/rand/v2"
 	"unicode/utf8"
@@ -33,12 +31,6 @@ const maxNumberLen = 64
 // nginx or Caddy configuration.
 type Builder struct {
 	s Set
-	// numSlots is an open-addressing table of offset+1 in s.nums, to store
-	// each number once; being pointer-free, it costs the collector nothing
-	// while a million entries load.
-	numSlots []uint32
-	numN     int
-	numSeed  maphash.Seed
 }
 
 // NewBuilder returns a Builder sized for about sizeHint entries (0 if unknown).
@@ -46,12 +38,12 @@ func NewBuilder(sizeHint int) *Builder {
 	if sizeHint < 0 {
 		sizeHint = 0
 	}
-	b := &Builder{numSeed: maphash.MakeSeed(), numSlots: make([]uint32, slotsFor(sizeHint/2))}
+	b := &Builder{}
 	b.s.seed = rand.Uint64() | 1
 	ns := slotsFor(sizeHint)
 	b.s.slots = makeHuge[uint64](ns)
 	b.s.mask = uint64(ns - 1)
-	b.s.keys = make([]byte, 0, sizeHint*(entryHeader+16))
+	b.s.keys = make([]byte, 0, sizeHint*(entryHeader+40))
 	return b
 }
 
@@ -95,20 +87,13 @@ func (b *Builder) add(name, number string, st Status) error {
 		}
 		return fmt.Errorf("%w %s: %s %q then %s %q", ErrDuplicate, name, old.Status, old.Number, st, number)
 	}
-	no := noNumber
-	if number != "" {
-		var err error
-		if no, err = b.numberOffset(number); err != nil {
-			return err
-		}
-	}
-	if len(b.s.keys) > math.MaxUint32-entryHeader-256 {
+	if len(b.s.keys) > math.MaxUint32-entryHeader-256-maxNumberLen {
 		return ErrTooLarge
 	}
 	off := uint32(len(b.s.keys))
-	b.s.keys = append(b.s.keys, byte(len(name)), byte(st), 0, 0, 0, 0)
-	binary.LittleEndian.PutUint32(b.s.keys[off+2:], no)
+	b.s.keys = append(b.s.keys, byte(len(name)), byte(st), byte(len(number)))
 	b.s.keys = append(b.s.keys, name...)
+	b.s.keys = append(b.s.keys, number...)
 	b.s.slots[slot] = (mix(h)>>32|1)<<32 | uint64(off)
 	b.s.n++
 	if st == StatusPending {
@@ -118,45 +103,6 @@ func (b *Builder) add(name, number string, st Status) error {
 		b.grow()
 	}
 	return nil
-}
-
-// numberOffset returns the offset of number in nums, appending it the first
-// time it is seen.
-func (b *Builder) numberOffset(number string) (uint32, error) {
-	mask := uint64(len(b.numSlots) - 1)
-	i := maphash.String(b.numSeed, number) & mask
-	for ; b.numSlots[i] != 0; i = (i + 1) & mask {
-		o := b.numSlots[i] - 1
-		if int(b.s.nums[o]) == len(number) && string(b.s.nums[o+1:int(o)+1+len(number)]) == number {
-			return o, nil
-		}
-	}
-	if len(b.s.nums) > math.MaxUint32-maxNumberLen-2 {
-		return 0, ErrTooLarge
-	}
-	o := uint32(len(b.s.nums))
-	b.s.nums = append(b.s.nums, byte(len(number)))
-	b.s.nums = append(b.s.nums, number...)
-	b.numSlots[i] = o + 1
-	b.numN++
-	if b.numN*maxLoadDen > len(b.numSlots)*maxLoadNum {
-		b.growNumbers()
-	}
-	return o, nil
-}
-
-// growNumbers doubles the number table.
-func (b *Builder) growNumbers() {
-	b.numSlots = make([]uint32, len(b.numSlots)*2)
-	mask := uint64(len(b.numSlots) - 1)
-	for o := 0; o < len(b.s.nums); o += 1 + int(b.s.nums[o]) {
-		n := b.s.str(b.s.nums, o+1, int(b.s.nums[o]))
-		i := maphash.String(b.numSeed, n) & mask
-		for b.numSlots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		b.numSlots[i] = uint32(o) + 1
-	}
 }
 
 // insert puts the entry at off into the slot table (the key is known absent).
@@ -179,7 +125,7 @@ func (b *Builder) grow() {
 	for off := 0; off < len(b.s.keys); {
 		kl := int(b.s.keys[off])
 		b.insert(hashKey(b.s.seed, b.s.str(b.s.keys, off+entryHeader, kl)), uint32(off))
-		off += entryHeader + kl
+		off += entryHeader + kl + int(b.s.keys[off+2])
 	}
 }
 
@@ -189,7 +135,6 @@ func (b *Builder) Build(version int64) *Set {
 	s := b.s
 	s.Version = version
 	s.keys = settle(s.keys)
-	s.nums = settle(s.nums)
 	if want := slotsFor(s.n); want < len(s.slots) {
 		s.slots = makeHuge[uint64](want)
 		s.mask = uint64(want - 1)
@@ -197,11 +142,10 @@ func (b *Builder) Build(version int64) *Set {
 		for off := 0; off < len(s.keys); {
 			kl := int(s.keys[off])
 			b.insert(hashKey(s.seed, s.str(s.keys, off+entryHeader, kl)), uint32(off))
-			off += entryHeader + kl
+			off += entryHeader + kl + int(s.keys[off+2])
 		}
 	}
 	b.s = Set{}
-	b.numSlots = nil
 	return &s
 }
 

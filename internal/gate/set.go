@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"encoding/binary"
 	"iter"
 	"math/bits"
 	"unsafe"
@@ -56,11 +55,9 @@ type Decision struct {
 // Allowed reports whether the host may be served.
 func (d Decision) Allowed() bool { return d.Status == StatusApproved }
 
-// Entry layout in Set.keys: [keyLen u8][status u8][number offset in nums u32 LE][key bytes];
-// a number in nums is [len u8][bytes].
+// Entry layout in Set.keys: [keyLen u8][status u8][numberLen u8][key][number].
 const (
-	entryHeader = 6
-	noNumber    = ^uint32(0)
+	entryHeader = 3
 	// maxLoadNum/maxLoadDen is the highest fill of the slot table (3/4).
 	maxLoadNum = 3
 	maxLoadDen = 4
@@ -73,8 +70,12 @@ const (
 //   - slots: an open-addressing table (linear probing) of uint64, each a
 //     31-bit hash tag and the uint32 offset of its entry in keys, so that a
 //     miss almost never touches the arena;
-//   - nums: the ICP numbers, each stored once however many domains share
-//     it, and referred to by offset from the entries.
+//
+// The number sits right after its domain, usually in the same cache line, so
+// an allowed decision costs no further memory access. Storing each number
+// once and pointing to it would save about 12 MB per million domains, but
+// that pointer is a dependent cache miss on every allowed request: a third
+// of a lookup's time when the set does not fit in the CPU caches.
 //
 // None of these hold pointers, so the garbage collector never scans them. A
 // Set is never modified after Build: readers share it without locks and a
@@ -84,7 +85,6 @@ type Set struct {
 	slots   []uint64
 	mask    uint64
 	keys    []byte
-	nums    []byte
 	n       int
 	pending int
 	// Version is the feed version the set reflects (0 for file and database
@@ -113,7 +113,7 @@ func (s *Set) Bytes() int {
 	if s == nil {
 		return 0
 	}
-	return cap(s.slots)*8 + cap(s.keys) + cap(s.nums)
+	return cap(s.slots)*8 + cap(s.keys)
 }
 
 // sameEntries reports whether s and t share their entries (t being s with
@@ -140,15 +140,14 @@ func (s *Set) All() iter.Seq[Entry] {
 
 // entryAt decodes the entry at off and returns the offset of the next one.
 func (s *Set) entryAt(off uint32) (Entry, int) {
-	kl := int(s.keys[off])
+	kl, nl := int(s.keys[off]), int(s.keys[off+2])
+	at := int(off) + entryHeader
 	e := Entry{
 		Status: Status(s.keys[off+1]),
-		Domain: s.str(s.keys, int(off)+entryHeader, kl),
+		Domain: s.str(s.keys, at, kl),
+		Number: s.str(s.keys, at+kl, nl),
 	}
-	if no := binary.LittleEndian.Uint32(s.keys[off+2:]); no != noNumber {
-		e.Number = s.str(s.nums, int(no)+1, int(s.nums[no]))
-	}
-	return e, int(off) + entryHeader + kl
+	return e, at + kl + nl
 }
 
 // str returns b[at:at+n] as a string without copying. It is safe because a
@@ -168,16 +167,18 @@ func (s *Set) decision(approved, pending uint32) Decision {
 	switch {
 	case approved != 0:
 		d.Status = StatusApproved
-		if no := binary.LittleEndian.Uint32(s.keys[off+1:]); no != noNumber {
-			d.Number = s.str(s.nums, int(no)+1, int(s.nums[no]))
-		}
 	case pending != 0:
 		d.Status = StatusPending
 		off = pending
 	default:
 		return d
 	}
-	d.Domain = s.str(s.keys, int(off)-1+entryHeader, int(s.keys[off-1]))
+	at := int(off) - 1 + entryHeader
+	kl := int(s.keys[off-1])
+	d.Domain = s.str(s.keys, at, kl)
+	if d.Status == StatusApproved {
+		d.Number = s.str(s.keys, at+kl, int(s.keys[off+1]))
+	}
 	return d
 }
 
