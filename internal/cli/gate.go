@@ -17,7 +17,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/gate"
+	"github.com/beian/beian/internal/store"
 )
 
 const gateUsage = `gate --listen ADDR (--hosts FILE | --feed URL --token T | --db DSN) [flags]
@@ -30,14 +32,24 @@ it is a reverse proxy that blocks unfiled hosts. SIGHUP reloads the source.`
 
 // gateSource holds the source flags shared by serve and export.
 type gateSource struct {
-	hosts, feed, token, db string
+	hosts, feed, token, db, provider string
+	// opened is the database behind --db, closed by close.
+	opened *store.DB
+}
+
+// close releases what open acquired.
+func (s *gateSource) close() {
+	if s.opened != nil {
+		s.opened.Close()
+	}
 }
 
 func (s *gateSource) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.hosts, "hosts", "", "hosts `FILE`: domain<TAB>number lines")
 	fs.StringVar(&s.feed, "feed", "", "platform `URL` of the gate feed (/api/v1/gate/snapshot and /changes)")
 	fs.StringVar(&s.token, "token", "", "gate `TOKEN` for --feed (default $BEIAN_GATE_TOKEN)")
-	fs.StringVar(&s.db, "db", "", "platform database `DSN`")
+	fs.StringVar(&s.db, "db", "", "platform database `DSN` (SQLite file or postgres:// URL)")
+	fs.StringVar(&s.provider, "provider", "", "with --db: the provider `CODE` whose accesses are allowed (default: every provider)")
 }
 
 // open checks that exactly one source is given and builds it.
@@ -61,7 +73,22 @@ func (s *gateSource) open(env *Env) (gate.Source, error) {
 		}
 		return gate.NewFeed(s.feed, token, nil)
 	default:
-		return nil, gate.ErrNoStore
+		// Open applies pending migrations, as every command on the platform database does.
+		db, err := store.Open(context.Background(), s.db)
+		if err != nil {
+			return nil, err
+		}
+		s.opened = db
+		provider := s.provider
+		return gate.NewDBSource(gate.ListerFunc(func(ctx context.Context, yield func(gate.Entry) error) (int64, error) {
+			return filing.GateList(ctx, db, provider, func(e filing.GateEntry) error {
+				st := gate.StatusApproved
+				if e.Status == "pending" {
+					st = gate.StatusPending
+				}
+				return yield(gate.Entry{Domain: e.Domain, Number: e.Number, Status: st})
+			})
+		}))
 	}
 }
 
@@ -115,6 +142,7 @@ func serveGate(ctx context.Context, env *Env, args []string, hup <-chan os.Signa
 	if err != nil {
 		return fail(err)
 	}
+	defer src.close()
 	cfg := gate.Config{Source: source, PollInterval: *poll, DenyStatus: *deny, Logger: log}
 	if *upstream != "" {
 		if cfg.Upstream, err = url.Parse(*upstream); err != nil {
@@ -186,6 +214,7 @@ func runGateExport(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "beian gate export: %v\n", err)
 		return ExitInvalid
 	}
+	defer src.close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	s, err := source.Load(ctx)

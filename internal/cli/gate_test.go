@@ -69,7 +69,7 @@ func TestGateExport(t *testing.T) {
 		{"unknown format", []string{"gate", "export", "--hosts", hosts, "--format", "apache"}, nil, ExitUsage, nil, "--format"},
 		{"no source", []string{"gate", "export"}, nil, ExitInvalid, nil, "exactly one of --hosts, --feed or --db"},
 		{"two sources", []string{"gate", "export", "--hosts", hosts, "--feed", feed.URL}, nil, ExitInvalid, nil, "exactly one"},
-		{"database not there yet", []string{"gate", "export", "--db", "sqlite:x.db"}, nil, ExitInvalid, nil, "not available until the platform store lands"},
+		{"database that cannot be opened", []string{"gate", "export", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"}, nil, ExitInvalid, nil, "postgres"},
 		{"bad hosts file", []string{"gate", "export", "--hosts", writeHosts(t, "a.cn\t"+gateNumber, "oops")}, nil, ExitInvalid, nil, "line 2"},
 		{"stray argument", []string{"gate", "export", "--hosts", hosts, "extra"}, nil, ExitUsage, nil, "unexpected argument"},
 	}

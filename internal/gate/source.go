@@ -52,7 +52,3 @@ func (d *DBSource) Load(ctx context.Context) (*Set, error) {
 
 // String names the source in logs.
 func (d *DBSource) String() string { return "database" }
-
-// ErrNoStore is what `--db` answers until the platform store can list gate
-// entries (internal/store implementing Lister).
-var ErrNoStore = errors.New("gate: --db is not available until the platform store lands; use --hosts or --feed")
