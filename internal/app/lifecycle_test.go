@@ -453,3 +453,44 @@ func TestAuditVerifyCommandOnTamperedCopy(t *testing.T) {
 		t.Fatal("the original stopped verifying")
 	}
 }
+
+// TestGateFeedFollowsApplications: a submitted application's domain shows as
+// pending in the provider's feed changes, becomes approved on approval, and
+// a withdrawn application's domain leaves the feed.
+func TestGateFeedFollowsApplications(t *testing.T) {
+	e := apptest.New(t)
+	prov := e.Operator(auth.RoleProvider)
+	changes := func(since float64) (float64, []map[string]any) {
+		r := e.Do("GET", fmt.Sprintf("/api/v1/gate/changes?since=%d", int64(since)), prov, nil).Must(t, 200)
+		var out []map[string]any
+		for _, c := range r.Body["changes"].([]any) {
+			out = append(out, c.(map[string]any))
+		}
+		return r.Body["version"].(float64), out
+	}
+	v0, _ := changes(0)
+	tok := e.Applicant("feed@example.com")
+	c := fixture.FirstFiling(601)
+	id := driveToAuthority(t, e, tok, c)
+	v1, ch := changes(v0)
+	if len(ch) != 1 || ch[0]["op"] != "upsert" || ch[0]["status"] != "pending" || ch[0]["domain"] != "site601-test.cn" {
+		t.Fatalf("after submit: %v", ch)
+	}
+	if snap := e.Do("GET", "/api/v1/gate/snapshot", prov, nil).Must(t, 200); !strings.Contains(string(snap.Raw), `{"domain":"site601-test.cn","status":"pending"}`) {
+		t.Fatalf("snapshot: %s", snap.Raw)
+	}
+	e.Do("POST", apptest.Path(id, "/authority-review"), e.Operator(auth.RoleAuthority), map[string]any{"decision": "approve"}).Must(t, 200)
+	v2, ch := changes(v1)
+	if len(ch) != 1 || ch[0]["status"] != "approved" || ch[0]["op"] != "upsert" {
+		t.Fatalf("after approval: %v", ch)
+	}
+	tok2 := e.Applicant("feed2@example.com")
+	c2 := fixture.FirstFiling(602)
+	id2 := e.Do("POST", "/api/v1/applications", tok2, request(c2)).Must(t, 201).ID()
+	e.Do("POST", apptest.Path(id2, "/submit"), tok2, nil).Must(t, 200)
+	e.Do("POST", apptest.Path(id2, "/withdraw"), tok2, nil).Must(t, 200)
+	_, ch = changes(v2)
+	if len(ch) != 2 || ch[0]["status"] != "pending" || ch[1]["op"] != "delete" || ch[1]["domain"] != "site602-test.cn" {
+		t.Fatalf("after withdrawal: %v", ch)
+	}
+}

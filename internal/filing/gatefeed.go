@@ -97,8 +97,9 @@ func (s *Service) Snapshot(ctx context.Context, actor auth.Principal) (GateSnaps
 	return snap, rows.Err()
 }
 
-// Changes returns the provider's approved-set changes after version since.
-// Pending entries are only in snapshots.
+// Changes returns the provider's feed changes after version since: approved
+// entries added and removed, and pending entries as applications are
+// submitted and decided.
 func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64) (GateChanges, error) {
 	pid, err := gateProvider(actor)
 	if err != nil {

@@ -204,6 +204,9 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to S
 		return &Error{Kind: KindConflict, Code: "application.illegal_transition",
 			Message: "the application changed state meanwhile (申请状态已变化)", Status: cur.Status}
 	}
+	if err := s.gatePending(ctx, tx, cur, to, now); err != nil {
+		return err
+	}
 	return s.addHistory(ctx, tx, cur.ID, string(act), cur.Status, to, actor, reasons, now)
 }
 
@@ -590,4 +593,53 @@ func (s *Service) smsExpiredIDs(ctx context.Context, now time.Time) ([]int64, er
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// atGate reports whether an application in st shows its domains as pending
+// on its provider's gate feed (submitted and not yet decided).
+func atGate(st Status) bool {
+	return st == StatusProviderReview || st == StatusSMSVerification || st == StatusAuthorityReview
+}
+
+// gatePending keeps the gate feed's pending entries in step with the
+// application: its domains become pending when it is submitted and leave
+// when it ends, unless it ended with them approved at this provider.
+// Domains already approved at this provider are left alone.
+func (s *Service) gatePending(ctx context.Context, tx *store.Tx, app *Application, to Status, now time.Time) error {
+	var op, status string
+	switch {
+	case !atGate(app.Status) && atGate(to):
+		op, status = "upsert", "pending"
+	case atGate(app.Status) && !atGate(to):
+		// On approval this runs after the registry rows were written, so the
+		// domains that became approved are excluded below.
+		op = "delete"
+	default:
+		return nil
+	}
+	rows, err := tx.Q().QueryContext(ctx, `SELECT ad.name FROM application_domains ad WHERE ad.application_id = ? AND NOT EXISTS (
+		SELECT 1 FROM domains d JOIN accesses a ON a.website_id = d.website_id
+		WHERE d.name = ad.name AND d.status = 'active' AND a.status = 'active' AND a.provider_id = ?) ORDER BY ad.name`, app.ID, app.providerID)
+	if err != nil {
+		return fmt.Errorf("gate pending %d: %w", app.ID, err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("gate pending %d: %w", app.ID, err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("gate pending %d: %w", app.ID, err)
+	}
+	for _, n := range names {
+		if err := s.gateLog(ctx, tx, app.providerID, n, op, "", status, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
