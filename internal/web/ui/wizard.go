@@ -1,14 +1,17 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 // Wizard steps after the first (operation and provider).
@@ -41,11 +44,14 @@ func stepOf(field string) string {
 type newData struct {
 	Operations []Option
 	Providers  []Option
-	Error      string
+	// EntityNumber and WebsiteNumber name the filing an operation other
+	// than first_filing acts on.
+	EntityNumber, WebsiteNumber string
+	Error                       string
 }
 
 func (u *UI) newData(r *http.Request, rq *request, op, prov string) (newData, error) {
-	d := newData{}
+	d := newData{EntityNumber: r.PostFormValue("entity_number"), WebsiteNumber: r.PostFormValue("website_number")}
 	for _, o := range filing.Operations() {
 		d.Operations = append(d.Operations, Option{Value: string(o), Label: rq.lang.T("op." + string(o)), Selected: string(o) == op})
 	}
@@ -68,10 +74,20 @@ func (u *UI) newForm(w http.ResponseWriter, r *http.Request, rq *request) error 
 }
 
 // create starts a draft for the chosen operation and provider; the content
-// comes in the next steps.
+// comes in the next steps. An operation on a filed entity or website starts
+// from what was filed (see prefill), because the service checks the numbers
+// and the unchangeable fields from the first save on.
 func (u *UI) create(w http.ResponseWriter, r *http.Request, rq *request) error {
 	op, prov := r.PostFormValue("operation"), r.PostFormValue("provider")
-	app, err := u.fil.Create(r.Context(), *rq.user, filing.CreateRequest{Operation: op, Provider: prov})
+	req := filing.CreateRequest{Operation: op, Provider: prov}
+	if o, ok := filing.ParseOperation(op); ok && o != filing.OpFirstFiling {
+		c, err := u.prefill(r.Context(), *rq.user, o, r.PostFormValue("entity_number"), r.PostFormValue("website_number"))
+		if err != nil {
+			return err
+		}
+		req.Entity, req.Websites, req.EntityNumber = c.Entity, c.Websites, c.EntityNumber
+	}
+	app, err := u.fil.Create(r.Context(), *rq.user, req)
 	if err != nil {
 		status, msg := u.describe(rq.lang, err)
 		if status >= 500 {
@@ -288,7 +304,7 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 		}
 	}
 	updated, err := u.fil.Update(r.Context(), *rq.user, app.ID, filing.CreateRequest{Operation: string(app.Operation), Provider: app.Provider,
-		Entity: c.Entity, Websites: c.Websites, EntityNumber: c.EntityNumber})
+		Entity: c.Entity, Websites: c.Websites, EntityNumber: c.EntityNumber, EffectiveDate: c.EffectiveDate})
 	if err != nil {
 		return err
 	}
@@ -297,4 +313,55 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 	}
 	http.Redirect(w, r, fmt.Sprintf("/applications/%d/edit/%s", app.ID, next), http.StatusSeeOther)
 	return nil
+}
+
+// prefill is the starting content of operation op (not first_filing) on
+// the entity numbered entityNum and, for operations on a filed website, the
+// website numbered siteNum (the entity number may be left out then). The
+// entity and the website are copied from the newest approved application of
+// the applicant that issued or changed them, so that the steps show what is
+// on file; numbers filed elsewhere start blank and the service's checks say
+// what is missing. new_website starts with one empty website.
+func (u *UI) prefill(ctx context.Context, user auth.Principal, op filing.Operation, entityNum, siteNum string) (form.Content, error) {
+	entityNum, siteNum = strings.TrimSpace(entityNum), strings.TrimSpace(siteNum)
+	if f, err := icpnum.ParseFiling(siteNum); err == nil && f.Site > 0 {
+		siteNum = f.String()
+		if entityNum == "" {
+			entityNum = f.Entity().String()
+		}
+	}
+	if f, err := icpnum.ParseFiling(entityNum); err == nil {
+		entityNum = f.Entity().String()
+	}
+	c := form.Content{EntityNumber: entityNum}
+	var site *form.Website
+	if existingWebsite(op) {
+		site = &form.Website{Number: siteNum}
+	}
+	apps, err := u.fil.MyApplications(ctx, user)
+	if err != nil {
+		return c, fmt.Errorf("filed data for %s: %w", entityNum, err)
+	}
+	gotEntity, gotSite := false, site == nil || siteNum == ""
+	for _, a := range apps {
+		if a.Status != filing.StatusApproved || a.Content == nil || a.EntityNumber == nil || *a.EntityNumber != entityNum {
+			continue
+		}
+		if !gotEntity {
+			c.Entity, gotEntity = a.Content.Entity, true
+		}
+		for i, n := range a.WebsiteNumbers {
+			if !gotSite && n == siteNum && i < len(a.Content.Websites) {
+				*site = a.Content.Websites[i]
+				site.Number, gotSite = n, true
+			}
+		}
+	}
+	switch {
+	case site != nil:
+		c.Websites = []form.Website{*site}
+	case hasWebsites(op):
+		c.Websites = []form.Website{{}}
+	}
+	return c, nil
 }
