@@ -141,7 +141,7 @@ func entitySpecs(op filing.Operation) (numbers, entity, principal []spec) {
 // existingWebsite reports whether op works on a website that already has a number.
 func existingWebsite(op filing.Operation) bool {
 	switch op {
-	case filing.OpNewAccess, filing.OpChangeWebsite, filing.OpChangeAccess, filing.OpCancelWebsite, filing.OpCancelAccess:
+	case filing.OpNewAccess, filing.OpChangeWebsite, filing.OpChangeAccess, filing.OpCancelWebsite, filing.OpCancelAccess, filing.OpClaim:
 		return true
 	}
 	return false
@@ -150,7 +150,7 @@ func existingWebsite(op filing.Operation) bool {
 // hasWebsites reports whether op carries websites at all.
 func hasWebsites(op filing.Operation) bool {
 	switch op {
-	case filing.OpChangeEntity, filing.OpCancelEntity, filing.OpClaim, filing.OpCommercialLicense:
+	case filing.OpChangeEntity, filing.OpCancelEntity, filing.OpCommercialLicense:
 		return false
 	}
 	return true
