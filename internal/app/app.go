@@ -104,6 +104,10 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Blobs:    blobs,
 		Log:      c.Log,
 	}
+	if err := a.Filing.LoadSettings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.handler = a.routes()
 	return a, nil
 }

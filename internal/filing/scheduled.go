@@ -74,7 +74,7 @@ func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
 // reminderDue reports whether today is a reminder day for deadline due, and which.
 func (s *Service) reminderDue(today, due calendar.Date) (int, bool) {
 	for _, k := range ReminderDays {
-		if s.cal.AddBusinessDays(due, -k) == today {
+		if s.Calendar().AddBusinessDays(due, -k) == today {
 			return k, true
 		}
 	}
@@ -212,7 +212,7 @@ func (s *Service) SweepShells(ctx context.Context) (int, error) {
 			rows.Close()
 			return 0, fmt.Errorf("shell sweep: %w", err)
 		}
-		if s.cal.AddBusinessDays(calendar.DateOf(store.FromMicros(since)), ShellGraceDays) <= today {
+		if s.Calendar().AddBusinessDays(calendar.DateOf(store.FromMicros(since)), ShellGraceDays) <= today {
 			due = append(due, num)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/big"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/beian/beian/internal/audit"
@@ -67,7 +68,10 @@ type Mailer interface {
 type Service struct {
 	db    *store.DB
 	box   *secret.Box
-	cal   *calendar.Calendar
+	// base is the calendar from the embedded table and the override file;
+	// cal is base plus the overrides an admin saved, swapped atomically.
+	base  *calendar.Calendar
+	cal   atomic.Pointer[calendar.Calendar]
 	rules *rules.RuleSet
 	now   func() time.Time
 	rand  io.Reader
@@ -79,7 +83,7 @@ type Service struct {
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, cal: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS}
+	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -89,9 +93,10 @@ func New(c Config) *Service {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.cal == nil {
-		s.cal = calendar.Default()
+	if s.base == nil {
+		s.base = calendar.Default()
 	}
+	s.cal.Store(s.base)
 	if s.rules == nil {
 		s.rules = rules.DefaultRuleSet()
 	}
@@ -102,7 +107,7 @@ func New(c Config) *Service {
 func (s *Service) Now() time.Time { return s.now() }
 
 // Calendar returns the business-day calendar in use.
-func (s *Service) Calendar() *calendar.Calendar { return s.cal }
+func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
 
 // Create stores a new draft application after running the checks.
 func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRequest) (*Application, error) {
@@ -218,7 +223,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 			return moveOpts{}, &Error{Kind: KindBlocked, Code: "application.blocking_findings",
 				Message: "the application has blocking findings (申请存在阻止提交的问题)", Findings: findings}
 		}
-		due := s.cal.AddBusinessDays(calendar.DateOf(now), ProviderReviewDays).String()
+		due := s.Calendar().AddBusinessDays(calendar.DateOf(now), ProviderReviewDays).String()
 		return moveOpts{due: &due, submitted: true}, nil
 	})
 }
@@ -337,7 +342,7 @@ func (s *Service) ownApp(ctx context.Context, actor auth.Principal, id int64) (*
 
 // check runs the pure rules with the facts only the database knows.
 func (s *Service) check(ctx context.Context, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
-	facts := rules.Facts{Now: s.now(), Calendar: s.cal, Operation: string(op), FiledDomains: map[string]string{}}
+	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), FiledDomains: map[string]string{}}
 	if appID != 0 {
 		docs, err := s.documents(ctx, appID)
 		if err != nil {
@@ -529,7 +534,7 @@ func (s *Service) authorityDue(op Operation, now time.Time) string {
 	if op == OpCommercialLicense {
 		return (today + LicenceDays).String()
 	}
-	return s.cal.AddBusinessDays(today, AuthorityReviewDays).String()
+	return s.Calendar().AddBusinessDays(today, AuthorityReviewDays).String()
 }
 
 func systemActor() auth.Principal { return auth.Principal{Role: "system"} }

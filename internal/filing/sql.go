@@ -316,9 +316,9 @@ func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
 // negative when due has passed.
 func (s *Service) businessDaysLeft(today, due calendar.Date) int {
 	if due >= today {
-		return s.cal.BusinessDaysBetween(today+1, due)
+		return s.Calendar().BusinessDaysBetween(today+1, due)
 	}
-	return -s.cal.BusinessDaysBetween(due+1, today)
+	return -s.Calendar().BusinessDaysBetween(due+1, today)
 }
 
 func (s *Service) history(ctx context.Context, id int64) ([]History, error) {

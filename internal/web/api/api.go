@@ -65,6 +65,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/psb/filings", []auth.Role{auth.RolePSB}, "the PSB desk's queue, earliest due date first", a.psbQueue},
 		{"GET", "/api/v1/psb/filings/{id}", []auth.Role{app, auth.RolePSB, admin}, "one PSB filing", a.getPSB},
 		{"POST", "/api/v1/psb/filings/{id}/review", []auth.Role{auth.RolePSB}, "the PSB desk's decision (interactive sites pass an on-site inspection first)", a.reviewPSB},
+		{"GET", "/api/v1/admin/holidays", []auth.Role{admin}, "the holiday overrides an admin saved and the years the calendar covers", a.getHolidays},
+		{"PUT", "/api/v1/admin/holidays", []auth.Role{admin}, "replace the holiday overrides (calendar override-file format); applied at once", a.putHolidays},
 		{"GET", "/api/v1/audit/verify", []auth.Role{admin}, "verify the hash-chained audit log", a.auditVerify},
 		{"GET", "/api/v1/gate/snapshot", []auth.Role{prov}, "the gate allow-list snapshot", a.gateSnapshot},
 		{"GET", "/api/v1/gate/changes", []auth.Role{prov}, "gate allow-list changes since a version", a.gateChanges},

@@ -348,3 +348,37 @@ func (a *API) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
+
+type holidaysBody struct {
+	Overrides string `json:"overrides"`
+	First     int    `json:"first_year"`
+	Last      int    `json:"last_year"`
+	Covered   []int  `json:"covered_years"`
+}
+
+func (a *API) holidays(w http.ResponseWriter, status int, text string) {
+	cal := a.Filing.Calendar()
+	first, last := cal.Years()
+	httpx.WriteJSON(w, status, holidaysBody{Overrides: text, First: first, Last: last, Covered: cal.CoveredYears()})
+}
+
+func (a *API) getHolidays(w http.ResponseWriter, r *http.Request) error {
+	text, err := a.Filing.HolidayOverrides(r.Context())
+	if err != nil {
+		return err
+	}
+	a.holidays(w, http.StatusOK, text)
+	return nil
+}
+
+func (a *API) putHolidays(w http.ResponseWriter, r *http.Request) error {
+	var body holidaysBody
+	if err := httpx.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if _, err := a.Filing.SetHolidayOverrides(r.Context(), principal(r.Context()), body.Overrides); err != nil {
+		return err
+	}
+	a.holidays(w, http.StatusOK, body.Overrides)
+	return nil
+}
