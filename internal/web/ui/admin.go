@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
@@ -116,14 +117,50 @@ type holidaysData struct {
 	Days        []holidayDay
 	Covered     bool
 	First, Last int
+	// Overrides is the override text an admin saved; Error a refusal of it.
+	Overrides string
+	Error     string
+	Saved     bool
 }
 
-// adminHolidays shows the calendar in force for a year: the holidays and
-// make-up workdays. Overrides are a file given to `serve --holidays`
-// (package calendar); they are not edited from the browser yet.
+// adminHolidays shows the calendar in force for a year (holidays and make-up
+// workdays) and the overrides an admin saved, with a form to change them.
 func (u *UI) adminHolidays(w http.ResponseWriter, r *http.Request, rq *request) error {
+	d, err := u.holidaysData(r)
+	if err != nil {
+		return err
+	}
+	d.Saved = r.URL.Query().Get("saved") != ""
+	return u.show(w, r, rq, "admin_holidays", d)
+}
+
+// saveHolidays replaces the holiday overrides; a refusal names the line.
+func (u *UI) saveHolidays(w http.ResponseWriter, r *http.Request, rq *request) error {
+	text := strings.ReplaceAll(r.PostFormValue("overrides"), "\r\n", "\n")
+	if _, err := u.fil.SetHolidayOverrides(r.Context(), *rq.user, text); err != nil {
+		status, msg := u.describe(rq.lang, err)
+		if status >= 500 {
+			return err
+		}
+		d, derr := u.holidaysData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Overrides, d.Error = text, msg+" — "+err.Error()
+		return u.tpl.render(w, status, u.page(r, rq, "admin_holidays", rq.lang.T("admin_holidays.title"), d))
+	}
+	http.Redirect(w, r, "/admin/holidays?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+func (u *UI) holidaysData(r *http.Request) (holidaysData, error) {
 	cal := u.fil.Calendar()
 	d := holidaysData{Year: calendar.DateOf(u.fil.Now()).Year(), Years: cal.CoveredYears()}
+	text, err := u.fil.HolidayOverrides(r.Context())
+	if err != nil {
+		return d, err
+	}
+	d.Overrides = text
 	d.First, d.Last = cal.Years()
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 2000 && y <= 2100 {
 		d.Year = y
@@ -136,7 +173,7 @@ func (u *UI) adminHolidays(w http.ResponseWriter, r *http.Request, rq *request) 
 			d.Days = append(d.Days, holidayDay{Date: day, Kind: info.Kind.String(), Name: info.Name})
 		}
 	}
-	return u.show(w, r, rq, "admin_holidays", d)
+	return d, nil
 }
 
 type outboxData struct {

@@ -134,6 +134,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /admin/accounts", []auth.Role{admin}, u.adminAccounts},
 		{"POST /admin/accounts", []auth.Role{admin}, u.addAccount},
 		{"GET /admin/holidays", []auth.Role{admin}, u.adminHolidays},
+		{"POST /admin/holidays", []auth.Role{admin}, u.saveHolidays},
 		{"GET /admin/outbox", []auth.Role{admin}, u.adminOutbox},
 		{"/", nil, u.notFound},
 	}
