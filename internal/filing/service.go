@@ -66,8 +66,8 @@ type Mailer interface {
 
 // Service runs the lifecycle. It is safe for concurrent use.
 type Service struct {
-	db    *store.DB
-	box   *secret.Box
+	db  *store.DB
+	box *secret.Box
 	// base is the calendar from the embedded table and the override file;
 	// cal is base plus the overrides an admin saved, swapped atomically.
 	base  *calendar.Calendar
