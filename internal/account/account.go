@@ -326,3 +326,29 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 		return nil
 	})
 }
+
+// Accounts lists accounts for the admin, operators first, newest first
+// within a role, at most limit (1…1000).
+func (s *Service) Accounts(ctx context.Context, limit int) ([]Account, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(p.code, '') FROM accounts a
+		LEFT JOIN providers p ON p.id = a.provider_id
+		ORDER BY CASE WHEN a.role = 'applicant' THEN 1 ELSE 0 END, a.role, a.id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []Account
+	for rows.Next() {
+		var a Account
+		var role string
+		if err := rows.Scan(&a.ID, &a.Email, &a.Name, &role, &a.ProviderCode); err != nil {
+			return nil, fmt.Errorf("accounts: %w", err)
+		}
+		a.Role = auth.Role(role)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

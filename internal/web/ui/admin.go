@@ -53,10 +53,17 @@ type accountsData struct {
 	Name      string
 	Error     string
 	Done      string
+	// Accounts lists the existing accounts (operators first).
+	Accounts []account.Account
 }
 
 func (u *UI) accountsData(r *http.Request, rq *request, role, prov string) (accountsData, error) {
 	var d accountsData
+	accs, err := u.acc.Accounts(r.Context(), 500)
+	if err != nil {
+		return d, err
+	}
+	d.Accounts = accs
 	for _, ro := range auth.Roles() {
 		d.Roles = append(d.Roles, Option{Value: string(ro), Label: rq.lang.T("role." + string(ro)), Selected: string(ro) == role})
 	}

@@ -48,3 +48,15 @@ func TestAdminEditsHolidayOverrides(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminAccountsPageListsAccounts(t *testing.T) {
+	env := apptest.New(t)
+	env.Operator(auth.RoleProvider)
+	admin := signIn(t, env, auth.RoleAdmin, "en")
+	p := admin.get("/admin/accounts").must(t, 200)
+	for _, want := range []string{"provider@ops.test", "admin@ops.test", apptest.ProviderCode} {
+		if !strings.Contains(p.Body, want) {
+			t.Fatalf("accounts page lacks %q: %s", want, snippet(p.Body))
+		}
+	}
+}
