@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/store"
 )
@@ -112,7 +113,8 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 				return fmt.Errorf("provider %s cidr %s: %w", code, c, err)
 			}
 		}
-		return nil
+		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorRole: "operator", Action: "provider.add",
+			Subject: fmt.Sprintf("provider:%d", p.ID), Details: map[string]any{"code": code, "cidrs": norm}})
 	})
 	return p, err
 }
@@ -223,7 +225,8 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
 		}
-		return nil
+		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: a.ID, ActorRole: string(role), Action: "account.add",
+			Subject: fmt.Sprintf("account:%d", a.ID), Details: map[string]any{"role": string(role), "provider": providerCode}})
 	})
 	return a, err
 }
