@@ -3,7 +3,6 @@ package filing
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -315,8 +314,6 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 	}
 	return out, rows.Err()
 }
-
-var errNoRows = errors.New("no rows")
 
 // loadAudited loads applications with their decrypted content and records
 // the read in the audit log.

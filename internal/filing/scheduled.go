@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/store"
@@ -312,6 +310,3 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 	}
 	return n, nil
 }
-
-var _ = auth.RoleAdmin
-var _ = time.Second
