@@ -19,8 +19,9 @@
 //
 // Nothing here reads the clock: the caller passes now, from which "not in
 // the future" and the age are computed (the age limit itself is a rule
-// elsewhere). The county-code set is embedded (county_codes.txt, see
-// gen_county.go for its provenance).
+// elsewhere). The county-code set is embedded (county_codes.txt, written by
+// TestCountyCodesFile with -update from the shared python-stdnum table; the
+// shipped code never reads ../shared).
 //
 // # Finding codes
 //

@@ -123,7 +123,7 @@ func TestCountyCodes(t *testing.T) {
 		}
 	}
 	if len(got) != len(want) || tokens != len(want) {
-		t.Fatalf("embedded %d codes in %d tokens, cn_loc.csv has %d: run go generate", len(got), tokens, len(want))
+		t.Fatalf("embedded %d codes in %d tokens, cn_loc.csv has %d: run go test ./internal/ident -run TestCountyCodesFile -update", len(got), tokens, len(want))
 	}
 	for code := range want {
 		if !CountyKnown(code) {
