@@ -215,7 +215,7 @@ type ack struct {
 func TestKill9KeepsAcknowledgedApplications(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("the go tool is not on PATH; cannot build cmd/beian")
+		t.Fatalf("the go tool that runs this test is not on PATH; cannot build cmd/beian: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()

@@ -132,9 +132,6 @@ func TestLoadKeyFileConcurrentFirstStart(t *testing.T) {
 }
 
 func TestLoadKeyFileRefusesOpenMode(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("file modes do not apply on Windows")
-	}
 	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o660} {
 		t.Run(mode.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "data.key")

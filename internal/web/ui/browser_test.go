@@ -74,6 +74,9 @@ func newSession(t *testing.T, env *apptest.Env, lang, flow string) *session {
 	t.Helper()
 	path := chromePath()
 	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no chromium found on CI: .ci/run installs it with scripts/install-browser.sh")
+		}
 		t.Skip("no chromium found (install it with scripts/install-browser.sh or set BEIAN_CHROME)")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
