@@ -81,9 +81,9 @@ func (s *gateSource) open(env *Env) (gate.Source, error) {
 		s.opened = db
 		provider := s.provider
 		return gate.NewDBSource(gate.ListerFunc(func(ctx context.Context, yield func(gate.Entry) error) (int64, error) {
-			return filing.GateList(ctx, db, provider, func(e filing.GateEntry) error {
+			return filing.GateList(ctx, db, provider, func(e gate.FeedEntry) error {
 				st := gate.StatusApproved
-				if e.Status == "pending" {
+				if e.Status == gate.FeedPending {
 					st = gate.StatusPending
 				}
 				return yield(gate.Entry{Domain: e.Domain, Number: e.Number, Status: st})

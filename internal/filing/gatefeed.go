@@ -3,40 +3,11 @@ package filing
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/gate"
 	"github.com/beian/beian/internal/store"
 )
-
-// GateEntry is one host of the gate feed.
-type GateEntry struct {
-	Domain string `json:"domain"`
-	Number string `json:"number,omitempty"`
-	Status string `json:"status"` // approved | pending
-}
-
-// GateChange is one change of the gate feed.
-type GateChange struct {
-	Version int64  `json:"version"`
-	Op      string `json:"op"` // upsert | delete
-	Domain  string `json:"domain"`
-	Number  string `json:"number,omitempty"`
-	Status  string `json:"status,omitempty"`
-}
-
-// GateSnapshot is the whole allow-list of a provider at a version.
-type GateSnapshot struct {
-	Version     int64       `json:"version"`
-	GeneratedAt time.Time   `json:"generated_at"`
-	Entries     []GateEntry `json:"entries"`
-}
-
-// GateChanges is the feed since a version.
-type GateChanges struct {
-	Version int64        `json:"version"`
-	Changes []GateChange `json:"changes"`
-}
 
 func gateProvider(actor auth.Principal) (int64, error) {
 	if actor.Role != auth.RoleProvider || actor.ProviderID == 0 {
@@ -47,90 +18,59 @@ func gateProvider(actor auth.Principal) (int64, error) {
 
 // Snapshot returns the provider's allow-list: every active domain of an
 // active website with active access at this provider, plus the domains of
-// its open applications as pending.
-func (s *Service) Snapshot(ctx context.Context, actor auth.Principal) (GateSnapshot, error) {
+// its open applications as pending. The wire types are the gate's own, so
+// the contract between the two lives in one place (package gate).
+func (s *Service) Snapshot(ctx context.Context, actor auth.Principal) (gate.Snapshot, error) {
 	pid, err := gateProvider(actor)
 	if err != nil {
-		return GateSnapshot{}, err
+		return gate.Snapshot{}, err
 	}
-	snap := GateSnapshot{GeneratedAt: s.now().UTC(), Entries: []GateEntry{}}
-	q := s.db.R(ctx)
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&snap.Version); err != nil {
-		return GateSnapshot{}, fmt.Errorf("gate snapshot: %w", err)
-	}
-	rows, err := q.QueryContext(ctx, `SELECT d.name, w.number FROM domains d JOIN websites w ON w.id = d.website_id
-		JOIN accesses a ON a.website_id = w.id
-		WHERE d.status = 'active' AND w.status = 'active' AND a.status = 'active' AND a.provider_id = ? ORDER BY d.name`, pid)
-	if err != nil {
-		return GateSnapshot{}, fmt.Errorf("gate snapshot: %w", err)
-	}
-	approved := map[string]bool{}
-	for rows.Next() {
-		var e GateEntry
-		if err := rows.Scan(&e.Domain, &e.Number); err != nil {
-			rows.Close()
-			return GateSnapshot{}, fmt.Errorf("gate snapshot: %w", err)
-		}
-		e.Status = "approved"
-		approved[e.Domain] = true
+	snap := gate.Snapshot{GeneratedAt: s.now().UTC(), Entries: []gate.FeedEntry{}}
+	snap.Version, err = gateList(ctx, s.db.R(ctx), pid, func(e gate.FeedEntry) error {
 		snap.Entries = append(snap.Entries, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return GateSnapshot{}, fmt.Errorf("gate snapshot: %w", err)
-	}
-	rows, err = q.QueryContext(ctx, `SELECT DISTINCT ad.name FROM application_domains ad JOIN applications a ON a.id = ad.application_id
-		WHERE a.provider_id = ? AND a.status IN ('provider_review', 'sms_verification', 'authority_review') ORDER BY ad.name`, pid)
-	if err != nil {
-		return GateSnapshot{}, fmt.Errorf("gate snapshot pending: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return GateSnapshot{}, fmt.Errorf("gate snapshot pending: %w", err)
-		}
-		if !approved[d] {
-			snap.Entries = append(snap.Entries, GateEntry{Domain: d, Status: "pending"})
-		}
-	}
-	return snap, rows.Err()
+		return nil
+	})
+	return snap, err
 }
 
 // Changes returns the provider's feed changes after version since: approved
 // entries added and removed, and pending entries as applications are
 // submitted and decided.
-func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64) (GateChanges, error) {
+//
+// The newest version is read first and only changes up to it are returned,
+// so a change committed between the two reads is never skipped; gateLog
+// assigns versions in commit order (see lockFeed).
+func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64) (gate.Changes, error) {
+	const page = 10000
 	pid, err := gateProvider(actor)
 	if err != nil {
-		return GateChanges{}, err
+		return gate.Changes{}, err
 	}
-	out := GateChanges{Version: since, Changes: []GateChange{}}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT version, op, domain, number, status FROM gate_log
-		WHERE provider_id = ? AND version > ? ORDER BY version LIMIT 10000`, pid, since)
+	q := s.db.R(ctx)
+	var max int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&max); err != nil {
+		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
+	}
+	out := gate.Changes{Version: since, Changes: []gate.Change{}}
+	rows, err := q.QueryContext(ctx, `SELECT version, op, domain, number, status FROM gate_log
+		WHERE provider_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?`, pid, since, max, page)
 	if err != nil {
-		return GateChanges{}, fmt.Errorf("gate changes: %w", err)
+		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c GateChange
+		var c gate.Change
 		if err := rows.Scan(&c.Version, &c.Op, &c.Domain, &c.Number, &c.Status); err != nil {
-			return GateChanges{}, fmt.Errorf("gate changes: %w", err)
+			return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
 		}
 		out.Changes = append(out.Changes, c)
 		out.Version = c.Version
 	}
 	if err := rows.Err(); err != nil {
-		return GateChanges{}, err
+		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
 	}
-	if len(out.Changes) < 10000 {
-		var max int64
-		if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&max); err != nil {
-			return GateChanges{}, fmt.Errorf("gate changes: %w", err)
-		}
-		if max > out.Version {
-			out.Version = max
-		}
+	if len(out.Changes) < page && max > out.Version {
+		out.Version = max
 	}
 	return out, nil
 }
@@ -139,17 +79,23 @@ func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64
 // --db`: approved domains with active access at the provider named by code
 // (every provider when code is ""), then the domains of open applications as
 // pending. It needs no data key: nothing it reads is sealed.
-func GateList(ctx context.Context, db *store.DB, code string, yield func(GateEntry) error) (int64, error) {
+func GateList(ctx context.Context, db *store.DB, code string, yield func(gate.FeedEntry) error) (int64, error) {
 	q := db.R(ctx)
-	var version int64
-	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&version); err != nil {
-		return 0, fmt.Errorf("gate list: %w", err)
-	}
 	var pid int64
 	if code != "" {
 		if err := store.One(q.QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&pid)); err != nil {
 			return 0, fmt.Errorf("gate list: provider %q: %w", code, err)
 		}
+	}
+	return gateList(ctx, q, pid, yield)
+}
+
+// gateList yields the allow-list of provider pid (every provider when 0) and
+// returns the feed version it corresponds to.
+func gateList(ctx context.Context, q store.Querier, pid int64, yield func(gate.FeedEntry) error) (int64, error) {
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("gate list: %w", err)
 	}
 	approved := map[string]bool{}
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT d.name, w.number FROM domains d JOIN websites w ON w.id = d.website_id
@@ -159,7 +105,7 @@ func GateList(ctx context.Context, db *store.DB, code string, yield func(GateEnt
 		return 0, fmt.Errorf("gate list: %w", err)
 	}
 	for rows.Next() {
-		e := GateEntry{Status: "approved"}
+		e := gate.FeedEntry{Status: gate.FeedApproved}
 		if err := rows.Scan(&e.Domain, &e.Number); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("gate list: %w", err)
@@ -191,7 +137,7 @@ func GateList(ctx context.Context, db *store.DB, code string, yield func(GateEnt
 		if approved[d] {
 			continue
 		}
-		if err := yield(GateEntry{Domain: d, Status: "pending"}); err != nil {
+		if err := yield(gate.FeedEntry{Domain: d, Status: gate.FeedPending}); err != nil {
 			return 0, err
 		}
 	}

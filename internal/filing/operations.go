@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/gate"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/ident"
@@ -472,7 +473,7 @@ func (s *Service) addAccess(ctx context.Context, tx *store.Tx, app *Application,
 		return fmt.Errorf("access %s: %w", rw.number, err)
 	}
 	for _, d := range rw.domains {
-		if err := s.gateLog(ctx, tx, app.providerID, d, "upsert", rw.number, "approved", now); err != nil {
+		if err := s.gateLog(ctx, tx, app.providerID, d, gate.OpUpsert, rw.number, gate.FeedApproved, now); err != nil {
 			return err
 		}
 	}
@@ -520,7 +521,7 @@ func (s *Service) gateDeleteAll(ctx context.Context, tx *store.Tx, websiteID int
 	}
 	rows.Close()
 	for _, p := range pids {
-		if err := s.gateLog(ctx, tx, p, domain, "delete", "", "", now); err != nil {
+		if err := s.gateLog(ctx, tx, p, domain, gate.OpDelete, "", "", now); err != nil {
 			return err
 		}
 	}
@@ -562,7 +563,7 @@ func (s *Service) cancelAccess(ctx context.Context, tx *store.Tx, providerID int
 		return fmt.Errorf("cancel access %s: %w", rw.number, err)
 	}
 	for _, d := range rw.domains {
-		if err := s.gateLog(ctx, tx, providerID, d, "delete", "", "", now); err != nil {
+		if err := s.gateLog(ctx, tx, providerID, d, gate.OpDelete, "", "", now); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/gate"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/store"
@@ -142,7 +143,7 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 			}
 			return fmt.Errorf("insert domain %s: %w", n, err)
 		}
-		if err := s.gateLog(ctx, tx, app.providerID, n, "upsert", num, "approved", now); err != nil {
+		if err := s.gateLog(ctx, tx, app.providerID, n, gate.OpUpsert, num, gate.FeedApproved, now); err != nil {
 			return err
 		}
 	}
@@ -151,10 +152,29 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 
 // gateLog appends one change to the gate feed of a provider.
 func (s *Service) gateLog(ctx context.Context, tx *store.Tx, providerID int64, domain, op, number, status string, now time.Time) error {
+	if err := lockFeed(ctx, tx); err != nil {
+		return err
+	}
 	_, err := tx.Q().ExecContext(ctx, `INSERT INTO gate_log (provider_id, domain, op, number, status, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		providerID, domain, op, number, status, store.Micros(now))
 	if err != nil {
 		return fmt.Errorf("gate log %s: %w", domain, err)
+	}
+	return nil
+}
+
+// lockFeed makes gate-log versions follow commit order. On PostgreSQL an
+// identity value is taken at insert, so two transactions could commit their
+// versions out of order and a gate polling /changes?since= would skip the
+// lower one. Taking the audit head's row lock first — the lock every write
+// transaction takes anyway to append to the audit chain — serialises the
+// inserts until commit. SQLite has one writer and needs nothing.
+func lockFeed(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect() != store.Postgres {
+		return nil
+	}
+	if _, err := tx.Q().ExecContext(ctx, `SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE`); err != nil {
+		return fmt.Errorf("gate log lock: %w", err)
 	}
 	return nil
 }

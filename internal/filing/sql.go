@@ -14,6 +14,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/gate"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/secret"
@@ -609,11 +610,11 @@ func (s *Service) gatePending(ctx context.Context, tx *store.Tx, app *Applicatio
 	var op, status string
 	switch {
 	case !atGate(app.Status) && atGate(to):
-		op, status = "upsert", "pending"
+		op, status = gate.OpUpsert, gate.FeedPending
 	case atGate(app.Status) && !atGate(to):
 		// On approval this runs after the registry rows were written, so the
 		// domains that became approved are excluded below.
-		op = "delete"
+		op = gate.OpDelete
 	default:
 		return nil
 	}

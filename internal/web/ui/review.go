@@ -10,6 +10,7 @@ import (
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/gate"
 )
 
 type queueData struct {
@@ -18,7 +19,7 @@ type queueData struct {
 	Items    []*filing.Application
 	Desk     string
 	Charts   []template.HTML
-	Gate     *filing.GateSnapshot
+	Gate     *gate.Snapshot
 	Pending  int
 }
 
@@ -76,7 +77,7 @@ func (u *UI) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
 		}
 		d.Gate = &snap
 		for _, e := range snap.Entries {
-			if e.Status != "approved" {
+			if e.Status != gate.FeedApproved {
 				d.Pending++
 			}
 		}
