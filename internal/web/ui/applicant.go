@@ -168,14 +168,19 @@ type detailData struct {
 	Error       string
 }
 
+// application loads the application of the {id} path value as the signed-in user may see it.
+func (u *UI) application(r *http.Request, rq *request) (*filing.Application, error) {
+	id, err := appID(r)
+	if err != nil {
+		return nil, err
+	}
+	return u.fil.Get(r.Context(), *rq.user, id)
+}
+
 // detail shows one application to whoever may see it, with the actions
 // that role has in the current state.
 func (u *UI) detail(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := appID(r)
-	if err != nil {
-		return err
-	}
-	app, err := u.fil.Get(r.Context(), *rq.user, id)
+	app, err := u.application(r, rq)
 	if err != nil {
 		return err
 	}
@@ -289,14 +294,11 @@ type smsData struct {
 }
 
 func (u *UI) smsForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := appID(r)
+	app, err := u.application(r, rq)
 	if err != nil {
 		return err
 	}
-	app, err := u.fil.Get(r.Context(), *rq.user, id)
-	if err != nil {
-		return err
-	}
+	id := app.ID
 	if app.Status != filing.StatusSMSVerification {
 		http.Redirect(w, r, fmt.Sprintf("/applications/%d", id), http.StatusSeeOther)
 		return nil
@@ -337,14 +339,11 @@ func (u *UI) sms(w http.ResponseWriter, r *http.Request, rq *request) error {
 
 // upload stores a scan through the blob store and attaches it.
 func (u *UI) upload(w http.ResponseWriter, r *http.Request, rq *request) error {
-	id, err := appID(r)
+	app, err := u.application(r, rq)
 	if err != nil {
 		return err
 	}
-	app, err := u.fil.Get(r.Context(), *rq.user, id)
-	if err != nil {
-		return err
-	}
+	id := app.ID
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		return u.renderStep(w, r, rq, http.StatusUnprocessableEntity, app, stepDocuments, rq.lang.T("err.file_required"))
