@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
@@ -141,7 +139,7 @@ func (a *App) driveDemo(ctx context.Context, sd demoSeed, owner, provider, autho
 		if len(msgs) == 0 {
 			continue
 		}
-		code := regexp.MustCompile(`\d{6}`).FindString(msgs[len(msgs)-1].Body[strings.Index(msgs[len(msgs)-1].Body, "核验码"):])
+		code, _ := filing.SMSCodeFrom(msgs[len(msgs)-1].Body)
 		if _, err := a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/beian/beian/internal/app"
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/store/storetest"
 )
 
@@ -202,8 +202,6 @@ func (e *Env) Operator(role auth.Role) string {
 	return tok
 }
 
-var codeRE = regexp.MustCompile(`核验码为(\d{6})`)
-
 // SMSCode reads the newest code sent to phone from the admin outbox.
 func (e *Env) SMSCode(phone string) string {
 	e.T.Helper()
@@ -213,11 +211,11 @@ func (e *Env) SMSCode(phone string) string {
 		e.T.Fatalf("no SMS to %s", phone)
 	}
 	body, _ := items[len(items)-1].(map[string]any)["body"].(string)
-	m := codeRE.FindStringSubmatch(body)
-	if m == nil {
+	code, ok := filing.SMSCodeFrom(body)
+	if !ok {
 		e.T.Fatalf("no code in %q", body)
 	}
-	return m[1]
+	return code
 }
 
 // Path formats an application path.

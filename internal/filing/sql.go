@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -411,6 +412,21 @@ func smsTargets(op Operation, c form.Content) []smsTarget {
 	return out
 }
 
+// smsCodeMessage is the verification SMS; SMSCodeFrom reads it back.
+const smsCodeMessage = "【ICP备案】您的备案申请（编号%d）短信核验码为%s，24小时内有效。Your ICP filing application %d verification code is %s, valid for 24 hours."
+
+var smsCodeRE = regexp.MustCompile(`短信核验码为(\d{6})`)
+
+// SMSCodeFrom returns the verification code in an SMS body sent by this
+// package (the demo seed and tests read codes from the built-in outbox).
+func SMSCodeFrom(body string) (string, bool) {
+	m := smsCodeRE.FindStringSubmatch(body)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
 // issueSMSCodes creates one code per principal due to verify and puts the
 // message in the outbox in the same transaction.
 func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Application, now time.Time) error {
@@ -426,7 +442,7 @@ func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Applicat
 				return err
 			}
 			codeByPhone[t.phone] = code
-			body := fmt.Sprintf("【ICP备案】您的备案申请（编号%d）短信核验码为%s，24小时内有效。Your ICP filing application %d verification code is %s, valid for 24 hours.", app.ID, code, app.ID, code)
+			body := fmt.Sprintf(smsCodeMessage, app.ID, code, app.ID, code)
 			if err := s.enqueue(ctx, tx, "sms", t.phone, body, now); err != nil {
 				return err
 			}
