@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,7 +20,11 @@ import (
 // a gate's traffic without net/http: a plain HTTP/1.x request with no body is
 // parsed in place from a per-connection buffer and answered with one write,
 // allocating nothing. net/http costs a Request, a Header map and a dozen
-// other allocations per request, which is what nginx beat it by.
+// other allocations per request, and a goroutine per connection costs a
+// wasted read (the one that finds no next request yet) and a trip through
+// the scheduler per request; that is what nginx beat it by. On Linux the fast
+// path is an epoll event loop per GOMAXPROCS (eventloop_linux.go), the same
+// design as nginx's worker: one read and one write per request.
 //
 // Anything the fast path does not vouch for — the gate's own endpoints,
 // request bodies, Transfer-Encoding, Upgrade, Expect, absolute or
@@ -28,26 +33,41 @@ import (
 // another HTTP version — goes, with the bytes already read, to a standard
 // net/http server on the same listener, which keeps the connection from then
 // on. So every unusual request gets net/http's exact behaviour, and the two
-// can only differ on requests they would both answer the same way.
+// can only differ on requests they would both answer the same way. Where
+// there is no event loop (other systems, listeners that are not TCP), every
+// connection goes to net/http.
 
 // Limits of the fast path.
 const (
-	fastBufSize       = 4 << 10 // a request head larger than this goes to net/http
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 2 * time.Minute
+	fastBufSize = 4 << 10 // a request head larger than this goes to net/http
+	// maxPendingOut is how many bytes of answers to pipelined requests are
+	// collected before they are written.
+	maxPendingOut = 64 << 10
 )
+
+// timeouts of a connection, the same for the fast path and net/http. The
+// fast path counts them in whole seconds of the server clock.
+type timeouts struct {
+	// header: a request head must arrive whole within this of its first byte.
+	header time.Duration
+	// idle: a connection with no request for this long is closed.
+	idle time.Duration
+	// write: a client that leaves answers unread for this long is dropped.
+	write time.Duration
+}
+
+var defaultTimeouts = timeouts{header: 10 * time.Second, idle: 2 * time.Minute, write: 10 * time.Second}
 
 // fastServer serves one listener.
 type fastServer struct {
 	g       *Gate
 	slow    *http.Server
 	handoff *chanListener
+	loops   *loopGroup
 	closing atomic.Bool
-	mu      sync.Mutex
-	conns   map[*fastConn]struct{}
 	wg      sync.WaitGroup
-	// A clock that ticks once a second gives the Date header and the read
-	// deadlines, instead of reading the time on every request.
+	// A clock that ticks once a second gives the Date header and the
+	// timeouts, instead of reading the time on every request.
 	nowSec atomic.Int64
 	date   atomic.Pointer[[]byte]
 }
@@ -75,32 +95,44 @@ func (s *fastServer) setClock(now time.Time) {
 func (g *Gate) newStdServer() *http.Server {
 	return &http.Server{
 		Handler:           g.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: g.timeouts.header,
+		IdleTimeout:       g.timeouts.idle,
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          g.errorLog(),
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				g.m.connsNetHTTP.Inc()
+			}
+		},
 	}
 }
 
 // Serve serves the gate on ln until ctx is done, then shuts down cleanly:
-// it stops accepting, lets requests in flight finish (up to 10 s), closes
-// idle connections, and returns once every connection goroutine has ended.
-// In ForwardAuth mode requests go through the fast path described above; in
-// reverse-proxy mode everything goes through net/http.
+// it stops accepting, answers what the fast path has already read, closes
+// its connections, lets net/http's requests in flight finish (up to 10 s),
+// and returns once every goroutine it started has ended. In ForwardAuth mode
+// requests go through the fast path described above; in reverse-proxy mode
+// everything goes through net/http.
 func (g *Gate) Serve(ctx context.Context, ln net.Listener) error {
 	if g.proxy != nil {
 		return g.serveStd(ctx, ln)
 	}
-	s := &fastServer{g: g, slow: g.newStdServer(), handoff: newChanListener(ln.Addr()), conns: map[*fastConn]struct{}{}}
+	s := &fastServer{g: g, slow: g.newStdServer(), handoff: newChanListener(ln.Addr())}
 	s.setClock(time.Now())
+	loops, err := newLoopGroup(s, runtime.GOMAXPROCS(0))
+	if err != nil {
+		g.log.Warn("no event loop; serving every request with net/http", "err", err)
+		return g.serveStd(ctx, ln)
+	}
+	s.loops = loops
 	tickDone := make(chan struct{})
 	s.wg.Go(func() { s.tick(tickDone) })
+	loops.start()
 	slowDone := make(chan error, 1)
 	go func() { slowDone <- s.slow.Serve(s.handoff) }()
 	acceptDone := make(chan error, 1)
 	go func() { acceptDone <- s.accept(ln) }()
 
-	var err error
 	select {
 	case err = <-acceptDone:
 	case <-ctx.Done():
@@ -108,11 +140,7 @@ func (g *Gate) Serve(ctx context.Context, ln net.Listener) error {
 		<-acceptDone
 	}
 	s.closing.Store(true)
-	s.mu.Lock()
-	for c := range s.conns {
-		c.wake()
-	}
-	s.mu.Unlock()
+	loops.stop()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if serr := s.slow.Shutdown(sctx); err == nil {
@@ -151,7 +179,8 @@ func (g *Gate) closeIdle() {
 	}
 }
 
-// accept runs the accept loop until ln is closed.
+// accept runs the accept loop until ln is closed. Each connection goes to
+// an event loop, or to net/http when no loop can take it.
 func (s *fastServer) accept(ln net.Listener) error {
 	var backoff time.Duration
 	for {
@@ -170,125 +199,19 @@ func (s *fastServer) accept(ln net.Listener) error {
 			return err
 		}
 		backoff = 0
-		fc := &fastConn{s: s, c: c}
-		s.mu.Lock()
 		if s.closing.Load() {
-			s.mu.Unlock()
 			_ = c.Close()
 			return nil
 		}
-		s.conns[fc] = struct{}{}
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go fc.serve()
+		if !s.loops.adopt(c) && !s.handoff.push(c) {
+			_ = c.Close()
+		}
 	}
 }
 
 func isTemporary(err error) bool {
 	t, ok := err.(interface{ Temporary() bool })
 	return ok && t.Temporary()
-}
-
-// fastConn is one client connection on the fast path.
-type fastConn struct {
-	s        *fastServer
-	c        net.Conn
-	buf      []byte // read buffer; buf[r:w] is unread
-	r, w     int
-	out      []byte // response being built
-	page     []byte // block page being built
-	deadline int64  // Unix second of the read deadline set last
-}
-
-// wake makes a blocked Read return so the goroutine sees the server closing.
-// serve checks the closing flag after each setDeadline, so a deadline it
-// sets later cannot undo this one unnoticed.
-func (fc *fastConn) wake() { _ = fc.c.SetReadDeadline(time.Now()) }
-
-func (fc *fastConn) done(keep bool) {
-	if !keep {
-		_ = fc.c.Close()
-	}
-	fc.s.mu.Lock()
-	delete(fc.s.conns, fc)
-	fc.s.mu.Unlock()
-	fc.s.wg.Done()
-}
-
-func (fc *fastConn) serve() {
-	fc.buf = make([]byte, fastBufSize)
-	for {
-		end := headEnd(fc.buf[fc.r:fc.w])
-		headTimed := false
-		for end < 0 {
-			if fc.r > 0 {
-				fc.w = copy(fc.buf, fc.buf[fc.r:fc.w])
-				fc.r = 0
-			}
-			if fc.w == len(fc.buf) || bytes.Contains(fc.buf[:fc.w], []byte("\n\n")) {
-				fc.handOff()
-				return
-			}
-			// Idle between requests: idleTimeout. Once a request has begun,
-			// its whole head must arrive within readHeaderTimeout (set once,
-			// so a client trickling bytes cannot stretch it).
-			ok := true
-			switch {
-			case fc.w == 0:
-				ok = fc.setDeadline(idleTimeout)
-			case !headTimed:
-				ok = fc.setDeadline(readHeaderTimeout)
-				headTimed = true
-			}
-			if !ok || fc.s.closing.Load() {
-				fc.done(false)
-				return
-			}
-			// No runtime.Gosched before this read, although it would spare
-			// most empty reads: goroutines that keep yielding keep the run
-			// queue full, so the scheduler polls the network only from
-			// sysmon (every 10 ms), and the p99 tripled in the benchmark.
-			n, err := fc.c.Read(fc.buf[fc.w:])
-			fc.w += n
-			if err != nil {
-				fc.done(false)
-				return
-			}
-			end = headEnd(fc.buf[fc.r:fc.w])
-		}
-		var req fastRequest
-		if !req.parse(fc.buf[fc.r : fc.r+end]) {
-			fc.handOff()
-			return
-		}
-		fc.r += end
-		if !fc.respond(&req) || !req.keepAlive || fc.s.closing.Load() {
-			fc.done(false)
-			return
-		}
-	}
-}
-
-// setDeadline sets the read deadline to d from now, to the second, touching
-// the runtime timer only when that second changes.
-func (fc *fastConn) setDeadline(d time.Duration) bool {
-	want := fc.s.nowSec.Load() + int64(d/time.Second)
-	if want == fc.deadline {
-		return true
-	}
-	fc.deadline = want
-	return fc.c.SetReadDeadline(time.Unix(want, 0)) == nil
-}
-
-// handOff gives the connection, with what was read of it, to net/http.
-func (fc *fastConn) handOff() {
-	_ = fc.c.SetReadDeadline(time.Time{})
-	pc := &prefixConn{Conn: fc.c, prefix: bytes.Clone(fc.buf[fc.r:fc.w])}
-	if !fc.s.handoff.push(pc) {
-		fc.done(false)
-		return
-	}
-	fc.done(true)
 }
 
 // headEnd returns the length of the request head (through its CRLFCRLF) at
@@ -449,8 +372,9 @@ var (
 	respEnd   = []byte("\r\n\r\n")
 )
 
-// respond decides and writes the answer; false when the write failed.
-func (fc *fastConn) respond(r *fastRequest) bool {
+// appendResponse decides r and appends the answer to out; page is scratch
+// space for the block page. It returns both buffers for reuse.
+func (s *fastServer) appendResponse(out, page []byte, r *fastRequest) ([]byte, []byte) {
 	// The host is read in place: neither the decision nor the block page
 	// keeps it, and the buffer is not reused before the answer is written.
 	// Several X-Forwarded-Host values are ambiguous and fail closed.
@@ -461,23 +385,22 @@ func (fc *fastConn) respond(r *fastRequest) bool {
 	case r.fwdCount == 0:
 		host = bytesString(r.host)
 	}
-	d := fc.s.g.Decide(host)
-	out := fc.out[:0]
+	d := s.g.Decide(host)
 	if d.Allowed() {
 		out = append(out, resp204...)
 		out = append(out, d.Number...)
 	} else {
-		code := fc.s.g.cfg.DenyStatus
-		fc.page = fc.s.g.page.render(fc.page[:0], host, d.Status)
+		code := s.g.cfg.DenyStatus
+		page = s.g.page.render(page[:0], host, d.Status)
 		out = append(out, "HTTP/1.1 "...)
 		out = strconv.AppendInt(out, int64(code), 10)
 		out = append(out, ' ')
 		out = append(out, http.StatusText(code)...)
 		out = append(out, respBlock...)
-		out = strconv.AppendInt(out, int64(len(fc.page)), 10)
+		out = strconv.AppendInt(out, int64(len(page)), 10)
 	}
 	out = append(out, respDate...)
-	out = append(out, *fc.s.date.Load()...)
+	out = append(out, *s.date.Load()...)
 	switch {
 	case !r.keepAlive:
 		out = append(out, respClose...)
@@ -486,11 +409,9 @@ func (fc *fastConn) respond(r *fastRequest) bool {
 	}
 	out = append(out, respEnd...)
 	if !d.Allowed() && !r.head {
-		out = append(out, fc.page...)
+		out = append(out, page...)
 	}
-	fc.out = out
-	_, err := fc.c.Write(out)
-	return err == nil
+	return out, page
 }
 
 // bytesString views b as a string without copying; b must not change while
@@ -532,6 +453,7 @@ func newChanListener(addr net.Addr) *chanListener {
 
 // push hands c over; false if the listener is closed.
 func (l *chanListener) push(c net.Conn) bool {
+
 	select {
 	case l.ch <- c:
 		return true

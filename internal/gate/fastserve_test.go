@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -94,6 +95,9 @@ func TestFastPathAnswers(t *testing.T) {
 		{"HEAD", "HEAD / HTTP/1.1\r\nHost: unfiled.cn\r\n\r\n", 1, true, []int{451}, []string{""}, false},
 		{"pending", "GET / HTTP/1.1\r\nHost: pending.example.cn\r\n\r\n", 1, false, []int{451}, []string{""}, false},
 		// Handed to net/http:
+		{"fast answers, then an own endpoint, then fast again",
+			"GET / HTTP/1.1\r\nHost: example.com\r\n\r\nGET / HTTP/1.1\r\nHost: unfiled.cn\r\n\r\nGET /healthz HTTP/1.1\r\nHost: gate\r\n\r\nGET / HTTP/1.1\r\nHost: example.org\r\n\r\n", 4, false,
+			[]int{204, 451, 200, 204}, []string{numCom, "", "", numOrg}, false},
 		{"own endpoint then keep-alive", "GET /healthz HTTP/1.1\r\nHost: gate\r\n\r\nGET / HTTP/1.1\r\nHost: example.org\r\n\r\n", 2, false,
 			[]int{200, 204}, []string{"", numOrg}, false},
 		{"percent-encoded own endpoint", "GET /%68ealthz HTTP/1.1\r\nHost: gate\r\n\r\n", 1, false, []int{200}, []string{""}, false},
@@ -250,5 +254,141 @@ func TestShutdownClosesIdleFastConnections(t *testing.T) {
 		if n, err := c.Read(make([]byte, 1)); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
 			t.Errorf("%s connection: read %d, %v; want it closed", name, n, err)
 		}
+	}
+}
+
+// TestFastPathBackPressure pipelines more block pages than the sockets can
+// buffer while the client reads nothing, so the server's writes find the
+// socket full and must wait for it to drain; then every answer must arrive,
+// in order.
+func TestFastPathBackPressure(t *testing.T) {
+	addr := startGate(t, newTestGate(t, Config{}))
+	c := dialSmallReceiveBuffer(t, addr)
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	const n = 3000 // about 7 MB of block pages
+	var raw strings.Builder
+	for i := range n {
+		if i%3 == 0 {
+			raw.WriteString("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n")
+		} else {
+			fmt.Fprintf(&raw, "GET / HTTP/1.1\r\nHost: unfiled%d.cn\r\n\r\n", i)
+		}
+	}
+	werr := make(chan error, 1)
+	go func() { _, err := io.WriteString(c, raw.String()); werr <- err }()
+	time.Sleep(300 * time.Millisecond) // let the server fill the socket
+	br := bufio.NewReader(c)
+	for i := range n {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", i+1, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		want := 451
+		if i%3 == 0 {
+			want = 204
+		}
+		if resp.StatusCode != want || want == 451 && !strings.Contains(string(b), fmt.Sprintf("unfiled%d.cn", i)) {
+			t.Fatalf("answer %d: %d, want %d for its own host", i+1, resp.StatusCode, want)
+		}
+	}
+	if err := <-werr; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dialSmallReceiveBuffer connects with a 4 KiB receive buffer, so that
+// unread answers soon fill the server's socket.
+func dialSmallReceiveBuffer(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) { serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+		return errors.Join(err, serr)
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestFastPathTimeouts checks that the fast path drops a connection that
+// stays idle, one that trickles a request head, and one that never reads
+// its answers, each within about its timeout, and keeps a busy one.
+func TestFastPathTimeouts(t *testing.T) {
+	g := newTestGate(t, Config{})
+	g.timeouts = timeouts{header: time.Second, idle: 2 * time.Second, write: time.Second}
+	addr := startGate(t, g)
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	closedWithin := func(name string, c net.Conn, limit time.Duration) {
+		t.Helper()
+		start := time.Now()
+		_ = c.SetReadDeadline(start.Add(limit))
+		for {
+			_, err := c.Read(make([]byte, 64<<10))
+			if err == nil {
+				continue // answers already on their way
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Errorf("%s: still open after %v", name, limit)
+			}
+			return
+		}
+	}
+	idle := dial()
+	if _, err := io.WriteString(idle, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	trickle := dial()
+	if _, err := io.WriteString(trickle, "GET / HTTP/1.1\r\nHo"); err != nil {
+		t.Fatal(err)
+	}
+	busy := dial()
+	done := make(chan error, 1)
+	go func() {
+		br := bufio.NewReader(busy)
+		for range 8 { // a request every 0.5 s: 4 s, longer than every timeout
+			if _, err := io.WriteString(busy, "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"); err != nil {
+				done <- err
+				return
+			}
+			if _, err := http.ReadResponse(br, nil); err != nil {
+				done <- err
+				return
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		done <- nil
+	}()
+	unread := dialSmallReceiveBuffer(t, addr)
+	var raw strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&raw, "GET / HTTP/1.1\r\nHost: unfiled%d.cn\r\n\r\n", i)
+	}
+	go func() { _, _ = io.WriteString(unread, raw.String()) }()
+
+	closedWithin("trickled head", trickle, 4*time.Second)
+	closedWithin("idle", idle, 5*time.Second)
+	// The server gives up on the unread answers after about a second: what
+	// the client then reads ends before the 3000th answer.
+	time.Sleep(3 * time.Second)
+	_ = unread.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(unread)
+	var ne net.Error
+	if n := bytes.Count(got, []byte("HTTP/1.1 451 ")); n == 3000 || errors.As(err, &ne) && ne.Timeout() {
+		t.Errorf("connection with unread answers: %d answers came, then %v; want it cut short", n, err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("busy connection: %v", err)
 	}
 }

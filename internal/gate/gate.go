@@ -62,6 +62,8 @@ type Gate struct {
 	loadMu sync.Mutex // one load or poll at a time; readers never take it
 	pages  sync.Pool  // block-page buffers of the net/http path
 	now    func() time.Time
+	// timeouts of client connections; tests shorten them.
+	timeouts timeouts
 }
 
 // New checks cfg and returns a Gate with no set yet (every host is blocked
@@ -91,7 +93,7 @@ func New(cfg Config) (*Gate, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gate{cfg: cfg, log: cfg.Logger, reload: make(chan struct{}, 1), now: time.Now}
+	g := &Gate{cfg: cfg, log: cfg.Logger, reload: make(chan struct{}, 1), now: time.Now, timeouts: defaultTimeouts}
 	var err error
 	if g.page, err = newBlockPage(); err != nil {
 		return nil, err

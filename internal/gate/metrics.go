@@ -20,6 +20,10 @@ type metrics struct {
 	reloadErrors prometheus.Counter
 	lastReload   prometheus.Gauge
 	loadSeconds  prometheus.Gauge
+	// Connections taken by the fast path's event loop, and connections
+	// (or, from the fast path, connections with an unusual request)
+	// handed to net/http.
+	connsFast, connsNetHTTP prometheus.Counter
 }
 
 func newMetrics(g *Gate) *metrics {
@@ -28,11 +32,17 @@ func newMetrics(g *Gate) *metrics {
 		Name: "beian_gate_decisions_total",
 		Help: "Host decisions by result: allowed (filed), blocked (no filing), pending (an application is in progress; blocked too).",
 	}, []string{"result"})
+	conns := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "beian_gate_connections_total",
+		Help: "Client connections by server: fast (the ForwardAuth event loop) or net_http (the gate's own endpoints, proxy mode, unusual requests; a connection the fast path hands over counts in both).",
+	}, []string{"server"})
 	m := &metrics{
-		reg:     reg,
-		allowed: decisions.WithLabelValues("allowed"),
-		blocked: decisions.WithLabelValues("blocked"),
-		pending: decisions.WithLabelValues("pending"),
+		reg:          reg,
+		connsFast:    conns.WithLabelValues("fast"),
+		connsNetHTTP: conns.WithLabelValues("net_http"),
+		allowed:      decisions.WithLabelValues("allowed"),
+		blocked:      decisions.WithLabelValues("blocked"),
+		pending:      decisions.WithLabelValues("pending"),
 		reloads: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "beian_gate_reloads_total",
 			Help: "Successful loads of the allow-list (the first one included).",
@@ -50,7 +60,7 @@ func newMetrics(g *Gate) *metrics {
 			Help: "How long the last successful load took.",
 		}),
 	}
-	reg.MustRegister(decisions, m.reloads, m.reloadErrors, m.lastReload, m.loadSeconds,
+	reg.MustRegister(decisions, conns, m.reloads, m.reloadErrors, m.lastReload, m.loadSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "beian_gate_set_entries",
 			Help: "Domains in the allow-list being served (approved and pending).",

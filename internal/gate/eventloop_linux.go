@@ -1,0 +1,486 @@
+//go:build linux
+
+package gate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The event loop is the fast path's server on Linux: one goroutine per
+// GOMAXPROCS, each with its own epoll set, serving every connection it owns
+// from edge-triggered readiness, as an nginx worker does.
+//
+// Why not a goroutine per connection, as net/http does: after answering, a
+// goroutine must read again to learn that the next request has not come yet
+// (a system call that returns EAGAIN), park, and be woken through the
+// runtime's poller and scheduler. The loop instead reads until a read comes
+// back short — for a TCP socket that means its receive queue is empty, and
+// the next segment raises a new edge — so a request costs one read and one
+// write, and requests are served in the order they became ready, which is
+// what keeps the latency tail as short as nginx's.
+//
+// A connection is taken from the Go listener as a duplicate of its socket
+// (the net.Conn is closed, which removes it from the runtime's poller) and
+// handed back as a new net.Conn, with the bytes read so far, when a request
+// needs net/http.
+
+// loopGroup is the event loops of one Serve; connections are spread over
+// them in turn.
+type loopGroup struct {
+	loops []*eventLoop
+	next  atomic.Uint32
+}
+
+// newLoopGroup makes n event loops (at least one) for s.
+func newLoopGroup(s *fastServer, n int) (*loopGroup, error) {
+	lg := &loopGroup{}
+	for range max(n, 1) {
+		l, err := newEventLoop(s)
+		if err != nil {
+			for _, l := range lg.loops {
+				l.closeFDs()
+			}
+			return nil, err
+		}
+		lg.loops = append(lg.loops, l)
+	}
+	return lg, nil
+}
+
+// start runs every loop in its own goroutine, counted in s.wg.
+func (lg *loopGroup) start() {
+	for _, l := range lg.loops {
+		l.s.wg.Go(l.run)
+	}
+}
+
+// stop asks every loop to answer what it has read, close its connections
+// and return; it does not wait (Serve waits on s.wg).
+func (lg *loopGroup) stop() {
+	one := []byte{1, 0, 0, 0, 0, 0, 0, 0}
+	for _, l := range lg.loops {
+		_, _ = unix.Write(l.wakeFD, one)
+	}
+}
+
+// adopt takes c over for an event loop. It returns false, leaving c as it
+// was, when c is not a TCP connection or its socket cannot be duplicated.
+func (lg *loopGroup) adopt(c net.Conn) bool {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return false
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd, derr := -1, error(nil)
+	if err := rc.Control(func(f uintptr) { fd, derr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
+		return false
+	}
+	// The duplicate shares the socket and its O_NONBLOCK flag; closing c
+	// takes the original out of the runtime's poller.
+	_ = c.Close()
+	l := lg.loops[lg.next.Add(1)%uint32(len(lg.loops))]
+	l.s.g.m.connsFast.Inc()
+	l.add(fd)
+	return true
+}
+
+// eventLoop owns a set of connections. Only its run goroutine touches conns
+// and the connections; add hands new ones over through incoming.
+type eventLoop struct {
+	s      *fastServer
+	epfd   int
+	wakeFD int // an eventfd that stop writes to
+
+	mu       sync.Mutex
+	incoming []*loopConn
+	stopped  bool
+
+	conns []*loopConn // indexed by file descriptor
+	now   int64       // the server clock's second, read once per wake-up
+}
+
+// loopConn is one client connection of an event loop.
+type loopConn struct {
+	fd         int
+	buf        []byte // read buffer; buf[r:w] is unread
+	r, w       int
+	out        []byte // answers not yet written; out[outOff:] is pending
+	outOff     int
+	page       []byte // block page being built
+	last       int64  // second of the last read that brought bytes
+	headSince  int64  // second the unfinished request head began, 0 if none
+	writeSince int64  // second a write first found the socket full, 0 if not
+	closeAfter bool   // close once out is written
+}
+
+func newEventLoop(s *fastServer) (*eventLoop, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("gate: epoll_create1: %w", err)
+	}
+	wfd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		_ = unix.Close(epfd)
+		return nil, fmt.Errorf("gate: eventfd: %w", err)
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wfd)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wfd, &ev); err != nil {
+		_ = unix.Close(epfd)
+		_ = unix.Close(wfd)
+		return nil, fmt.Errorf("gate: epoll_ctl: %w", err)
+	}
+	return &eventLoop{s: s, epfd: epfd, wakeFD: wfd}, nil
+}
+
+func (l *eventLoop) closeFDs() {
+	_ = unix.Close(l.epfd)
+	_ = unix.Close(l.wakeFD)
+}
+
+// add registers a new connection's socket. It is called from the accept
+// goroutine: the connection is queued before the socket is added to the
+// epoll set, so the loop finds it when the first event comes.
+func (l *eventLoop) add(fd int) {
+	c := &loopConn{fd: fd, last: l.s.nowSec.Load()}
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		_ = unix.Close(fd)
+		return
+	}
+	l.incoming = append(l.incoming, c)
+	l.mu.Unlock()
+	// EPOLLOUT is edge-triggered too: it fires only after a write found
+	// the socket full, which is when a blocked answer can go on.
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET, Fd: int32(fd)}
+	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		// The connection never gets an event; the loop's idle sweep closes
+		// it. Shutting down the socket now makes the client see that at once.
+		l.s.g.log.Warn("epoll_ctl add failed; closing the connection", "err", err)
+		_ = unix.Shutdown(fd, unix.SHUT_RDWR)
+	}
+}
+
+// take moves the queued connections into conns.
+func (l *eventLoop) take() {
+	l.mu.Lock()
+	in := l.incoming
+	l.incoming = nil
+	l.mu.Unlock()
+	for _, c := range in {
+		if c.fd >= len(l.conns) {
+			grown := make([]*loopConn, max(2*c.fd, 64))
+			copy(grown, l.conns)
+			l.conns = grown
+		}
+		l.conns[c.fd] = c
+	}
+}
+
+// conn returns the connection of fd, taking queued ones first if needed.
+func (l *eventLoop) conn(fd int) *loopConn {
+	if fd < len(l.conns) && l.conns[fd] != nil {
+		return l.conns[fd]
+	}
+	l.take()
+	if fd < len(l.conns) {
+		return l.conns[fd]
+	}
+	return nil
+}
+
+// run is the loop: wait for readiness, serve every ready connection, and
+// once a second close connections that are idle, slow or stuck.
+func (l *eventLoop) run() {
+	events := make([]unix.EpollEvent, 256)
+	l.now = l.s.nowSec.Load()
+	swept := l.now
+	for {
+		n, err := pollNow(l.epfd, events)
+		if n == 0 && err == nil {
+			// Nothing ready: block, telling the scheduler. The timeout
+			// lets the sweep run on a quiet loop too.
+			n, err = unix.EpollWait(l.epfd, events, 1000)
+		}
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			l.s.g.log.Error("epoll_wait failed; closing the loop's connections", "err", err)
+			l.shutdown()
+			return
+		}
+		l.now = l.s.nowSec.Load()
+		for i := range max(n, 0) {
+			fd := int(events[i].Fd)
+			if fd == l.wakeFD {
+				l.shutdown()
+				return
+			}
+			if c := l.conn(fd); c != nil {
+				l.ready(c)
+			}
+		}
+		// Let the clock, the accept loop and net/http's goroutines run
+		// between batches even when the loop is never idle.
+		runtime.Gosched()
+		if l.now != swept {
+			swept = l.now
+			l.sweep()
+		}
+	}
+}
+
+// ready serves a connection that has an event: the pending answers first,
+// then whatever requests it has sent.
+func (l *eventLoop) ready(c *loopConn) {
+	if c.outOff < len(c.out) {
+		if !l.flush(c) || c.outOff < len(c.out) {
+			return
+		}
+		if c.closeAfter {
+			l.close(c)
+			return
+		}
+	}
+	l.serve(c)
+}
+
+// serve reads and answers until the socket has nothing more to read (a read
+// came back short or with EAGAIN), then writes the answers in one go.
+func (l *eventLoop) serve(c *loopConn) {
+	if c.buf == nil {
+		c.buf = make([]byte, fastBufSize)
+	}
+	for !c.closeAfter {
+		if c.r > 0 {
+			c.w = copy(c.buf, c.buf[c.r:c.w])
+			c.r = 0
+		}
+		space := len(c.buf) - c.w
+		if space == 0 {
+			l.handOff(c) // a head larger than the buffer
+			return
+		}
+		n, err := rawRead(c.fd, c.buf[c.w:])
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if errors.Is(err, unix.EAGAIN) {
+			break
+		}
+		if err != nil || n <= 0 {
+			l.close(c)
+			return
+		}
+		c.w += n
+		c.last = l.now
+		if !l.answer(c) {
+			return
+		}
+		if len(c.out)-c.outOff >= maxPendingOut {
+			if !l.flush(c) || c.outOff < len(c.out) {
+				return // the rest waits for EPOLLOUT
+			}
+		}
+		if n < space {
+			break
+		}
+	}
+	if !l.flush(c) {
+		return
+	}
+	if c.closeAfter && c.outOff == len(c.out) {
+		l.close(c)
+	}
+}
+
+// answer answers every complete request head in the buffer. It returns false
+// when the connection has gone to net/http.
+func (l *eventLoop) answer(c *loopConn) bool {
+	answered := false
+	for c.r < c.w && !c.closeAfter {
+		unread := c.buf[c.r:c.w]
+		end := headEnd(unread)
+		if end < 0 {
+			if bytes.Contains(unread, []byte("\n\n")) {
+				l.handOff(c) // LF-only line ends: net/http's to judge
+				return false
+			}
+			break
+		}
+		var req fastRequest
+		if !req.parse(unread[:end]) {
+			l.handOff(c)
+			return false
+		}
+		c.out, c.page = l.s.appendResponse(c.out, c.page, &req)
+		c.r += end
+		answered = true
+		if !req.keepAlive || l.s.closing.Load() {
+			c.closeAfter = true
+			c.r = c.w // nothing after a last request is read
+		}
+	}
+	switch {
+	case c.r == c.w:
+		c.r, c.w, c.headSince = 0, 0, 0
+	case answered || c.headSince == 0:
+		c.headSince = l.now // a new head has begun
+	}
+	return true
+}
+
+// flush writes the pending answers. It returns false when the connection
+// was closed; answers left pending wait for EPOLLOUT. A client that has
+// gone away makes the write fail with EPIPE: Go ignores SIGPIPE for every
+// descriptor but standard output and error.
+func (l *eventLoop) flush(c *loopConn) bool {
+	for c.outOff < len(c.out) {
+		n, err := rawWrite(c.fd, c.out[c.outOff:])
+		if n > 0 {
+			c.outOff += n
+		}
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if errors.Is(err, unix.EAGAIN) || err == nil && n <= 0 {
+			if c.writeSince == 0 {
+				c.writeSince = l.now
+			}
+			return true
+		}
+		if err != nil {
+			l.close(c)
+			return false
+		}
+	}
+	if cap(c.out) > 2*maxPendingOut {
+		c.out = nil // do not keep a pipelining burst's buffer for ever
+	}
+	if c.writeSince != 0 && c.headSince != 0 {
+		// The head waited on us, not on the client: its time starts now.
+		c.headSince = l.now
+	}
+	c.out, c.outOff, c.writeSince = c.out[:0], 0, 0
+	return true
+}
+
+// close closes a connection of the loop (which also takes it out of the
+// epoll set: the loop holds the socket's only descriptor).
+func (l *eventLoop) close(c *loopConn) {
+	l.conns[c.fd] = nil
+	_ = unix.Close(c.fd)
+	c.fd = -1
+}
+
+// handOff gives the connection, with the answers not yet written and the
+// bytes read but not answered, to net/http.
+func (l *eventLoop) handOff(c *loopConn) {
+	l.conns[c.fd] = nil
+	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, c.fd, nil)
+	f := os.NewFile(uintptr(c.fd), "gate-conn")
+	nc, err := net.FileConn(f) // a new descriptor in the runtime's poller
+	_ = f.Close()
+	c.fd = -1
+	if err != nil {
+		l.s.g.log.Warn("handing a connection to net/http failed; closing it", "err", err)
+		return
+	}
+	pending := bytes.Clone(c.out[c.outOff:])
+	prefix := bytes.Clone(c.buf[c.r:c.w])
+	l.s.wg.Go(func() {
+		if len(pending) > 0 {
+			_ = nc.SetWriteDeadline(time.Now().Add(l.s.g.timeouts.write))
+			if _, err := nc.Write(pending); err != nil {
+				_ = nc.Close()
+				return
+			}
+			_ = nc.SetWriteDeadline(time.Time{})
+		}
+		if !l.s.handoff.push(&prefixConn{Conn: nc, prefix: prefix}) {
+			_ = nc.Close()
+		}
+	})
+}
+
+// sweep closes connections that have been idle too long, that have not
+// finished a request head in time, or that leave their answers unread (see
+// timeouts).
+func (l *eventLoop) sweep() {
+	l.take()
+	t := l.s.g.timeouts
+	header, idle, write := seconds(t.header), seconds(t.idle), seconds(t.write)
+	for _, c := range l.conns {
+		switch {
+		case c == nil:
+		case c.writeSince != 0 && l.now-c.writeSince >= write,
+			c.headSince != 0 && c.outOff == len(c.out) && l.now-c.headSince >= header,
+			c.r == c.w && c.outOff == len(c.out) && l.now-c.last >= idle:
+			l.close(c)
+		}
+	}
+}
+
+// seconds rounds d up to whole seconds of the server clock (at least one).
+func seconds(d time.Duration) int64 { return max(int64((d+time.Second-1)/time.Second), 1) }
+
+// shutdown answers what has been read, writes what the sockets take without
+// waiting, closes every connection and the loop's own descriptors.
+func (l *eventLoop) shutdown() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+	l.take()
+	for _, c := range l.conns {
+		if c == nil {
+			continue
+		}
+		if l.answer(c) && l.flush(c) {
+			l.close(c)
+		}
+	}
+	l.closeFDs()
+}
+
+// pollNow, rawRead and rawWrite are epoll_pwait (not waiting), read(2) and
+// write(2) without telling the Go scheduler, as unix.Read and the like do.
+// On non-blocking descriptors they never block, and the scheduler's
+// bookkeeping around each call costs more than a short system call; worse,
+// when a loopback write (which delivers the segment to the peer) runs past
+// 20 µs, the runtime hands the processor to another thread, and getting it
+// back is a thread switch in the middle of a batch.
+func pollNow(epfd int, events []unix.EpollEvent) (int, error) {
+	r, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))), uintptr(len(events)), 0, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+func rawRead(fd int, p []byte) (int, error) {
+	r, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+func rawWrite(fd int, p []byte) (int, error) {
+	r, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
