@@ -94,7 +94,7 @@ func (b *Builder) add(name, number string, st Status) error {
 	b.s.keys = append(b.s.keys, byte(len(name)), byte(st), byte(len(number)))
 	b.s.keys = append(b.s.keys, name...)
 	b.s.keys = append(b.s.keys, number...)
-	b.s.slots[slot] = (mix(h)>>32|1)<<32 | uint64(off)
+	b.s.slots[slot] = slotTag(h) | uint64(off)
 	b.s.n++
 	if st == StatusPending {
 		b.s.pending++
@@ -107,8 +107,7 @@ func (b *Builder) add(name, number string, st Status) error {
 
 // insert puts the entry at off into the slot table (the key is known absent).
 func (b *Builder) insert(h uint64, off uint32) {
-	h = mix(h)
-	sl := (h>>32|1)<<32 | uint64(off)
+	sl := slotTag(h) | uint64(off)
 	for i := h & b.s.mask; ; i = (i + 1) & b.s.mask {
 		if b.s.slots[i] == 0 {
 			b.s.slots[i] = sl

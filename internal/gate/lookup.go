@@ -1,53 +1,49 @@
 package gate
 
-import "github.com/beian/beian/internal/hostname"
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
 
-// foldTab maps each byte the fast path accepts in a label to its lowercase
-// form (letters, digits, '-') and '.' to itself; every other byte maps to 0.
-// It is an immutable lookup table.
-var foldTab = func() (t [256]byte) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = byte(c)
-		t[c-'a'+'A'] = byte(c)
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = byte(c)
-	}
-	t['-'] = '-'
-	t['.'] = '.'
-	return t
-}()
+	"github.com/beian/beian/internal/hostname"
+)
 
 // Lookup decides a host as it arrives in a Host or X-Forwarded-Host header,
 // a Caddy ask or a CDN query: any case, an optional :port and trailing dot,
 // Unicode or A-label IDN. The host is allowed when it or any parent domain of
 // it has an approved entry; the most specific approved entry gives the number.
 //
-// Plain ASCII hosts take a fast path that folds case, strips the port and the
-// trailing dot while hashing every parent suffix in one right-to-left pass,
-// and neither allocates nor copies: that is what keeps the gate above ten
-// million decisions a second on one core. The fast path only answers for hosts
-// it can vouch for (letters, digits, inner hyphens, labels of 1–63 bytes, at
-// most 253 bytes, no "xn--" label, a top label not starting with a digit);
-// everything else goes through hostname.Normalize, the project's one
-// definition of a host, so both paths agree (FuzzFastPathAgrees checks it).
-// A host that does not normalise (IP literal, empty, single label, too long)
-// is SUSPENDED.
+// Plain ASCII hosts take a fast path (scan) that folds case, strips the port
+// and the trailing dot, validates and hashes every parent suffix in one
+// right-to-left pass, 8 bytes at a time, and neither allocates nor copies:
+// that is what keeps the gate above ten million decisions a second on one
+// core. The fast path only answers for hosts it can vouch for (letters,
+// digits, inner hyphens, labels of 1–63 bytes, at most 253 bytes, no "xn--"
+// label, a top label not starting with a digit); everything else goes
+// through hostname.Normalize, the project's one definition of a host, so both
+// paths agree (FuzzFastPathAgrees checks it). A host that does not normalise
+// (IP literal, empty, single label, too long) is SUSPENDED.
 func (s *Set) Lookup(host string) Decision {
 	if s == nil {
 		return Decision{}
 	}
-	if n, ok := fastTrim(host); ok {
-		if m, ok := s.scan(host[:n], false); ok {
-			return s.decision(m.approved, m.pending)
+	// A host that ends in a letter has neither a port nor a trailing dot.
+	n, ok := len(host), true
+	if n == 0 || host[n-1] < 'A' || n > 253 {
+		n, ok = fastTrim(host)
+	}
+	if ok {
+		if m, ok := s.scan(host[:n]); ok {
+			st, domain, number := s.decision(m.best())
+			return Decision{Status: st, Domain: domain, Number: number}
 		}
 	}
 	name, err := hostname.Normalize(host)
 	if err != nil {
 		return Decision{}
 	}
-	m, _ := s.scan(name, true)
-	return s.decision(m.approved, m.pending)
+	st, domain, number := s.decision(s.scanNormal(name).best())
+	return Decision{Status: st, Domain: domain, Number: number}
 }
 
 // fastName returns the normalised name the fast path would look up, and
@@ -59,7 +55,7 @@ func fastName(host string) (string, bool) {
 		return "", false
 	}
 	var s Set
-	if _, ok := s.scan(host[:n], false); !ok {
+	if _, ok := s.scan(host[:n]); !ok {
 		return "", false
 	}
 	b := []byte(host[:n])
@@ -107,70 +103,280 @@ func portValue(s string) int {
 // match holds the most specific approved and pending entries found (offset+1).
 type match struct{ approved, pending uint32 }
 
-// scan walks host right to left, validating each label and probing every
-// parent suffix of two labels or more (an entry is never a bare top-level
-// label). A nil or empty Set only validates.
-func (s *Set) scan(host string, trusted bool) (m match, ok bool) {
+// best is the entry that decides: the approved one, else the pending one.
+func (m match) best() uint32 {
+	if m.approved != 0 {
+		return m.approved
+	}
+	return m.pending
+}
+
+// found records the entry at off-1, found for a suffix more specific than
+// any recorded before.
+func (s *Set) found(m *match, off uint32) {
+	// off-1 is the entry; its status byte follows the length byte.
+	if s.keys[off] == byte(StatusApproved) {
+		m.approved = off
+	} else {
+		m.pending = off
+	}
+}
+
+// scanNormal probes every suffix of two labels or more of a name that
+// hostname.Normalize returned, least specific first: the slow path, taken
+// by IDN, A-label and odd hosts, so it probes one suffix at a time.
+func (s *Set) scanNormal(name string) (m match) {
+	if len(s.slots) == 0 {
+		return m
+	}
+	i := strings.LastIndexByte(name, '.') // before the top label, never probed alone
+	for i >= 0 {
+		i = strings.LastIndexByte(name[:i], '.')
+		suffix := name[i+1:]
+		if off, _ := s.find(hashKey(s.seed, suffix), suffix); off != 0 {
+			s.found(&m, off)
+		}
+	}
+	return m
+}
+
+// Byte-parallel (SWAR) arithmetic on 8 ASCII bytes in a uint64: with every
+// byte below 0x80, adding 0x80-c to a byte sets its top bit exactly when the
+// byte is at least c, and no byte carries into the next.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// ge has the top bit of each byte of w (all ASCII) set when the byte is ≥ c;
+// its other bits are noise, so that masks built from several ge are masked
+// with swarHigh once, at the end.
+func ge(w uint64, c byte) uint64 { return w + (0x80-uint64(c))*swarOnes }
+
+// maxBatch is how many suffixes scan gathers to probe together: enough for
+// hosts of up to nine labels; longer ones go to scanLong.
+const maxBatch = 8
+
+// scan walks a trimmed host (1–253 bytes) right to left a word at a time.
+// Each 8-byte word is checked, case-folded and its dots and hyphens found
+// with SWAR arithmetic, the masks shifted against those of the word to its
+// right to find empty labels and labels that start or end with a hyphen
+// without looking at a byte alone; then the word is absorbed into the hash.
+// At each dot the label's length is checked and the hash of the suffix after
+// the dot finished (see hashKey). The suffixes of two labels or more are
+// probed only when the walk is done, all of their home slots loaded before
+// any is examined, so that the cache misses of a host's suffixes overlap
+// instead of following one another. The loop calls nothing: Go saves every
+// live register around a call, even one on a path never taken, and the walk
+// is short of registers; rare cases are flagged and dealt with after it.
+// ok is false for a host the fast path does not vouch for. A Set without
+// slots only validates.
+func (s *Set) scan(host string) (m match, ok bool) {
 	n := len(host)
-	if n == 0 {
-		return m, false
-	}
-	probe := len(s.slots) != 0
+	var (
+		hs [maxBatch]uint64 // hashes of the suffixes to probe
+		ls [maxBatch]uint8  // their lengths (a host has at most 253 bytes)
+		// 0x80 marks a byte that is not a letter, digit, '-' or '.', or
+		// that ends an empty label or starts or ends a label with a hyphen;
+		// 0x40 two hyphens in a row (maybe an "xn--" label); other bits
+		// mark capitals.
+		flags  uint64
+		labels int
+	)
 	h := s.seed
-	end := n
-	labels := 0
-	var upper byte // non-zero once a capital has been folded
-	for i := n - 1; ; i-- {
-		if i >= 0 {
-			raw := host[i]
-			c := foldTab[raw]
-			if c == 0 {
-				if !trusted {
-					return m, false
+	prev := n // index of the dot (or end) closing the label being read
+	// Whether the first byte of the word to the right is a dot (0x80) or a
+	// hyphen (0x40); host[n] counts as a dot, so that the top label may not
+	// end with a hyphen either.
+	right := uint64(0x80)
+	// end goes down to n%8 (a partial word padded with zeros) or to 0 (an
+	// empty word), so that the last word holds a virtual dot at host[-1].
+	for end := n; end >= 0; end -= 8 {
+		var w, pad uint64
+		switch {
+		case end >= 8:
+			w = le64(host[end-8 : end])
+		case n >= 8: // the first end bytes: load 8 and shift out the rest
+			pad = 1<<(64-8*end) - 1
+			w = le64(host[:8]) << (64 - 8*end)
+		default: // a host under 8 bytes
+			pad = 1<<(64-8*end) - 1
+			for j := range end {
+				w |= uint64(host[j]) << (64 - 8*end + 8*j)
+			}
+		}
+		if w&swarHigh != 0 {
+			return m, false // not ASCII: slow path
+		}
+		// Classify the bytes. ge(w, c)^ge(w, d) for c < d marks the bytes
+		// in [c, d) (as a byte ≥ d is ≥ c). A letter of either case is a
+		// byte that is in 'a'–'z' once 0x20 is set in it; that maps no other
+		// byte there.
+		t := w | 0x20*swarOnes
+		letter := (ge(t, 'a') ^ ge(t, 'z'+1)) & swarHigh
+		g2D, g2E, g2F := ge(w, '-'), ge(w, '.'), ge(w, '/')
+		valid := (g2D^g2F|ge(w, '0')^ge(w, '9'+1)|pad)&swarHigh | letter
+		dots, fw := (g2E^g2F)&swarHigh, w|letter>>2
+		if pad != 0 {
+			dots |= pad>>1 + 1 // host[-1], the top byte of the padding, is a dot
+		}
+		// dh has a byte's dot in bit 7 and its hyphen in bit 6. Shifted right
+		// by a byte, with the first byte of the word to the right coming in
+		// at the top, it tells what follows each byte: a dot or hyphen
+		// followed by a dot ends an empty label or one with a trailing
+		// hyphen, a dot followed by a hyphen starts one with a leading
+		// hyphen, and two hyphens in a row may start an "xn--" label.
+		dh := dots | (g2D^g2E)&swarHigh>>1
+		next := dh>>8 | right<<56
+		// Bits other than 7 and 6 of these are noise that only the
+		// combinations of two dots in a row, already bad, carry into bit 7.
+		hy1 := dh << 1     // a hyphen, in bit 7
+		next1 := next << 1 // followed by a hyphen, in bit 7
+		flags |= valid ^ swarHigh | (dots|hy1)&next | dots&next1 | (hy1&next1&swarHigh)>>1 | fw ^ w
+		right = dh & 0xc0
+		for dots != 0 {
+			z := bits.LeadingZeros64(dots)
+			dots ^= 1 << (63 - z)
+			i := end - 1 - z>>3 // host[i] is the dot, host[i+1:prev] the label
+			if prev-i > 64 {
+				return m, false // label over 63 bytes
+			}
+			prev = i
+			if labels++; labels == 1 {
+				if i+1 < n && host[i+1] <= '9' {
+					return m, false // numeric, so might be an IPv4 address: slow path
 				}
-				c = raw
-			}
-			if c != '.' {
-				upper |= c ^ raw
-				h = hashStep(h, c)
-				continue
-			}
-		}
-		// host[i+1:end] is a complete label.
-		start := i + 1
-		l := end - start
-		if l == 0 {
-			return m, false
-		}
-		if !trusted {
-			if l > 63 || host[start] == '-' || host[end-1] == '-' ||
-				(l >= 4 && host[start+2] == '-' && host[start+3] == '-' &&
-					host[start]|0x20 == 'x' && host[start+1]|0x20 == 'n') {
-				return m, false // A-labels need IDNA checks: slow path
-			}
-			if labels == 0 && '0' <= host[start] && host[start] <= '9' {
-				return m, false // might read as an IPv4 address: slow path
+			} else if labels <= maxBatch+1 {
+				// The suffix's first bytes are those above the dot: fw>>(64-z),
+				// written as two shifts below 64 so that no guard is needed.
+				hs[labels-2] = hashEnd(h, fw>>((56-z)&63)>>8, n-1-i)
+				ls[labels-2] = uint8(n - 1 - i)
 			}
 		}
-		labels++
-		if labels > 1 && probe {
-			if off := s.probe(h, host, start, n, upper != 0); off != 0 {
-				// off-1 is the entry; its status byte follows the length byte.
-				if s.keys[off] == byte(StatusApproved) {
-					m.approved = off
-				} else {
-					m.pending = off
-				}
-			}
-		}
-		if i < 0 {
-			break
-		}
-		h = hashStep(h, '.')
-		end = i
+		h = hashWord(h, fw)
 	}
-	if labels < 2 && !trusted {
+	if flags&swarHigh != 0 || labels < 2 {
 		return m, false
 	}
-	return m, true
+	if flags&(swarHigh>>1) != 0 && aLabel(host) {
+		return m, false // an "xn--" label needs IDNA checks: slow path
+	}
+	fold := flags&^(swarHigh>>1) != 0
+	if labels > maxBatch+1 {
+		return s.scanLong(host, fold), true
+	}
+	return s.probe(m, host, &hs, &ls, labels-1, fold), true
+}
+
+// scanLong probes every suffix of two labels or more of a host that scan
+// has validated but that has more of them than scan gathers (ten labels or
+// more), one at a time, hashing each suffix afresh.
+func (s *Set) scanLong(host string, fold bool) (m match) {
+	var hs [maxBatch]uint64
+	var ls [maxBatch]uint8
+	i := strings.LastIndexByte(host, '.')
+	for i >= 0 {
+		i = strings.LastIndexByte(host[:i], '.')
+		suffix := host[i+1:]
+		hs[0], ls[0] = hashFold(s.seed, suffix), uint8(len(suffix))
+		m = s.probe(m, host, &hs, &ls, 1, fold)
+	}
+	return m
+}
+
+// hashFold is hashKey of the lowercase form of an ASCII name.
+func hashFold(seed uint64, k string) uint64 {
+	h := seed
+	end := len(k)
+	for ; end >= 8; end -= 8 {
+		h = hashWord(h, lower(le64(k[end-8:end])))
+	}
+	return hashEnd(h, lower(wordBefore(k, end))>>(64-8*end), len(k))
+}
+
+// aLabel reports whether a label of host starts with "xn--" (any case).
+// scan calls it only for hosts with two hyphens in a row.
+func aLabel(host string) bool {
+	for a := 0; a+4 <= len(host); a++ {
+		if (a == 0 || host[a-1] == '.') && host[a]|0x20 == 'x' && host[a+1]|0x20 == 'n' && host[a+2] == '-' && host[a+3] == '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// probe looks up the first nb suffixes of host whose hashes and lengths are
+// hs and ls, least specific first, and returns m updated with the entries
+// found. It loads every home slot before it examines any. fold says whether
+// the host holds capitals.
+func (s *Set) probe(m match, host string, hs *[maxBatch]uint64, ls *[maxBatch]uint8, nb int, fold bool) match {
+	slots, mask, keys := s.slots, s.mask, s.keys
+	if len(slots) == 0 {
+		return m
+	}
+	nb = min(nb, maxBatch)
+	var sl [maxBatch]uint64
+	for j := range nb {
+		sl[j] = slots[hs[j]&mask]
+	}
+	for j := range nb {
+		v := sl[j]
+		if v == 0 {
+			continue // the common miss
+		}
+		h, kl := hs[j], int(ls[j])
+		tag := slotTag(h)
+		for i := h & mask; v != 0; v = slots[i] {
+			if v&tagMask == tag {
+				if off := int(uint32(v)); int(keys[off]) == kl && keyEqual(keys, off+entryHeader, host[len(host)-kl:], fold) {
+					// The status byte follows the length byte.
+					if keys[off+1] == byte(StatusApproved) {
+						m.approved = uint32(off) + 1
+					} else {
+						m.pending = uint32(off) + 1
+					}
+					break
+				}
+			}
+			i = (i + 1) & mask
+		}
+	}
+	return m
+}
+
+// keyEqual reports whether the key keys[at:at+len(h)] equals the ASCII
+// suffix h, lowercased first when fold. It compares 8 bytes at a time from
+// the end, then the fewer than 8 bytes left with one word load each, every
+// load within the arena and the host: a key is preceded by its entry's
+// header, so the 8 bytes ending at its first bytes' end are in the arena
+// except in the first entry, compared byte by byte.
+func keyEqual(keys []byte, at int, h string, fold bool) bool {
+	e := len(h)
+	for ; e >= 8; e -= 8 {
+		hw := le64(h[e-8 : e])
+		if fold {
+			hw = lower(hw)
+		}
+		if binary.LittleEndian.Uint64(keys[at+e-8:at+e]) != hw {
+			return false
+		}
+	}
+	if e == 0 {
+		return true
+	}
+	if at+e < 8 {
+		return equalFold(keys[at:at+e], h[:e])
+	}
+	hw := wordStart(h, e)
+	if fold {
+		hw = lower(hw)
+	}
+	return (binary.LittleEndian.Uint64(keys[at+e-8:at+e])^hw)>>(64-8*e) == 0
+}
+
+// lower folds the capitals of a word of ASCII bytes to lowercase, as scan
+// does.
+func lower(w uint64) uint64 {
+	t := w | 0x20*swarOnes
+	return w | (ge(t, 'a')^ge(t, 'z'+1))&swarHigh>>2
 }

@@ -125,3 +125,61 @@ func TestLookupDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupManyLabels checks hosts with more parent suffixes than the fast
+// path gathers at once (ten labels or more), with entries deep among them.
+func TestLookupManyLabels(t *testing.T) {
+	ref := matcherEntries()
+	b := NewBuilder(0)
+	for _, e := range ref {
+		if err := b.add(e.Domain, e.Number, e.Status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deep := map[string]Status{
+		"c.d.e.f.g.h.i.j.example.net":     StatusApproved,
+		"e.f.g.h.i.j.example.net":         StatusPending,
+		"a.b.c.d.e.f.g.h.i.j.k.l.m.n.org": StatusApproved,
+		"j.k.l.m.n.org":                   StatusPending,
+	}
+	for d, st := range deep {
+		num := numShare
+		if st == StatusPending {
+			num = ""
+		}
+		if err := b.Add(d, num, st); err != nil {
+			t.Fatal(err)
+		}
+		ref[d] = Entry{Domain: d, Number: num, Status: st}
+	}
+	s := b.Build(0)
+	for _, host := range []string{
+		"a.b.c.d.e.f.g.h.i.j.example.net", "x.a.b.c.d.e.f.g.h.i.j.example.net", "X.A.B.C.D.E.F.G.H.I.J.Example.NET",
+		"b.c.d.e.f.g.h.i.j.example.net", "z.e.f.g.h.i.j.example.net", "q.f.g.h.i.j.example.net",
+		"y.a.b.c.d.e.f.g.h.i.j.k.l.m.n.org", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.org:443", "b.c.d.e.f.g.h.i.j.k.l.m.n.org.",
+		"p.q.r.s.t.u.v.w.x.y.z.example.com", "P.Q.R.S.T.U.V.W.X.Y.Z.EXAMPLE.COM", "a.b.c.d.e.f.g.h.i.xn--x.example.com",
+	} {
+		if got, want := s.Lookup(host), refLookup(ref, host); got != want {
+			t.Errorf("Lookup(%q) = %+v, reference %+v", host, got, want)
+		}
+	}
+}
+
+// TestLookupEveryAlignment moves label and host boundaries across every
+// position of the 8-byte words the fast path reads.
+func TestLookupEveryAlignment(t *testing.T) {
+	s, ref := testSet(t), matcherEntries()
+	for n := 0; n <= 24; n++ {
+		p := strings.Repeat("ab3-c", 5)[:n]
+		for _, host := range []string{
+			p + ".example.com", p + "x.example.com", strings.ToUpper(p) + ".Example.Com", p + ".example.com.:8080",
+			p + "example.com", "a." + p + ".example.org", p + ".deep.example.org", p + ".pending.example.cn",
+			p + "-.example.com", "-" + p + ".example.com", p + "..example.com", p + ".com", p, p + ".1",
+			p + ".xn--" + p + ".example.com", p + "--" + p + ".example.com", p + ".例子.中国",
+		} {
+			if got, want := s.Lookup(host), refLookup(ref, host); got != want {
+				t.Errorf("Lookup(%q) = %+v, reference %+v", host, got, want)
+			}
+		}
+	}
+}

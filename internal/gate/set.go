@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"encoding/binary"
 	"iter"
 	"math/bits"
 	"unsafe"
@@ -69,7 +70,12 @@ const (
 //   - keys: one byte arena holding every entry back to back;
 //   - slots: an open-addressing table (linear probing) of uint64, each a
 //     31-bit hash tag and the uint32 offset of its entry in keys, so that a
-//     miss almost never touches the arena;
+//     miss almost never touches the arena and a hit reads one entry.
+//
+// A lookup hashes every parent suffix of the host in one pass, a word at a
+// time (see hashKey), then loads the home slots of all of them before it
+// examines any, so that their cache misses overlap; a hit then costs the
+// entry's cache line as well.
 //
 // The number sits right after its domain, usually in the same cache line, so
 // an allowed decision costs no further memory access. Storing each number
@@ -159,71 +165,34 @@ func (s *Set) str(b []byte, at, n int) string {
 	return unsafe.String(&b[at], n)
 }
 
-// decision turns the entry offsets found by a lookup (offset+1, 0 = none)
-// into a Decision.
-func (s *Set) decision(approved, pending uint32) Decision {
-	var d Decision
-	off := approved
-	switch {
-	case approved != 0:
-		d.Status = StatusApproved
-	case pending != 0:
-		d.Status = StatusPending
-		off = pending
-	default:
-		return d
+// decision turns the entry offset found by a lookup (offset+1, 0 = none)
+// into a Decision. It returns the fields rather than a Decision, and Lookup
+// assembles it in its return statement: a Decision is too large for the
+// compiler to keep in registers, and one built in memory field by field (a
+// byte, then words) and then copied whole stalls on store forwarding. A
+// pending entry's number is empty, so the number needs no test of the
+// status; small enough to inline.
+func (s *Set) decision(off uint32) (Status, string, string) {
+	if off == 0 {
+		return StatusSuspended, "", ""
 	}
-	at := int(off) - 1 + entryHeader
-	kl := int(s.keys[off-1])
-	d.Domain = s.str(s.keys, at, kl)
-	if d.Status == StatusApproved {
-		d.Number = s.str(s.keys, at+kl, int(s.keys[off+1]))
-	}
-	return d
+	h := s.keys[off-1 : off+entryHeader-1]
+	kl, nl := int(h[0]), int(h[2])
+	key := s.keys[int(off)-1+entryHeader:]
+	return Status(h[1]), unsafe.String(unsafe.SliceData(key), kl), unsafe.String(unsafe.SliceData(key[kl:]), nl)
 }
 
-// probe looks the suffix host[start:end] up, h being its hash state from
-// hashStep. upper says whether the suffix holds ASCII capitals, which then
-// compare case-insensitively against the (lowercase) keys. It returns the
-// entry offset + 1, or 0 when absent.
-func (s *Set) probe(h uint64, host string, start, end int, upper bool) uint32 {
-	h = mix(h)
-	tag := h>>32 | 1
-	keyLen := end - start
-	for i := h & s.mask; ; i = (i + 1) & s.mask {
-		sl := s.slots[i]
-		if sl == 0 {
-			return 0
-		}
-		if sl>>32 != tag {
-			continue
-		}
-		off := uint32(sl)
-		if int(s.keys[off]) != keyLen {
-			continue
-		}
-		k := s.keys[int(off)+entryHeader : int(off)+entryHeader+keyLen]
-		if upper {
-			if equalFold(k, host[start:end]) {
-				return off + 1
-			}
-		} else if string(k) == host[start:end] {
-			return off + 1
-		}
-	}
-}
-
-// find looks a lowercase key up for the Builder: the entry offset + 1 if it
-// is there, else 0 and the free slot where it belongs.
+// find looks a lowercase key up, h being hashKey(s.seed, key): the entry
+// offset + 1 if it is there, else 0 and the free slot where it belongs. The
+// Builder adds with it and the slow path of Lookup probes with it.
 func (s *Set) find(h uint64, key string) (off uint32, slot uint64) {
-	m := mix(h)
-	tag := m>>32 | 1
-	for i := m & s.mask; ; i = (i + 1) & s.mask {
+	tag := slotTag(h)
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		sl := s.slots[i]
 		if sl == 0 {
 			return 0, i
 		}
-		if sl>>32 == tag {
+		if sl&tagMask == tag {
 			o := uint32(sl)
 			if int(s.keys[o]) == len(key) && string(s.keys[int(o)+entryHeader:int(o)+entryHeader+len(key)]) == key {
 				return o + 1, i
@@ -246,30 +215,88 @@ func equalFold(k []byte, h string) bool {
 	return true
 }
 
-// FNV-1a over the host read right to left, so that one pass yields the hash
-// state of every parent-domain suffix; mix then spreads each state into an
-// index (low bits) and a tag (high bits).
-const fnvPrime = 0x100000001b3
+// The hash of a name is computed over 8-byte words aligned on the name's
+// end: the state absorbs the full words from the right, then the fewer than 8
+// bytes left at the name's start are mixed in with its length. Every parent
+// domain of a host is a suffix of it, so its full words are the host's last
+// full words and its hash is the host's state after them plus one final mix
+// of the word holding the parent's first bytes: one pass over a host, a word
+// at a time, yields every suffix hash, and the builder hashes a key as the
+// whole-name suffix of itself. Each step is one 64×64→128-bit multiply with
+// the halves folded together (as in wyhash), so a 20-byte host costs three
+// dependent multiplies where a byte-wise hash costs twenty. Each result is
+// well mixed in every bit: the low bits index the slot table, the high ones
+// are its tag.
+const (
+	hashK0 = 0xa0761d6478bd642f
+	hashK1 = 0xe7037ed1a0b428db
+	hashK2 = 0x8ebc6af09c88c6e3
+	hashK3 = 0x589965cc75374cc3
+)
 
-func hashStep(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
-
-func mix(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
+// mum multiplies a and b into 128 bits and folds the halves together.
+func mum(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
 }
 
-// hashKey is the hash state of a whole lowercase key.
+// hashWord absorbs one full 8-byte word w (little-endian) into the state h.
+// The constant's high bits keep w^hashK0 non-zero for every ASCII word.
+func hashWord(h, w uint64) uint64 { return mum(w^hashK0, h^hashK1) }
+
+// hashEnd finishes a name of n bytes (n ≤ 255) whose first n%8 bytes, read
+// little-endian, are rest (0 when n%8 == 0), from the state h after its
+// n/8 full words.
+func hashEnd(h, rest uint64, n int) uint64 {
+	return mum(rest^uint64(n)<<56^hashK2, h^hashK3)
+}
+
+// hashKey is the hash of a whole lowercase name.
 func hashKey(seed uint64, k string) uint64 {
 	h := seed
-	for i := len(k) - 1; i >= 0; i-- {
-		h = hashStep(h, k[i])
+	end := len(k)
+	for ; end >= 8; end -= 8 {
+		h = hashWord(h, le64(k[end-8:end]))
 	}
-	return h
+	return hashEnd(h, wordBefore(k, end)>>(64-8*end), len(k))
 }
+
+// le64 reads the first 8 bytes of s little-endian: one load (the
+// conversion does not copy, as the bytes are neither kept nor changed).
+func le64(s string) uint64 { return binary.LittleEndian.Uint64([]byte(s)) }
+
+// wordBefore returns the 8 bytes of s ending at end (0 ≤ end ≤ len(s)),
+// little-endian, as if s were preceded by zero bytes: for end < 8 the
+// bytes s[:end] fill the top end bytes of the word. It never reads outside
+// s.
+func wordBefore(s string, end int) uint64 {
+	if end >= 8 {
+		return le64(s[end-8 : end])
+	}
+	return wordStart(s, end)
+}
+
+// wordStart is wordBefore for end < 8: from a string of 8 bytes or more it
+// loads s[:8] and shifts the bytes at or after end out; only a shorter
+// string is read byte by byte.
+func wordStart(s string, end int) uint64 {
+	if len(s) >= 8 {
+		return le64(s) << (64 - 8*end)
+	}
+	var w uint64
+	for i := 0; i < end; i++ {
+		w |= uint64(s[i]) << (64 - 8*end + 8*i)
+	}
+	return w
+}
+
+// A slot holds the tag of its key's hash in its high 32 bits (never zero,
+// so that 0 marks an empty slot) and the key's entry offset in the low 32.
+const tagMask = 0xffffffff << 32
+
+// slotTag is the tag part of a slot for the hash h; the low bits of h pick
+// the slot, so tag and index are independent bits of the hash.
+func slotTag(h uint64) uint64 { return (h | 1<<32) & tagMask }
 
 // slotsFor returns a power-of-two table size that keeps n entries under the
 // maximum load.
