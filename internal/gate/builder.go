@@ -87,7 +87,7 @@ func (b *Builder) add(name, number string, st Status) error {
 		}
 		return fmt.Errorf("%w %s: %s %q then %s %q", ErrDuplicate, name, old.Status, old.Number, st, number)
 	}
-	if len(b.s.keys) > math.MaxUint32-entryHeader-256-maxNumberLen {
+	if uint64(len(b.s.keys)) > math.MaxUint32-entryHeader-256-maxNumberLen {
 		return ErrTooLarge
 	}
 	off := uint32(len(b.s.keys))

@@ -111,6 +111,18 @@ type eventLoop struct {
 
 	conns []*loopConn // indexed by file descriptor
 	now   int64       // the server clock's second, read once per wake-up
+
+	// The round being served (see collect); reused from round to round.
+	reqs           []pendingReq
+	hosts          []string
+	decided        []Decision
+	touched, spare []*loopConn
+}
+
+// pendingReq is a request read in this round, waiting for its answer.
+type pendingReq struct {
+	c   *loopConn
+	req fastRequest
 }
 
 // loopConn is one client connection of an event loop.
@@ -125,6 +137,9 @@ type loopConn struct {
 	headSince  int64  // second the unfinished request head began, 0 if none
 	writeSince int64  // second a write first found the socket full, 0 if not
 	closeAfter bool   // close once out is written
+	// Round state (see collect): queued for answerRound, read again in
+	// this round, handed to net/http once the requests before are answered.
+	queued, more, handOffAfter bool
 }
 
 func newEventLoop(s *fastServer) (*eventLoop, error) {
@@ -222,15 +237,19 @@ func (l *eventLoop) run() {
 			return
 		}
 		l.now = l.s.nowSec.Load()
+		stop := false
 		for i := range max(n, 0) {
 			fd := int(events[i].Fd)
 			if fd == l.wakeFD {
-				l.shutdown()
-				return
+				stop = true
+			} else if c := l.conn(fd); c != nil {
+				l.collect(c)
 			}
-			if c := l.conn(fd); c != nil {
-				l.ready(c)
-			}
+		}
+		l.answerRound()
+		if stop {
+			l.shutdown()
+			return
 		}
 		// Let the clock, the accept loop and net/http's goroutines run
 		// between batches even when the loop is never idle.
@@ -242,104 +261,135 @@ func (l *eventLoop) run() {
 	}
 }
 
-// ready serves a connection that has an event: the pending answers first,
-// then whatever requests it has sent.
-func (l *eventLoop) ready(c *loopConn) {
+// A round serves the connections of one epoll batch in three steps: collect
+// reads each once and parses its complete request heads; answerRound decides
+// all their hosts together (Set.LookupBatch overlaps the cache misses of
+// many lookups, which one at a time wait on memory in turn), then appends
+// each answer and writes each connection's answers at once. The hosts point
+// into the read buffers, which are not touched again before the round ends.
+
+// collect reads from a ready connection (after writing what it still owes)
+// and queues its complete requests for the round.
+func (l *eventLoop) collect(c *loopConn) {
 	if c.outOff < len(c.out) {
 		if !l.flush(c) || c.outOff < len(c.out) {
-			return
+			return // still blocked, or closed
 		}
 		if c.closeAfter {
 			l.close(c)
 			return
 		}
 	}
-	l.serve(c)
-}
-
-// serve reads and answers until the socket has nothing more to read (a read
-// came back short or with EAGAIN), then writes the answers in one go.
-func (l *eventLoop) serve(c *loopConn) {
+	if c.closeAfter || c.queued {
+		return
+	}
 	if c.buf == nil {
 		c.buf = make([]byte, fastBufSize)
 	}
-	for !c.closeAfter {
-		if c.r > 0 {
-			c.w = copy(c.buf, c.buf[c.r:c.w])
-			c.r = 0
-		}
-		space := len(c.buf) - c.w
-		if space == 0 {
-			l.handOff(c) // a head larger than the buffer
-			return
-		}
-		n, err := rawRead(c.fd, c.buf[c.w:])
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if errors.Is(err, unix.EAGAIN) {
-			break
-		}
-		if err != nil || n <= 0 {
-			l.close(c)
-			return
-		}
-		c.w += n
-		c.last = l.now
-		if !l.answer(c) {
-			return
-		}
-		if len(c.out)-c.outOff >= maxPendingOut {
-			if !l.flush(c) || c.outOff < len(c.out) {
-				return // the rest waits for EPOLLOUT
-			}
-		}
-		if n < space {
-			break
-		}
+	if c.r > 0 {
+		c.w = copy(c.buf, c.buf[c.r:c.w])
+		c.r = 0
 	}
-	if !l.flush(c) {
+	space := len(c.buf) - c.w
+	if space == 0 {
+		l.handOff(c) // a head larger than the buffer
 		return
 	}
-	if c.closeAfter && c.outOff == len(c.out) {
-		l.close(c)
+	var n int
+	var err error
+	for {
+		n, err = rawRead(c.fd, c.buf[c.w:])
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
 	}
-}
-
-// answer answers every complete request head in the buffer. It returns false
-// when the connection has gone to net/http.
-func (l *eventLoop) answer(c *loopConn) bool {
-	answered := false
+	if errors.Is(err, unix.EAGAIN) {
+		return
+	}
+	if err != nil || n <= 0 {
+		l.close(c)
+		return
+	}
+	c.w += n
+	c.last = l.now
+	// A read that filled the buffer may have left bytes in the socket,
+	// which raise no new edge: the connection is read again this round.
+	c.more = n == space
+	parsed := false
 	for c.r < c.w && !c.closeAfter {
 		unread := c.buf[c.r:c.w]
 		end := headEnd(unread)
 		if end < 0 {
-			if bytes.Contains(unread, []byte("\n\n")) {
-				l.handOff(c) // LF-only line ends: net/http's to judge
-				return false
-			}
+			// LF-only line ends are net/http's to judge.
+			c.handOffAfter = bytes.Contains(unread, []byte("\n\n"))
 			break
 		}
-		var req fastRequest
-		if !req.parse(unread[:end]) {
-			l.handOff(c)
-			return false
+		p := pendingReq{c: c}
+		if !p.req.parse(unread[:end]) {
+			c.handOffAfter = true
+			break
 		}
-		c.out, c.page = l.s.appendResponse(c.out, c.page, &req)
+		l.reqs = append(l.reqs, p)
 		c.r += end
-		answered = true
-		if !req.keepAlive || l.s.closing.Load() {
+		parsed = true
+		if !p.req.keepAlive || l.s.closing.Load() {
 			c.closeAfter = true
 			c.r = c.w // nothing after a last request is read
 		}
 	}
 	switch {
 	case c.r == c.w:
+		// The indices restart; the bytes stay until the next read.
 		c.r, c.w, c.headSince = 0, 0, 0
-	case answered || c.headSince == 0:
+	case parsed || c.headSince == 0:
 		c.headSince = l.now // a new head has begun
 	}
-	return true
+	c.queued = true
+	l.touched = append(l.touched, c)
+}
+
+// answerRound decides and answers every request collected, then finishes
+// each connection: hands it to net/http, writes, closes, or reads it again
+// when its last read filled the buffer (which may queue a further round).
+func (l *eventLoop) answerRound() {
+	for len(l.touched) > 0 {
+		if len(l.reqs) > 0 {
+			l.hosts = l.hosts[:0]
+			for i := range l.reqs {
+				l.hosts = append(l.hosts, l.reqs[i].req.decisionHost())
+			}
+			if cap(l.decided) < len(l.hosts) {
+				l.decided = make([]Decision, len(l.hosts))
+			}
+			decided := l.decided[:len(l.hosts)]
+			l.s.g.decideBatch(l.hosts, decided)
+			for i := range l.reqs {
+				p := &l.reqs[i]
+				p.c.out, p.c.page = l.s.appendAnswer(p.c.out, p.c.page, &p.req, l.hosts[i], decided[i])
+			}
+			clear(l.reqs) // drop the connection pointers
+			l.reqs = l.reqs[:0]
+			clear(l.hosts) // and the views of their buffers
+		}
+		touched := l.touched
+		l.touched = l.spare[:0]
+		for _, c := range touched {
+			c.queued = false
+			switch {
+			case c.fd < 0:
+			case c.handOffAfter:
+				l.handOff(c)
+			case !l.flush(c), c.outOff < len(c.out):
+				// closed, or the rest waits for EPOLLOUT
+			case c.closeAfter:
+				l.close(c)
+			case c.more:
+				l.collect(c)
+			}
+		}
+		clear(touched)
+		l.spare = touched[:0]
+	}
 }
 
 // flush writes the pending answers. It returns false when the connection
@@ -436,18 +486,15 @@ func (l *eventLoop) sweep() {
 // seconds rounds d up to whole seconds of the server clock (at least one).
 func seconds(d time.Duration) int64 { return max(int64((d+time.Second-1)/time.Second), 1) }
 
-// shutdown answers what has been read, writes what the sockets take without
-// waiting, closes every connection and the loop's own descriptors.
+// shutdown writes what the sockets take without waiting (every request read
+// has been answered), closes every connection and the loop's descriptors.
 func (l *eventLoop) shutdown() {
 	l.mu.Lock()
 	l.stopped = true
 	l.mu.Unlock()
 	l.take()
 	for _, c := range l.conns {
-		if c == nil {
-			continue
-		}
-		if l.answer(c) && l.flush(c) {
+		if c != nil && l.flush(c) {
 			l.close(c)
 		}
 	}

@@ -372,20 +372,24 @@ var (
 	respEnd   = []byte("\r\n\r\n")
 )
 
-// appendResponse decides r and appends the answer to out; page is scratch
-// space for the block page. It returns both buffers for reuse.
-func (s *fastServer) appendResponse(out, page []byte, r *fastRequest) ([]byte, []byte) {
-	// The host is read in place: neither the decision nor the block page
-	// keeps it, and the buffer is not reused before the answer is written.
-	// Several X-Forwarded-Host values are ambiguous and fail closed.
-	var host string
+// decisionHost returns the host to decide: X-Forwarded-Host when there is
+// one, else Host. Several X-Forwarded-Host values are ambiguous and fail
+// closed (an empty host is never allowed). The host is a view of the read
+// buffer: neither the decision nor the block page keeps it, and the buffer
+// is not reused before the answer is written.
+func (r *fastRequest) decisionHost() string {
 	switch {
 	case r.fwdCount == 1 && bytes.IndexByte(r.fwdHost, ',') < 0:
-		host = bytesString(r.fwdHost)
+		return bytesString(r.fwdHost)
 	case r.fwdCount == 0:
-		host = bytesString(r.host)
+		return bytesString(r.host)
 	}
-	d := s.g.Decide(host)
+	return ""
+}
+
+// appendAnswer appends the answer to r, decided as d for host, to out; page
+// is scratch space for the block page. It returns both buffers for reuse.
+func (s *fastServer) appendAnswer(out, page []byte, r *fastRequest, host string, d Decision) ([]byte, []byte) {
 	if d.Allowed() {
 		out = append(out, resp204...)
 		out = append(out, d.Number...)

@@ -172,10 +172,29 @@ const maxBatch = 8
 // ok is false for a host the fast path does not vouch for. A Set without
 // slots only validates.
 func (s *Set) scan(host string) (m match, ok bool) {
-	n := len(host)
 	var (
 		hs [maxBatch]uint64 // hashes of the suffixes to probe
 		ls [maxBatch]uint8  // their lengths (a host has at most 253 bytes)
+	)
+	nb, fold, ok := s.walk(host, &hs, &ls)
+	if !ok {
+		return m, false
+	}
+	if nb > maxBatch {
+		return s.scanLong(host, fold), true
+	}
+	return s.probe(m, host, &hs, &ls, nb, fold), true
+}
+
+// walk is the walk of scan: it validates host and stores the hashes and
+// lengths of its first suffixes of two labels or more, least specific first,
+// in hs and ls. nb is the number of those suffixes (more than maxBatch for a
+// host that scanLong must probe, only the first maxBatch being stored), fold
+// whether the host holds capitals; ok is false for a host the fast path does
+// not vouch for. LookupBatch calls it too, to probe several hosts together.
+func (s *Set) walk(host string, hs *[maxBatch]uint64, ls *[maxBatch]uint8) (nb int, fold bool, ok bool) {
+	n := len(host)
+	var (
 		// 0x80 marks a byte that is not a letter, digit, '-' or '.', or
 		// that ends an empty label or starts or ends a label with a hyphen;
 		// 0x40 two hyphens in a row (maybe an "xn--" label); other bits
@@ -206,7 +225,7 @@ func (s *Set) scan(host string) (m match, ok bool) {
 			}
 		}
 		if w&swarHigh != 0 {
-			return m, false // not ASCII: slow path
+			return 0, false, false // not ASCII: slow path
 		}
 		// Classify the bytes. ge(w, c)^ge(w, d) for c < d marks the bytes
 		// in [c, d) (as a byte ≥ d is ≥ c). A letter of either case is a
@@ -239,12 +258,12 @@ func (s *Set) scan(host string) (m match, ok bool) {
 			dots ^= 1 << (63 - z)
 			i := end - 1 - z>>3 // host[i] is the dot, host[i+1:prev] the label
 			if prev-i > 64 {
-				return m, false // label over 63 bytes
+				return 0, false, false // label over 63 bytes
 			}
 			prev = i
 			if labels++; labels == 1 {
 				if i+1 < n && host[i+1] <= '9' {
-					return m, false // numeric, so might be an IPv4 address: slow path
+					return 0, false, false // numeric, so might be an IPv4 address: slow path
 				}
 			} else if labels <= maxBatch+1 {
 				// The suffix's first bytes are those above the dot: fw>>(64-z),
@@ -256,16 +275,12 @@ func (s *Set) scan(host string) (m match, ok bool) {
 		h = hashWord(h, fw)
 	}
 	if flags&swarHigh != 0 || labels < 2 {
-		return m, false
+		return 0, false, false
 	}
 	if flags&(swarHigh>>1) != 0 && aLabel(host) {
-		return m, false // an "xn--" label needs IDNA checks: slow path
+		return 0, false, false // an "xn--" label needs IDNA checks: slow path
 	}
-	fold := flags&^(swarHigh>>1) != 0
-	if labels > maxBatch+1 {
-		return s.scanLong(host, fold), true
-	}
-	return s.probe(m, host, &hs, &ls, labels-1, fold), true
+	return labels - 1, flags&^(swarHigh>>1) != 0, true
 }
 
 // scanLong probes every suffix of two labels or more of a host that scan
@@ -310,7 +325,7 @@ func aLabel(host string) bool {
 // found. It loads every home slot before it examines any. fold says whether
 // the host holds capitals.
 func (s *Set) probe(m match, host string, hs *[maxBatch]uint64, ls *[maxBatch]uint8, nb int, fold bool) match {
-	slots, mask, keys := s.slots, s.mask, s.keys
+	slots, mask := s.slots, s.mask
 	if len(slots) == 0 {
 		return m
 	}
@@ -324,24 +339,31 @@ func (s *Set) probe(m match, host string, hs *[maxBatch]uint64, ls *[maxBatch]ui
 		if v == 0 {
 			continue // the common miss
 		}
-		h, kl := hs[j], int(ls[j])
-		tag := slotTag(h)
-		for i := h & mask; v != 0; v = slots[i] {
-			if v&tagMask == tag {
-				if off := int(uint32(v)); int(keys[off]) == kl && keyEqual(keys, off+entryHeader, host[len(host)-kl:], fold) {
-					// The status byte follows the length byte.
-					if keys[off+1] == byte(StatusApproved) {
-						m.approved = uint32(off) + 1
-					} else {
-						m.pending = uint32(off) + 1
-					}
-					break
-				}
-			}
-			i = (i + 1) & mask
-		}
+		s.follow(&m, hs[j]&mask, v, hs[j], host, int(ls[j]), fold)
 	}
 	return m
+}
+
+// follow walks the probe sequence of host's suffix of kl bytes (hash h) from
+// slot i, whose value v the caller has loaded, and records in m the entry
+// that holds the suffix, if any. probe and LookupBatch share it.
+func (s *Set) follow(m *match, i, v, h uint64, host string, kl int, fold bool) {
+	slots, mask, keys := s.slots, s.mask, s.keys
+	tag := slotTag(h)
+	for ; v != 0; v = slots[i] {
+		if v&tagMask == tag {
+			if off := int(uint32(v)); int(keys[off]) == kl && keyEqual(keys, off+entryHeader, host[len(host)-kl:], fold) {
+				// The status byte follows the length byte.
+				if keys[off+1] == byte(StatusApproved) {
+					m.approved = uint32(off) + 1
+				} else {
+					m.pending = uint32(off) + 1
+				}
+				return
+			}
+		}
+		i = (i + 1) & mask
+	}
 }
 
 // keyEqual reports whether the key keys[at:at+len(h)] equals the ASCII
