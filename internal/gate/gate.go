@@ -118,11 +118,7 @@ func (g *Gate) Decide(host string) Decision {
 // decideBatch decides hosts[i] into out[i] in the current set, as Decide
 // does one by one, and counts the decisions.
 func (g *Gate) decideBatch(hosts []string, out []Decision) {
-	if s := g.set.Load(); s != nil {
-		s.LookupBatch(hosts, out)
-	} else {
-		clear(out[:len(hosts)]) // nothing is allowed before the first load
-	}
+	g.set.Load().LookupBatch(hosts, out) // a nil set (no load yet) allows nothing
 	for i := range hosts {
 		g.m.count(out[i])
 	}

@@ -84,7 +84,7 @@ func (s *Set) lookupGroup(hosts []string, out []Decision) {
 	// Phase 1: validate, hash, prefetch the home slots.
 	for i, host := range hosts {
 		n, ok := len(host), true
-		if n == 0 || host[n-1] < 'A' || n > 253 {
+		if !plainEnd(host) {
 			n, ok = fastTrim(host)
 		}
 		nb := 0

@@ -20,8 +20,8 @@
 // Nothing here reads the clock: the caller passes now, from which "not in
 // the future" and the age are computed (the age limit itself is a rule
 // elsewhere). The county-code set is embedded (county_codes.txt, written by
-// TestCountyCodesFile with -update from the shared python-stdnum table; the
-// shipped code never reads ../shared).
+// TestCountyCodesFile with -update from python-stdnum's table in the
+// project's test data, which only that test reads).
 //
 // # Finding codes
 //
