@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/hostname"
@@ -117,8 +118,73 @@ func (b *Builder) insert(h uint64, off uint32) {
 }
 
 // grow doubles the slot table and reinserts every entry from the arena.
-func (b *Builder) grow() {
-	ns := len(b.s.slots) * 2
+func (b *Builder) grow() { b.rehash(len(b.s.slots) * 2) }
+
+// Build returns the Set, with its arenas trimmed to size. The Builder must
+// not be used afterwards.
+//
+// Build also marks the parents of entries, so that LookupBatch can walk a
+// host's suffixes from the least specific one and stop at the first that is
+// in no way in the set: every parent domain of two labels or more of an
+// entry gets slotDeeper, on its own entry's slot if it is an entry, else on
+// a marker slot made for it (offset markerOff, no entry in the arena). Most
+// filings are of registrable domains, whose only such parents are the few
+// like "com.cn", so markers cost next to nothing.
+func (b *Builder) Build(version int64) *Set {
+	b.s.keys = settle(b.s.keys)
+	parents := b.parents()
+	markers := 0
+	for _, isEntry := range parents {
+		if !isEntry {
+			markers++
+		}
+	}
+	if want := slotsFor(b.s.n + markers); want != len(b.s.slots) {
+		b.rehash(want)
+	}
+	for name, isEntry := range parents {
+		h := hashKey(b.s.seed, name)
+		off, slot := b.s.find(h, name)
+		if isEntry {
+			b.s.slots[slot] |= slotDeeper
+		} else if off == 0 {
+			b.s.slots[slot] = slotTag(h) | slotDeeper | uint64(markerOff)
+		}
+	}
+	s := b.s
+	s.Version = version
+	b.s = Set{}
+	return &s
+}
+
+// parents returns every parent domain of two labels or more of the
+// entries, each with whether it is an entry itself. The names point into
+// the arena, which must be settled.
+func (b *Builder) parents() map[string]bool {
+	parents := make(map[string]bool)
+	for off := 0; off < len(b.s.keys); {
+		kl := int(b.s.keys[off])
+		name := b.s.str(b.s.keys, off+entryHeader, kl)
+		off += entryHeader + kl + int(b.s.keys[off+2])
+		for {
+			dot := strings.IndexByte(name, '.')
+			name = name[dot+1:]
+			if dot < 0 || strings.IndexByte(name, '.') < 0 {
+				break // the top label is never looked up alone
+			}
+			if _, seen := parents[name]; seen {
+				break // and so are its own parents
+			}
+			found, _ := b.s.find(hashKey(b.s.seed, name), name)
+			parents[name] = found != 0
+		}
+	}
+	return parents
+}
+
+// rehash makes a slot table of ns slots and inserts every entry of the
+// arena into it.
+func (b *Builder) rehash(ns int) {
 	b.s.slots = makeHuge[uint64](ns)
 	b.s.mask = uint64(ns - 1)
 	for off := 0; off < len(b.s.keys); {
@@ -126,26 +192,6 @@ func (b *Builder) grow() {
 		b.insert(hashKey(b.s.seed, b.s.str(b.s.keys, off+entryHeader, kl)), uint32(off))
 		off += entryHeader + kl + int(b.s.keys[off+2])
 	}
-}
-
-// Build returns the Set, with its arenas trimmed to size. The Builder must
-// not be used afterwards.
-func (b *Builder) Build(version int64) *Set {
-	s := b.s
-	s.Version = version
-	s.keys = settle(s.keys)
-	if want := slotsFor(s.n); want < len(s.slots) {
-		s.slots = makeHuge[uint64](want)
-		s.mask = uint64(want - 1)
-		b.s.slots, b.s.mask = s.slots, s.mask
-		for off := 0; off < len(s.keys); {
-			kl := int(s.keys[off])
-			b.insert(hashKey(s.seed, s.str(s.keys, off+entryHeader, kl)), uint32(off))
-			off += entryHeader + kl + int(s.keys[off+2])
-		}
-	}
-	b.s = Set{}
-	return &s
 }
 
 // settle copies an arena into memory of exactly its size (huge-page

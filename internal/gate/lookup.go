@@ -354,12 +354,13 @@ func (s *Set) probe(m match, host string, hs *[maxBatch]uint64, ls *[maxBatch]ui
 
 // follow walks the probe sequence of host's suffix of kl bytes (hash h) from
 // slot i, whose value v the caller has loaded, and records in m the entry
-// that holds the suffix, if any. probe and LookupBatch share it.
-func (s *Set) follow(m *match, i, v, h uint64, host string, kl int, fold bool) {
+// that holds the suffix, if any; it returns that entry's slot + 1, 0 if
+// there is none. Markers are passed over. probe and LookupBatch share it.
+func (s *Set) follow(m *match, i, v, h uint64, host string, kl int, fold bool) uint64 {
 	slots, mask, keys := s.slots, s.mask, s.keys
 	tag := slotTag(h)
 	for ; v != 0; v = slots[i] {
-		if v&tagMask == tag {
+		if v&tagMask == tag && uint32(v) != markerOff {
 			if off := int(uint32(v)); int(keys[off]) == kl && keyEqual(keys, off+entryHeader, host[len(host)-kl:], fold) {
 				// The status byte follows the length byte.
 				if keys[off+1] == byte(StatusApproved) {
@@ -367,11 +368,12 @@ func (s *Set) follow(m *match, i, v, h uint64, host string, kl int, fold bool) {
 				} else {
 					m.pending = uint32(off) + 1
 				}
-				return
+				return i + 1
 			}
 		}
 		i = (i + 1) & mask
 	}
+	return 0
 }
 
 // keyEqual reports whether the key keys[at:at+len(h)] equals the ASCII

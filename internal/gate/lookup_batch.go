@@ -13,17 +13,27 @@ const batchGroup = 16
 // nothing.
 //
 // When the set is much larger than the CPU caches, a lookup is a chain of
-// cache misses: a host's home slots, then the entry a tag matched. Lookup
-// overlaps the misses of one host's suffixes; LookupBatch overlaps those of
-// several hosts, in groups of batchGroup, in three phases:
+// cache misses: a suffix's home slot, then the entry a tag matched. Lookup
+// loads the home slots of all of a host's suffixes at once; LookupBatch
+// overlaps the misses of several hosts, in groups of batchGroup, and loads
+// fewer lines per host. It walks each host's suffixes from the least
+// specific ("example.com" of "www.example.com") and stops at the first that
+// the set does not hold, or holds with nothing under it: Build marks every
+// parent of an entry (slotDeeper), so nothing more specific can match past
+// such a suffix. Most hosts are then decided by one slot and, when allowed,
+// one entry. The phases:
 //  1. each host is validated and its suffixes hashed (walk, as in Lookup),
-//     and the cache line of every suffix's home slot is prefetched;
-//  2. the slots, by now mostly cached, are examined: the first slot of each
-//     suffix's probe sequence whose tag matches is noted and the cache
-//     lines of its entry's header and key prefetched;
-//  3. the entries are compared with the suffixes and the decisions built,
-//     with probe's loop, resumed at the noted slot so that a tag that
-//     matched another key goes on probing as Lookup does.
+//     and the cache line of its least specific suffix's home slot is
+//     prefetched;
+//  2. in rounds, each host's current suffix's slots, by now mostly cached,
+//     are examined: the first whose tag matches is noted, its entry's header
+//     and key prefetched, and when it has slotDeeper the next suffix's home
+//     slot is prefetched for the next round;
+//  3. the noted entries are compared with the suffixes and the decisions
+//     built, with probe's loop, resumed at the noted slot so that a tag that
+//     matched another key goes on probing as Lookup does. A host whose walk
+//     stopped at a tag that turns out to be another key's is decided by
+//     Lookup.
 //
 // The hosts' own bytes are prefetched first, which only matters when they
 // are not fresh from the network (as in the benchmark). The per-host state
@@ -52,10 +62,12 @@ type batchState struct {
 	hs [batchGroup][maxBatch]uint64 // hashes of the suffixes, as walk returns them
 	ls [batchGroup][maxBatch]uint8  // their lengths
 	// at is 1 + the first slot of each suffix's probe sequence whose tag
-	// matched, 0 if none did.
+	// matched, 0 if none did or the walk stopped before the suffix.
 	at   [batchGroup][maxBatch]uint32
 	nb   [batchGroup]uint8 // the number of suffixes; 0 for a host already decided
 	n    [batchGroup]uint8 // the host's length without port and trailing dot
+	lvl  [batchGroup]uint8 // the suffix phase 2 examines next
+	stop [batchGroup]uint8 // 1 + the suffix whose slot lacked slotDeeper, 0 if none
 	fold [batchGroup]bool  // whether the host holds capitals
 }
 
@@ -68,7 +80,7 @@ func (s *Set) lookupGroup(hosts []string, out []Decision) {
 	out = out[:len(hosts)]
 
 	// Addresses to prefetch, gathered so that one call issues them all.
-	var pa [2 * max(maxBatch, batchGroup)]uintptr
+	var pa [batchGroup]uintptr
 	np := 0
 
 	// The hosts' bytes, unless they were just read from the network, may
@@ -81,7 +93,14 @@ func (s *Set) lookupGroup(hosts []string, out []Decision) {
 	}
 	prefetch(pa[:np])
 
-	// Phase 1: validate, hash, prefetch the home slots.
+	// Phase 1: validate, hash, prefetch the least specific suffix's slot.
+	// Every prefetch is issued as soon as its address is known: one
+	// gathered until the end of a phase would reach the cache only after
+	// the next phase had begun to wait for it.
+	var (
+		queue  [batchGroup]uint8 // the hosts whose next suffix phase 2 examines, in order
+		qh, qt uint              // its head and tail, modulo batchGroup
+	)
 	for i, host := range hosts {
 		n, ok := len(host), true
 		if !plainEnd(host) {
@@ -98,46 +117,60 @@ func (s *Set) lookupGroup(hosts []string, out []Decision) {
 			continue
 		}
 		st.nb[i], st.n[i] = uint8(nb), uint8(n)
-		np = 0
-		for _, h := range st.hs[i][:nb] {
-			pa[np] = slotBase + uintptr(h&mask)*8
-			np++
-		}
-		prefetch(pa[:np])
+		pa[0] = slotBase + uintptr(st.hs[i][0]&mask)*8
+		prefetch(pa[:1])
+		queue[qt%batchGroup] = uint8(i)
+		qt++
 	}
 
-	// Phase 2: find the first tag match of each suffix, prefetch its entry.
-	for i := range hosts {
-		nb := int(st.nb[i])
-		hs, at := &st.hs[i], &st.at[i]
+	// Phase 2: walk down the suffixes. A host whose suffix has slotDeeper
+	// goes back to the end of the queue with the next one, whose slot is
+	// prefetched meanwhile.
+	for qh != qt {
+		i := queue[qh%batchGroup]
+		qh++
+		j := st.lvl[i]
+		h := st.hs[i][j]
+		tag := slotTag(h)
+		a := h & mask
+		v := slots[a]
+		for v != 0 && v&tagMask != tag {
+			a = (a + 1) & mask
+			v = slots[a]
+		}
+		if v == 0 {
+			continue // the common miss: nothing under this name either
+		}
+		st.at[i][j] = uint32(a) + 1
 		np = 0
-		for j := range nb {
-			h := hs[j]
-			tag := slotTag(h)
-			for k := h & mask; ; k = (k + 1) & mask {
-				v := slots[k]
-				if v == 0 {
-					break // the common miss
-				}
-				if v&tagMask == tag {
-					at[j] = uint32(k) + 1
-					// The entry's header and key, which may straddle two
-					// cache lines.
-					e := uintptr(unsafe.Pointer(&keys[uint32(v)]))
-					pa[np] = e
-					np++
-					if last := e + uintptr(entryHeader+int(st.ls[i][j])-1); last>>6 != e>>6 {
-						pa[np] = last
-						np++
-					}
-					break
-				}
+		if off := uint32(v); off != markerOff {
+			// The entry's header and key, which may straddle two cache
+			// lines.
+			e := uintptr(unsafe.Pointer(&keys[off]))
+			pa[np] = e
+			np++
+			if last := e + uintptr(entryHeader+int(st.ls[i][j])-1); last>>6 != e>>6 {
+				pa[np] = last
+				np++
 			}
+		}
+		switch {
+		case j+1 == st.nb[i]:
+			// The host itself: nothing further down.
+		case v&slotDeeper == 0:
+			st.stop[i] = j + 1
+		default:
+			st.lvl[i] = j + 1
+			pa[np] = slotBase + uintptr(st.hs[i][j+1]&mask)*8
+			np++
+			queue[qt%batchGroup] = i
+			qt++
 		}
 		prefetch(pa[:np])
 	}
 
 	// Phase 3: compare the keys, least specific suffix first, as probe does.
+hostLoop:
 	for i, host := range hosts {
 		nb := int(st.nb[i])
 		if nb == 0 {
@@ -151,7 +184,14 @@ func (s *Set) lookupGroup(hosts []string, out []Decision) {
 			if a == 0 {
 				continue
 			}
-			s.follow(&m, uint64(a-1), slots[a-1], st.hs[i][j], host, int(st.ls[i][j]), fold)
+			got := s.follow(&m, uint64(a-1), slots[a-1], st.hs[i][j], host, int(st.ls[i][j]), fold)
+			if j+1 == int(st.stop[i]) && got != uint64(a) {
+				// The walk stopped at a slot whose tag matched but that
+				// holds another name, so the suffix's own slot, further
+				// on, may have slotDeeper.
+				out[i] = s.Lookup(hosts[i])
+				continue hostLoop
+			}
 		}
 		// Field by field: a Decision assembled on the stack and copied
 		// whole would stall on store forwarding (see decision).

@@ -112,33 +112,99 @@ func TestLookupBatchAgreesOnMix(t *testing.T) {
 	}
 }
 
-// TestLookupBatchTagCollision forges a slot table in which a suffix's home
-// slot holds its tag but another key's entry, so that the batch must go on
-// probing past a tag match, as Lookup does.
+// forgeCollision returns a copy of s whose slot table holds decoy in the
+// home slot of name, as a slot whose tag matches name's but whose entry is
+// another (or a marker): the probe run from there is shifted on by one
+// slot, which keeps every key reachable.
+func forgeCollision(s *Set, name string, decoy uint64) *Set {
+	forged := *s
+	forged.slots = append([]uint64(nil), s.slots...)
+	h := hashKey(s.seed, name)
+	home := h & s.mask
+	end := home
+	for forged.slots[end] != 0 {
+		end = (end + 1) & s.mask
+	}
+	for i := end; i != home; i = (i - 1) & s.mask {
+		forged.slots[i] = forged.slots[(i-1)&s.mask]
+	}
+	forged.slots[home] = slotTag(h) | decoy
+	return &forged
+}
+
+// TestLookupBatchTagCollision forges slot tables in which a suffix's home
+// slot holds its tag but another key's entry, or a marker, with and
+// without slotDeeper, so that the batch must go on probing past a tag
+// match as Lookup does, or give the host to Lookup when its walk stopped
+// at such a slot.
 func TestLookupBatchTagCollision(t *testing.T) {
 	s := testSet(t)
-	forged := *s
-	forged.slots = make([]uint64, len(s.slots))
-	h := hashKey(s.seed, "example.com")
-	decoy, _ := s.find(hashKey(s.seed, "example.org"), "example.org")
-	forged.slots[h&s.mask] = slotTag(h) | uint64(decoy-1)
+	entry := func(name string) uint64 {
+		off, _ := s.find(hashKey(s.seed, name), name)
+		return uint64(off - 1)
+	}
+	hosts := []string{"example.com", "www.example.com", "WWW.Example.COM", "example.org", "pending.example.com",
+		"x.pending.example.com", "deep.example.org", "a.deep.example.org", "one.example.net", "x.one.example.net", "example.net"}
+	for _, name := range []string{"example.com", "pending.example.com", "example.org", "example.net", "one.example.net"} {
+		other := entry("example.org")
+		if strings.HasSuffix(name, "example.org") {
+			other = entry("example.com")
+		}
+		for _, decoy := range []uint64{other, other | slotDeeper, uint64(markerOff) | slotDeeper} {
+			forged := forgeCollision(s, name, decoy)
+			for _, host := range hosts {
+				if got, want := forged.Lookup(host), s.Lookup(host); got != want {
+					t.Errorf("%s decoy %#x: forged Lookup(%q) = %+v, want %+v", name, decoy, host, got, want)
+				}
+			}
+			for _, size := range batchSizes {
+				checkBatch(t, forged, hostVariants(hosts), size)
+			}
+		}
+	}
+}
+
+// TestBuildMarksParents checks the slots that let LookupBatch stop early:
+// every parent of two labels or more of an entry has slotDeeper, on its
+// entry's slot or a marker's, and no other slot has it.
+func TestBuildMarksParents(t *testing.T) {
+	s := testSet(t)
+	deeper := map[string]bool{}
 	for e := range s.All() {
-		eh := hashKey(s.seed, e.Domain)
-		off, _ := s.find(eh, e.Domain)
-		i := eh & s.mask
-		for forged.slots[i] != 0 {
+		labels := strings.Split(e.Domain, ".")
+		for k := 1; k+2 <= len(labels); k++ {
+			deeper[strings.Join(labels[k:], ".")] = true
+		}
+	}
+	var flagged int
+	for _, v := range s.slots {
+		if v&slotDeeper != 0 {
+			flagged++
+		}
+	}
+	if flagged != len(deeper) {
+		t.Errorf("%d slots have slotDeeper, want %d (%v)", flagged, len(deeper), deeper)
+	}
+	for name := range deeper {
+		h := hashKey(s.seed, name)
+		i := h & s.mask
+		for s.slots[i] != 0 && s.slots[i]&tagMask != slotTag(h) {
 			i = (i + 1) & s.mask
 		}
-		forged.slots[i] = slotTag(eh) | uint64(off-1)
-	}
-	hosts := []string{"example.com", "www.example.com", "WWW.Example.COM", "example.org", "pending.example.com", "x.pending.example.com"}
-	for _, host := range hosts {
-		if got, want := forged.Lookup(host), s.Lookup(host); got != want {
-			t.Errorf("forged Lookup(%q) = %+v, want %+v", host, got, want)
+		if s.slots[i]&slotDeeper == 0 {
+			t.Errorf("%s: slot %#x lacks slotDeeper", name, s.slots[i])
 		}
 	}
-	for _, size := range batchSizes {
-		checkBatch(t, &forged, hostVariants(hosts), size)
+	for _, name := range []string{"example.net", "com.cn"} {
+		if !deeper[name] {
+			t.Fatalf("the test set no longer makes a marker of %s", name)
+		}
+		if off, _ := s.find(hashKey(s.seed, name), name); off != 0 {
+			t.Errorf("marker %s found as an entry", name)
+		}
+	}
+	if got := s.Len(); got != len(testSetEntries()) {
+		t.Errorf("Len() = %d, want %d: markers are no entries", got, len(testSetEntries()))
 	}
 }
 

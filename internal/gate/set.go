@@ -194,7 +194,7 @@ func (s *Set) find(h uint64, key string) (off uint32, slot uint64) {
 		}
 		if sl&tagMask == tag {
 			o := uint32(sl)
-			if int(s.keys[o]) == len(key) && string(s.keys[int(o)+entryHeader:int(o)+entryHeader+len(key)]) == key {
+			if o != markerOff && int(s.keys[o]) == len(key) && string(s.keys[int(o)+entryHeader:int(o)+entryHeader+len(key)]) == key {
 				return o + 1, i
 			}
 		}
@@ -290,13 +290,25 @@ func wordStart(s string, end int) uint64 {
 	return w
 }
 
-// A slot holds the tag of its key's hash in its high 32 bits (never zero,
-// so that 0 marks an empty slot) and the key's entry offset in the low 32.
-const tagMask = 0xffffffff << 32
+// A slot holds, from the top: 30 bits of its key's hash (the tag), the
+// slotDeeper flag, the slotUsed bit (so that 0 marks an empty slot), and in
+// the low 32 bits the key's entry offset, or markerOff for a marker.
+const (
+	slotUsed = 1 << 32
+	// slotDeeper is set on the slot of a name some entry lies under (an
+	// entry's parent domain of two labels or more): a lookup that reaches a
+	// name without it need not look at its subdomains.
+	slotDeeper = 1 << 33
+	// tagMask selects what a probe compares: the tag and slotUsed.
+	tagMask = 0xfffffffc<<32 | slotUsed
+	// markerOff is the offset of a marker: a name that is no entry but a
+	// parent of one, which a lookup must go past (see Builder.Build).
+	markerOff = ^uint32(0)
+)
 
 // slotTag is the tag part of a slot for the hash h; the low bits of h pick
 // the slot, so tag and index are independent bits of the hash.
-func slotTag(h uint64) uint64 { return (h | 1<<32) & tagMask }
+func slotTag(h uint64) uint64 { return h&(0xfffffffc<<32) | slotUsed }
 
 // slotsFor returns a power-of-two table size that keeps n entries under the
 // maximum load.
