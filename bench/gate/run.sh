@@ -185,6 +185,9 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 NGINX_PSS=$(pss "$NGINX_PID" "$NGINX_WORKER")
 GATE_PSS=$(pss "$GATE_PID")
+# How many requests the gate decided per batched lookup (one wake-up's):
+# the batch size at which BenchmarkLookupBatch reflects this load.
+BATCH=$(curl -s "http://127.0.0.1:$GATE_PORT/metrics" | awk '/^beian_gate_decision_batch_size_sum/ {s=$2} /^beian_gate_decision_batch_size_count/ {c=$2} END {if (c > 0) printf "%.1f", s / c; else print "n/a"}')
 
 # median of the rounds (the upper one of the middle two for an even count)
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int(NR/2)+1]}'; }
@@ -197,6 +200,7 @@ echo "gate vs nginx: $N domains, $REQUESTS-host mix, $CONNS connections, $ROUNDS
 echo "rounds req/s:      nginx ${NG_RPS[*]} | gate ${GT_RPS[*]}"
 echo "rounds p99 ms:     nginx ${NG_P99[*]} | gate ${GT_P99[*]}"
 echo "rounds CPU us/req: nginx ${NG_CPU[*]} | gate ${GT_CPU[*]}"
+echo "gate requests decided per batch (mean over warm-up and rounds): $BATCH"
 printf '%-12s %12s %9s %12s %9s %8s\n' "" "req/s (med)" "p99 ms" "CPU us/req" "PSS MB" "load s"
 printf '%-12s %12s %9s %12s %9s %8s\n' "nginx" "$ng_rps" "$ng_p99" "$ng_cpu" "$NGINX_PSS" "$NGINX_LOAD"
 printf '%-12s %12s %9s %12s %9s %8s\n' "beian gate" "$gt_rps" "$gt_p99" "$gt_cpu" "$GATE_PSS" "$GATE_LOAD"

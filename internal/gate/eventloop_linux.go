@@ -363,6 +363,7 @@ func (l *eventLoop) answerRound() {
 			}
 			decided := l.decided[:len(l.hosts)]
 			l.s.g.decideBatch(l.hosts, decided)
+			l.s.g.m.batch.Observe(float64(len(decided)))
 			for i := range l.reqs {
 				p := &l.reqs[i]
 				p.c.out, p.c.page = l.s.appendAnswer(p.c.out, p.c.page, &p.req, l.hosts[i], decided[i])

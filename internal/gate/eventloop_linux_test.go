@@ -30,6 +30,7 @@ func TestEventLoopTakesForwardAuthConnections(t *testing.T) {
 		`beian_gate_connections_total{server="fast"} 5`,
 		`beian_gate_connections_total{server="net_http"} 2`,
 		`beian_gate_decisions_total{result="allowed"} 3`,
+		`beian_gate_decision_batch_size_sum 6`, // every ForwardAuth request decided in a batch
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q", want)

@@ -9,7 +9,7 @@ import (
 
 // batchSizes are the batch sizes the tests cut their host lists into: below,
 // at and above batchGroup, and several groups at once.
-var batchSizes = []int{1, 2, 15, 16, 17, 100}
+var batchSizes = []int{1, 2, batchGroup - 1, batchGroup, batchGroup + 1, 3*batchGroup + 5}
 
 // checkBatch decides hosts with LookupBatch, size hosts at a time, and
 // compares every decision with Lookup's.
