@@ -362,12 +362,7 @@ func (s *Set) follow(m *match, i, v, h uint64, host string, kl int, fold bool) u
 	for ; v != 0; v = slots[i] {
 		if v&tagMask == tag && uint32(v) != markerOff {
 			if off := int(uint32(v)); int(keys[off]) == kl && keyEqual(keys, off+entryHeader, host[len(host)-kl:], fold) {
-				// The status byte follows the length byte.
-				if keys[off+1] == byte(StatusApproved) {
-					m.approved = uint32(off) + 1
-				} else {
-					m.pending = uint32(off) + 1
-				}
+				s.found(m, uint32(off)+1)
 				return i + 1
 			}
 		}

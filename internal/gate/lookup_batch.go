@@ -194,12 +194,23 @@ hostLoop:
 		host = host[:st.n[i]]
 		fold := st.fold[i]
 		var m match
-		for j := range nb {
+		for j := range int(st.lvl[i]) + 1 { // the suffixes phase 2 reached
 			a := st.at[i][j]
 			if a == 0 {
 				continue
 			}
-			got := s.follow(&m, uint64(a-1), slots[a-1], st.hs[i][j], host, int(st.ls[i][j]), fold)
+			// The noted slot nearly always holds the suffix: that case
+			// is checked here, and only a tag that matched another key
+			// (or a marker) goes through follow's loop.
+			var got uint64
+			kl := int(st.ls[i][j])
+			v := slots[a-1]
+			if off := uint32(v); off != markerOff && int(keys[off]) == kl && keyEqual(keys, int(off)+entryHeader, host[len(host)-kl:], fold) {
+				s.found(&m, off+1)
+				got = uint64(a)
+			} else {
+				got = s.follow(&m, uint64(a-1), v, st.hs[i][j], host, kl, fold)
+			}
 			if j+1 == int(st.stop[i]) && got != uint64(a) {
 				// The walk stopped at a slot whose tag matched but that
 				// holds another name, so the suffix's own slot, further
