@@ -69,8 +69,10 @@ const (
 // two heap objects per domain, plus the map's own overhead) it keeps:
 //   - keys: one byte arena holding every entry back to back;
 //   - slots: an open-addressing table (linear probing) of uint64, each a
-//     31-bit hash tag and the uint32 offset of its entry in keys, so that a
-//     miss almost never touches the arena and a hit reads one entry.
+//     30-bit hash tag, a flag (slotDeeper) and the uint32 offset of its
+//     entry in keys, so that a miss almost never touches the arena and a
+//     hit reads one entry; a few slots are markers for parents of entries
+//     that are no entries themselves (see Build and LookupBatch).
 //
 // A lookup hashes every parent suffix of the host in one pass, a word at a
 // time (see hashKey), then loads the home slots of all of them before it
