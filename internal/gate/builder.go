@@ -82,7 +82,7 @@ func (b *Builder) add(name, number string, st Status) error {
 	h := hashKey(b.s.seed, name)
 	found, slot := b.s.find(h, name)
 	if found != 0 {
-		old, _ := b.s.entryAt(found - 1)
+		old := b.s.entryAt(found - 1)
 		if old.Status == st && old.Number == number {
 			return nil
 		}
@@ -162,10 +162,8 @@ func (b *Builder) Build(version int64) *Set {
 // the arena, which must be settled.
 func (b *Builder) parents() map[string]bool {
 	parents := make(map[string]bool)
-	for off := 0; off < len(b.s.keys); {
-		kl := int(b.s.keys[off])
-		name := b.s.str(b.s.keys, off+entryHeader, kl)
-		off += entryHeader + kl + int(b.s.keys[off+2])
+	for off := range b.s.offsets() {
+		name := b.s.entryAt(off).Domain
 		for {
 			dot := strings.IndexByte(name, '.')
 			name = name[dot+1:]
@@ -187,10 +185,8 @@ func (b *Builder) parents() map[string]bool {
 func (b *Builder) rehash(ns int) {
 	b.s.slots = makeHuge[uint64](ns)
 	b.s.mask = uint64(ns - 1)
-	for off := 0; off < len(b.s.keys); {
-		kl := int(b.s.keys[off])
-		b.insert(hashKey(b.s.seed, b.s.str(b.s.keys, off+entryHeader, kl)), uint32(off))
-		off += entryHeader + kl + int(b.s.keys[off+2])
+	for off := range b.s.offsets() {
+		b.insert(hashKey(b.s.seed, b.s.entryAt(off).Domain), off)
 	}
 }
 

@@ -37,10 +37,9 @@ const batchGroup = 32
 //     stopped at a tag that turns out to be another key's is decided by
 //     Lookup.
 //
-// The bytes of the first group's hosts are prefetched first, and those of
-// each next group during a group's phase 1, which only matters when they
-// are not fresh from the network (as in the benchmark). The per-host state
-// lives in fixed-size arrays on the stack (about 3.5 KB).
+// The hosts' own bytes are not prefetched: the event loop's come fresh
+// from read, and the benchmark's lie back to back as in a read buffer. The
+// per-host state lives in fixed-size arrays on the stack (about 3.5 KB).
 //
 // Hosts that the fast path does not vouch for (IDN, odd bytes, more than
 // nine labels...) are decided by Lookup in phase 1.
@@ -52,11 +51,9 @@ func (s *Set) LookupBatch(hosts []string, out []Decision) {
 		}
 		return
 	}
-	var pa [batchGroup]uintptr
-	prefetch(pa[:hostLines(&pa, hosts)])
 	for len(hosts) > 0 {
 		k := min(len(hosts), batchGroup)
-		s.lookupGroup(hosts[:k], out[:k], hosts[k:])
+		s.lookupGroup(hosts[:k], out[:k])
 		hosts, out = hosts[k:], out[k:]
 	}
 }
@@ -76,23 +73,8 @@ type batchState struct {
 	fold [batchGroup]bool  // whether the host holds capitals
 }
 
-// hostLines gathers into pa the address of the last byte of each of the
-// first batchGroup hosts, and returns how many it gathered.
-func hostLines(pa *[batchGroup]uintptr, hosts []string) int {
-	np := 0
-	for _, host := range hosts[:min(len(hosts), batchGroup)] {
-		if len(host) > 0 {
-			pa[np] = uintptr(unsafe.Pointer(unsafe.StringData(host))) + uintptr(len(host)-1)
-			np++
-		}
-	}
-	return np
-}
-
-// lookupGroup decides up to batchGroup hosts; see LookupBatch. The bytes
-// of the hosts of the next group, ahead, are prefetched meanwhile: unless
-// they were just read from the network, they may not be cached either.
-func (s *Set) lookupGroup(hosts []string, out []Decision, ahead []string) {
+// lookupGroup decides up to batchGroup hosts; see LookupBatch.
+func (s *Set) lookupGroup(hosts []string, out []Decision) {
 	var st batchState
 	slots, mask, keys := s.slots, s.mask, s.keys
 	slotBase := uintptr(unsafe.Pointer(unsafe.SliceData(slots)))
@@ -100,8 +82,8 @@ func (s *Set) lookupGroup(hosts []string, out []Decision, ahead []string) {
 	out = out[:len(hosts)]
 
 	// Addresses to prefetch, gathered so that one call issues them all.
-	var pa, next [batchGroup]uintptr
-	np, nn := 0, hostLines(&next, ahead)
+	var pa [3]uintptr
+	np := 0
 
 	// Phase 1: validate, hash, prefetch the least specific suffix's slot.
 	// Every prefetch is issued as soon as its address is known: one
@@ -128,12 +110,7 @@ func (s *Set) lookupGroup(hosts []string, out []Decision, ahead []string) {
 		}
 		st.nb[i], st.n[i] = uint8(nb), uint8(n)
 		pa[0] = slotBase + uintptr(st.hs[i][0]&mask)*8
-		np = 1
-		if i < nn {
-			pa[1] = next[i]
-			np = 2
-		}
-		prefetch(pa[:np])
+		prefetch(pa[:1])
 		queue[qt%batchGroup] = uint8(i)
 		qt++
 	}
@@ -199,18 +176,7 @@ hostLoop:
 			if a == 0 {
 				continue
 			}
-			// The noted slot nearly always holds the suffix: that case
-			// is checked here, and only a tag that matched another key
-			// (or a marker) goes through follow's loop.
-			var got uint64
-			kl := int(st.ls[i][j])
-			v := slots[a-1]
-			if off := uint32(v); off != markerOff && int(keys[off]) == kl && keyEqual(keys, int(off)+entryHeader, host[len(host)-kl:], fold) {
-				s.found(&m, off+1)
-				got = uint64(a)
-			} else {
-				got = s.follow(&m, uint64(a-1), v, st.hs[i][j], host, kl, fold)
-			}
+			got := s.follow(&m, uint64(a-1), slots[a-1], st.hs[i][j], host, int(st.ls[i][j]), fold)
 			if j+1 == int(st.stop[i]) && got != uint64(a) {
 				// The walk stopped at a slot whose tag matched but that
 				// holds another name, so the suffix's own slot, further

@@ -136,26 +136,35 @@ func (s *Set) All() iter.Seq[Entry] {
 		if s == nil {
 			return
 		}
-		for off := 0; off < len(s.keys); {
-			e, next := s.entryAt(uint32(off))
-			if !yield(e) {
+		for off := range s.offsets() {
+			if !yield(s.entryAt(off)) {
 				return
 			}
-			off = next
 		}
 	}
 }
 
-// entryAt decodes the entry at off and returns the offset of the next one.
-func (s *Set) entryAt(off uint32) (Entry, int) {
+// offsets yields the arena offset of every entry, in insertion order: the
+// one walk over the arena, for All and the Builder.
+func (s *Set) offsets() iter.Seq[uint32] {
+	return func(yield func(uint32) bool) {
+		for off := 0; off < len(s.keys); off += entryHeader + int(s.keys[off]) + int(s.keys[off+2]) {
+			if !yield(uint32(off)) {
+				return
+			}
+		}
+	}
+}
+
+// entryAt decodes the entry at off.
+func (s *Set) entryAt(off uint32) Entry {
 	kl, nl := int(s.keys[off]), int(s.keys[off+2])
 	at := int(off) + entryHeader
-	e := Entry{
+	return Entry{
 		Status: Status(s.keys[off+1]),
 		Domain: s.str(s.keys, at, kl),
 		Number: s.str(s.keys, at+kl, nl),
 	}
-	return e, at + kl + nl
 }
 
 // str returns b[at:at+n] as a string without copying. It is safe because a
