@@ -51,6 +51,12 @@ func commands() map[string]command {
 		"provider": {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
 		"audit":    {"audit verify [--db DSN]: check the hash-chained audit log", runAudit},
 		"user":     {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
+		"scan":     {"scan [--db DSN | URL…]: check live sites' footers, PSB deadline and access", runScan},
+		"import":   {"import --db DSN --provider CODE FILE: bulk-load existing filings (CSV or JSON Lines)", runImport},
+		"export":   {"export --db DSN --format csv|jsonl: stream the public fields of every filing", runExport},
+		"migrate":  {"migrate [--db DSN] [--status]: apply or show the schema version", runMigrate},
+		"backup":   {"backup --db DSN FILE: online, consistent copy of the database", runBackup},
+		"restore":  {"restore --db DSN FILE: load a backup into an empty database", runRestore},
 	}
 }
 

@@ -1,0 +1,11 @@
+package cli
+
+// Placeholder until the command lands; owned by the helper building it.
+func runBackup(env *Env, args []string) int {
+	_, _ = env.Stderr.Write([]byte("beian: not implemented yet\n"))
+	return ExitInvalid
+}
+func runRestore(env *Env, args []string) int {
+	_, _ = env.Stderr.Write([]byte("beian: not implemented yet\n"))
+	return ExitInvalid
+}
