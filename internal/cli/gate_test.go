@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -103,18 +104,34 @@ func TestGateServeFailsFastOnBadConfiguration(t *testing.T) {
 		args     []string
 		wantCode int
 		stderr   string
+		env      map[string]string
 	}{
-		{"no source", []string{"--listen", "127.0.0.1:0"}, ExitInvalid, "exactly one"},
-		{"bad hosts file", []string{"--listen", "127.0.0.1:0", "--hosts", writeHosts(t, "bad")}, ExitInvalid, "line 1"},
-		{"missing hosts file", []string{"--listen", "127.0.0.1:0", "--hosts", filepath.Join(t.TempDir(), "none")}, ExitInvalid, "no such file"},
-		{"deny status", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--deny-status", "500"}, ExitInvalid, "deny status"},
-		{"upstream scheme", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--upstream", "ftp://x"}, ExitInvalid, "upstream"},
-		{"bad listen address", []string{"--listen", "127.0.0.1:notaport", "--hosts", hosts}, ExitInvalid, "notaport"},
-		{"log format", []string{"--hosts", hosts, "--log-format", "xml"}, ExitUsage, "log-format"},
-		{"unknown flag", []string{"--hosts", hosts, "--nope"}, ExitUsage, "nope"},
+		{"no source", []string{"--listen", "127.0.0.1:0"}, ExitInvalid, "exactly one", nil},
+		{"bad hosts file", []string{"--listen", "127.0.0.1:0", "--hosts", writeHosts(t, "bad")}, ExitInvalid, "line 1", nil},
+		{"missing hosts file", []string{"--listen", "127.0.0.1:0", "--hosts", filepath.Join(t.TempDir(), "none")}, ExitInvalid, "no such file", nil},
+		{"deny status", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--deny-status", "500"}, ExitInvalid, "deny status", nil},
+		{"allow status", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--allow-status", "201"}, ExitInvalid, "allow status", nil},
+		{"upstream scheme", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--upstream", "ftp://x"}, ExitInvalid, "upstream", nil},
+		{"bad listen address", []string{"--listen", "127.0.0.1:notaport", "--hosts", hosts}, ExitInvalid, "notaport", nil},
+		{"log format", []string{"--hosts", hosts, "--log-format", "xml"}, ExitUsage, "log-format", nil},
+		{"unknown flag", []string{"--hosts", hosts, "--nope"}, ExitUsage, "nope", nil},
+		{"bad trusted proxy", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--trusted-proxy", "10.0.0.0/33"}, ExitUsage, "-trusted-proxy", nil},
+		{"trusted proxy with host bits", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--trusted-proxy", "10.0.0.5/8"}, ExitUsage, "host bits", nil},
+		{"trusted proxy none and more", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--trusted-proxy", "none", "--trusted-proxy", "10.0.0.1"}, ExitUsage, "-trusted-proxy", nil},
+		{"bad trusted proxies in the environment", []string{"--listen", "127.0.0.1:0", "--hosts", hosts}, ExitUsage, "BEIAN_GATE_TRUSTED_PROXIES",
+			map[string]string{"BEIAN_GATE_TRUSTED_PROXIES": "10.0.0.0/8,gateway"}},
+		{"zero header timeout", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--header-timeout", "0s"}, ExitUsage, "--header-timeout", nil},
+		{"negative idle timeout", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--idle-timeout", "-1s"}, ExitUsage, "--idle-timeout", nil},
+		{"negative read timeout", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--read-timeout", "-1s"}, ExitUsage, "-read-timeout", nil},
+		{"bad write timeout", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--write-timeout", "soon"}, ExitUsage, "-write-timeout", nil},
+		{"negative max conns", []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--max-conns", "-5"}, ExitUsage, "--max-conns", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			env, _, errb := gateEnv(map[string]string{"GOGC": "100"})
+			vars := map[string]string{"GOGC": "100"}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			env, _, errb := gateEnv(vars)
 			ready := func(net.Addr) { t.Error("listened despite a bad configuration") }
 			if code := serveGate(context.Background(), env, tt.args, nil, ready); code != tt.wantCode {
 				t.Fatalf("exit %d, want %d; stderr %s", code, tt.wantCode, errb)
@@ -189,5 +206,74 @@ func TestGateServe(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "SIGHUP") {
 		t.Errorf("the reload was not logged: %s", errb)
+	}
+}
+
+// startServeGate runs `beian gate` in process with args until the test
+// ends and returns its address.
+func startServeGate(t *testing.T, args []string, vars map[string]string) string {
+	t.Helper()
+	all := map[string]string{"GOGC": "100"}
+	for k, v := range vars {
+		all[k] = v
+	}
+	env, _, errb := gateEnv(all)
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan net.Addr, 1)
+	done := make(chan int, 1)
+	go func() { done <- serveGate(ctx, env, args, nil, func(a net.Addr) { addrc <- a }) }()
+	select {
+	case a := <-addrc:
+		t.Cleanup(func() {
+			cancel()
+			if code := <-done; code != ExitOK {
+				t.Errorf("gate exited %d: %s", code, errb)
+			}
+		})
+		return a.String()
+	case code := <-done:
+		cancel()
+		t.Fatalf("gate exited %d: %s", code, errb)
+	}
+	return ""
+}
+
+// TestGateServeTrustedProxies sends the attack of issue 15 (the Host of an
+// unfiled site, the X-Forwarded-Host of a filed one) from loopback to gates
+// that trust loopback (the default) or not, as set by --trusted-proxy or
+// $BEIAN_GATE_TRUSTED_PROXIES (the flag wins).
+func TestGateServeTrustedProxies(t *testing.T) {
+	hosts := writeHosts(t, "example.com\t"+gateNumber)
+	base := []string{"--listen", "127.0.0.1:0", "--hosts", hosts, "--poll", "1h"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want int
+	}{
+		{"default: loopback trusted", nil, nil, http.StatusNoContent},
+		{"flag: loopback not listed", []string{"--trusted-proxy", "192.0.2.0/24"}, nil, http.StatusUnavailableForLegalReasons},
+		{"flag: none", []string{"--trusted-proxy", "none"}, nil, http.StatusUnavailableForLegalReasons},
+		{"flag: loopback by name, and another", []string{"--trusted-proxy", "loopback", "--trusted-proxy", "10.0.0.7"}, nil, http.StatusNoContent},
+		{"environment: loopback not listed", nil, map[string]string{"BEIAN_GATE_TRUSTED_PROXIES": "192.0.2.1, 10.0.0.0/8"}, http.StatusUnavailableForLegalReasons},
+		{"flag wins over the environment", []string{"--trusted-proxy", "127.0.0.1"}, map[string]string{"BEIAN_GATE_TRUSTED_PROXIES": "192.0.2.1"}, http.StatusNoContent},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := startServeGate(t, append(slices.Clone(base), tt.args...), tt.env)
+			req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
+			req.Host = "unfiled.example"
+			req.Header.Set("X-Forwarded-Host", "www.example.com")
+			client := &http.Client{Timeout: 5 * time.Second}
+			defer client.CloseIdleConnections()
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"runtime"
 	"sync"
@@ -74,8 +75,10 @@ func (lg *loopGroup) stop() {
 	}
 }
 
-// adopt takes c over for an event loop. It returns false, leaving c as it
-// was, when c is not a TCP connection or its socket cannot be duplicated.
+// adopt takes c over for an event loop, with its place under the
+// connection cap (the loop releases it when the connection closes). It
+// returns false, leaving c as it was, when c is not a TCP connection or its
+// socket cannot be duplicated.
 func (lg *loopGroup) adopt(c net.Conn) bool {
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
@@ -89,12 +92,15 @@ func (lg *loopGroup) adopt(c net.Conn) bool {
 	if err := rc.Control(func(f uintptr) { fd, derr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return false
 	}
+	// The peer is known now and does not change: whether it is a trusted
+	// proxy is settled once for all the connection's requests.
+	peer := peerAddr(c)
 	// The duplicate shares the socket and its O_NONBLOCK flag; closing c
 	// takes the original out of the runtime's poller.
 	_ = c.Close()
 	l := lg.loops[lg.next.Add(1)%uint32(len(lg.loops))]
 	l.s.g.m.connsFast.Inc()
-	l.add(fd)
+	l.add(fd, peer, l.s.g.trustsAddr(peer))
 	return true
 }
 
@@ -110,7 +116,8 @@ type eventLoop struct {
 	stopped  bool
 
 	conns []*loopConn // indexed by file descriptor
-	now   int64       // the server clock's second, read once per wake-up
+	now   int64       // the server clock (ms), read once per wake-up
+	peak  int64       // the most unsent answer bytes seen on one connection
 
 	// The round being served (see collect); reused from round to round.
 	reqs           []pendingReq
@@ -121,8 +128,9 @@ type eventLoop struct {
 
 // pendingReq is a request read in this round, waiting for its answer.
 type pendingReq struct {
-	c   *loopConn
-	req fastRequest
+	c     *loopConn
+	start int // offset of its head in c.buf, to leave it unread (answerRound)
+	req   fastRequest
 }
 
 // loopConn is one client connection of an event loop.
@@ -133,10 +141,17 @@ type loopConn struct {
 	out        []byte // answers not yet written; out[outOff:] is pending
 	outOff     int
 	page       []byte // block page being built
-	last       int64  // second of the last read that brought bytes
-	headSince  int64  // second the unfinished request head began, 0 if none
-	writeSince int64  // second a write first found the socket full, 0 if not
+	last       int64  // clock (ms) of the last read that brought bytes
+	headSince  int64  // clock a request head became due (accept, or its first byte), 0 if none
+	writeSince int64  // clock a write first found the socket full, 0 if not
 	closeAfter bool   // close once out is written
+	// trusted: the peer is a trusted proxy (its X-Forwarded-Host decides).
+	trusted bool
+	peer    netip.Addr
+	// paused: complete request heads wait in buf[r:w] because the unsent
+	// answers reached maxPendingOut; they are parsed, before anything more
+	// is read, once the answers are written.
+	paused bool
 	// Round state (see collect): queued for answerRound, read again in
 	// this round, handed to net/http once the requests before are answered.
 	queued, more, handOffAfter bool
@@ -168,13 +183,17 @@ func (l *eventLoop) closeFDs() {
 
 // add registers a new connection's socket. It is called from the accept
 // goroutine: the connection is queued before the socket is added to the
-// epoll set, so the loop finds it when the first event comes.
-func (l *eventLoop) add(fd int) {
-	c := &loopConn{fd: fd, last: l.s.nowSec.Load()}
+// epoll set, so the loop finds it when the first event comes. A new
+// connection owes its first request head within the header timeout, as in
+// net/http: one that never sends anything does not get the idle timeout.
+func (l *eventLoop) add(fd int, peer netip.Addr, trusted bool) {
+	now := l.s.now.Load()
+	c := &loopConn{fd: fd, last: now, headSince: now, peer: peer, trusted: trusted}
 	l.mu.Lock()
 	if l.stopped {
 		l.mu.Unlock()
 		_ = unix.Close(fd)
+		l.s.g.conns.release()
 		return
 	}
 	l.incoming = append(l.incoming, c)
@@ -222,21 +241,22 @@ func (l *eventLoop) conn(fd int) *loopConn {
 // once a second close connections that are idle, slow or stuck.
 func (l *eventLoop) run() {
 	events := make([]unix.EpollEvent, 256)
-	l.now = l.s.nowSec.Load()
+	l.now = l.s.now.Load()
 	swept := l.now
+	wait := int(max(l.s.tickEvery.Milliseconds(), 1))
 	for {
 		n, err := pollNow(l.epfd, events)
 		if n == 0 && err == nil {
 			// Nothing ready: block, telling the scheduler. The timeout
-			// lets the sweep run on a quiet loop too.
-			n, err = unix.EpollWait(l.epfd, events, 1000)
+			// (one tick of the clock) lets the sweep run on a quiet loop too.
+			n, err = unix.EpollWait(l.epfd, events, wait)
 		}
 		if err != nil && !errors.Is(err, unix.EINTR) {
 			l.s.g.log.Error("epoll_wait failed; closing the loop's connections", "err", err)
 			l.shutdown()
 			return
 		}
-		l.now = l.s.nowSec.Load()
+		l.now = l.s.now.Load()
 		stop := false
 		for i := range max(n, 0) {
 			fd := int(events[i].Fd)
@@ -269,7 +289,10 @@ func (l *eventLoop) run() {
 // into the read buffers, which are not touched again before the round ends.
 
 // collect reads from a ready connection (after writing what it still owes)
-// and queues its complete requests for the round.
+// and queues its complete requests for the round. A paused connection's
+// requests are already in its buffer: they are parsed first, and the
+// connection is read again after (its socket may hold bytes that raise no
+// new edge).
 func (l *eventLoop) collect(c *loopConn) {
 	if c.outOff < len(c.out) {
 		if !l.flush(c) || c.outOff < len(c.out) {
@@ -283,6 +306,18 @@ func (l *eventLoop) collect(c *loopConn) {
 	if c.closeAfter || c.queued {
 		return
 	}
+	if c.paused {
+		c.paused, c.more = false, true
+	} else if !l.read(c) {
+		return
+	}
+	l.parse(c)
+}
+
+// read reads what the socket holds into the connection's buffer. It returns
+// false when there is nothing to parse: nothing came, or the connection was
+// closed or handed over.
+func (l *eventLoop) read(c *loopConn) bool {
 	if c.buf == nil {
 		c.buf = make([]byte, fastBufSize)
 	}
@@ -293,7 +328,7 @@ func (l *eventLoop) collect(c *loopConn) {
 	space := len(c.buf) - c.w
 	if space == 0 {
 		l.handOff(c) // a head larger than the buffer
-		return
+		return false
 	}
 	var n int
 	var err error
@@ -304,17 +339,23 @@ func (l *eventLoop) collect(c *loopConn) {
 		}
 	}
 	if errors.Is(err, unix.EAGAIN) {
-		return
+		return false
 	}
 	if err != nil || n <= 0 {
 		l.close(c)
-		return
+		return false
 	}
 	c.w += n
 	c.last = l.now
 	// A read that filled the buffer may have left bytes in the socket,
 	// which raise no new edge: the connection is read again this round.
 	c.more = n == space
+	return true
+}
+
+// parse queues the complete request heads of the connection's buffer for
+// the round.
+func (l *eventLoop) parse(c *loopConn) {
 	parsed := false
 	for c.r < c.w && !c.closeAfter {
 		unread := c.buf[c.r:c.w]
@@ -324,7 +365,7 @@ func (l *eventLoop) collect(c *loopConn) {
 			c.handOffAfter = bytes.Contains(unread, []byte("\n\n"))
 			break
 		}
-		p := pendingReq{c: c}
+		p := pendingReq{c: c, start: c.r}
 		if !p.req.parse(unread[:end]) {
 			c.handOffAfter = true
 			break
@@ -339,8 +380,9 @@ func (l *eventLoop) collect(c *loopConn) {
 	}
 	switch {
 	case c.r == c.w:
-		// The indices restart; the bytes stay until the next read.
-		c.r, c.w, c.headSince = 0, 0, 0
+		// Everything read is answered; the indices restart at the next read
+		// (not now: answerRound may leave requests unread again).
+		c.headSince = 0
 	case parsed || c.headSince == 0:
 		c.headSince = l.now // a new head has begun
 	}
@@ -356,17 +398,16 @@ func (l *eventLoop) answerRound() {
 		if len(l.reqs) > 0 {
 			l.hosts = l.hosts[:0]
 			for i := range l.reqs {
-				l.hosts = append(l.hosts, l.reqs[i].req.decisionHost())
+				l.hosts = append(l.hosts, l.reqs[i].req.decisionHost(l.reqs[i].c.trusted))
 			}
 			if cap(l.decided) < len(l.hosts) {
 				l.decided = make([]Decision, len(l.hosts))
 			}
 			decided := l.decided[:len(l.hosts)]
-			l.s.g.decideBatch(l.hosts, decided)
+			l.s.g.lookupBatch(l.hosts, decided)
 			l.s.g.m.batch.Observe(float64(len(decided)))
 			for i := range l.reqs {
-				p := &l.reqs[i]
-				p.c.out, p.c.page = l.s.appendAnswer(p.c.out, p.c.page, &p.req, l.hosts[i], decided[i])
+				l.answer(&l.reqs[i], l.hosts[i], decided[i])
 			}
 			clear(l.reqs) // drop the connection pointers
 			l.reqs = l.reqs[:0]
@@ -384,12 +425,53 @@ func (l *eventLoop) answerRound() {
 				// closed, or the rest waits for EPOLLOUT
 			case c.closeAfter:
 				l.close(c)
-			case c.more:
+			case c.more, c.paused:
 				l.collect(c)
 			}
 		}
 		clear(touched)
 		l.spare = touched[:0]
+	}
+}
+
+// answer appends the answer to p, decided as d for host, to its
+// connection's unsent answers, unless they would then pass maxPendingOut:
+// then p and the connection's later requests of the round stay unread in
+// its buffer (paused) until the answers are written. The first answer of an
+// empty queue always goes in (a block page is far below the limit), so the
+// connection makes progress and never holds more than maxPendingOut.
+func (l *eventLoop) answer(p *pendingReq, host string, d Decision) {
+	c := p.c
+	if c.paused || c.fd < 0 {
+		return // an earlier request of c was held back, so is this one
+	}
+	pending, before := len(c.out)-c.outOff, len(c.out)
+	c.out, c.page = l.s.appendAnswer(c.out, c.page, &p.req, host, d)
+	if pending > 0 && pending+len(c.out)-before > maxPendingOut {
+		c.out = c.out[:before]
+		c.paused, c.r = true, p.start
+		// Both are decided again when the requests are parsed again.
+		c.closeAfter, c.handOffAfter = false, false
+		l.s.g.m.pendingOutPauses.Inc()
+		return
+	}
+	l.s.g.m.count(d)
+	if p.req.fwdCount > 0 && !c.trusted {
+		l.s.g.ignoredForwarded("X-Forwarded-Host", c.peer)
+	}
+	if n := int64(len(c.out) - c.outOff); n > l.peak {
+		l.peak = n
+		storeMax(&l.s.g.m.pendingOutPeak, n)
+	}
+}
+
+// storeMax raises v to n if n is larger.
+func storeMax(v *atomic.Int64, n int64) {
+	for {
+		cur := v.Load()
+		if n <= cur || v.CompareAndSwap(cur, n) {
+			return
+		}
 	}
 }
 
@@ -432,6 +514,9 @@ func (l *eventLoop) flush(c *loopConn) bool {
 // epoll set: the loop holds the socket's only descriptor).
 func (l *eventLoop) close(c *loopConn) {
 	l.conns[c.fd] = nil
+	// Released first: a client that sees the close and connects again
+	// finds the place free.
+	l.s.g.conns.release()
 	_ = unix.Close(c.fd)
 	c.fd = -1
 }
@@ -446,14 +531,18 @@ func (l *eventLoop) handOff(c *loopConn) {
 	_ = f.Close()
 	c.fd = -1
 	if err != nil {
+		l.s.g.conns.release()
 		l.s.g.log.Warn("handing a connection to net/http failed; closing it", "err", err)
 		return
 	}
+	// The connection keeps its place under the cap until net/http (or
+	// whoever ends up with it) closes it.
+	nc = &countedConn{Conn: nc, lim: &l.s.g.conns}
 	pending := bytes.Clone(c.out[c.outOff:])
 	prefix := bytes.Clone(c.buf[c.r:c.w])
 	l.s.wg.Go(func() {
 		if len(pending) > 0 {
-			_ = nc.SetWriteDeadline(time.Now().Add(l.s.g.timeouts.write))
+			_ = nc.SetWriteDeadline(time.Now().Add(l.s.g.timeouts.stall()))
 			if _, err := nc.Write(pending); err != nil {
 				_ = nc.Close()
 				return
@@ -467,25 +556,32 @@ func (l *eventLoop) handOff(c *loopConn) {
 }
 
 // sweep closes connections that have been idle too long, that have not
-// finished a request head in time, or that leave their answers unread (see
-// timeouts).
+// sent a whole request head in time, or that leave their answers unread
+// (see timeouts). The clock lags real time by up to one tick, so each limit
+// waits one tick more: a connection is never closed before its timeout.
 func (l *eventLoop) sweep() {
 	l.take()
-	t := l.s.g.timeouts
-	header, idle, write := seconds(t.header), seconds(t.idle), seconds(t.write)
+	t, m := l.s.g.timeouts, l.s.g.m
+	tick := l.s.tickEvery.Milliseconds()
+	header, idle, stall := millis(t.header)+tick, millis(t.idle)+tick, millis(t.stall())+tick
 	for _, c := range l.conns {
 		switch {
 		case c == nil:
-		case c.writeSince != 0 && l.now-c.writeSince >= write,
-			c.headSince != 0 && c.outOff == len(c.out) && l.now-c.headSince >= header,
-			c.r == c.w && c.outOff == len(c.out) && l.now-c.last >= idle:
+		case c.writeSince != 0 && l.now-c.writeSince >= stall:
+			m.writeTimeouts.Inc()
+			l.close(c)
+		case c.headSince != 0 && c.outOff == len(c.out) && l.now-c.headSince >= header:
+			m.headerTimeouts.Inc()
+			l.close(c)
+		case c.r == c.w && c.outOff == len(c.out) && l.now-c.last >= idle:
+			m.idleTimeouts.Inc()
 			l.close(c)
 		}
 	}
 }
 
-// seconds rounds d up to whole seconds of the server clock (at least one).
-func seconds(d time.Duration) int64 { return max(int64((d+time.Second-1)/time.Second), 1) }
+// millis rounds d up to whole milliseconds of the server clock.
+func millis(d time.Duration) int64 { return int64((d + time.Millisecond - 1) / time.Millisecond) }
 
 // shutdown writes what the sockets take without waiting (every request read
 // has been answered), closes every connection and the loop's descriptors.

@@ -40,23 +40,14 @@ import (
 // Limits of the fast path.
 const (
 	fastBufSize = 4 << 10 // a request head larger than this goes to net/http
-	// maxPendingOut is how many bytes of answers to pipelined requests are
-	// collected before they are written.
+	// maxPendingOut bounds the answers a connection holds unsent: past it
+	// the fast path leaves the connection's further pipelined requests in
+	// its read buffer, and reads nothing more from it, until the client has
+	// read enough. A 4 KiB buffer of small pipelined requests would
+	// otherwise turn into a hundred block pages, and a client that never
+	// reads would make the gate hold them all.
 	maxPendingOut = 64 << 10
 )
-
-// timeouts of a connection, the same for the fast path and net/http. The
-// fast path counts them in whole seconds of the server clock.
-type timeouts struct {
-	// header: a request head must arrive whole within this of its first byte.
-	header time.Duration
-	// idle: a connection with no request for this long is closed.
-	idle time.Duration
-	// write: a client that leaves answers unread for this long is dropped.
-	write time.Duration
-}
-
-var defaultTimeouts = timeouts{header: 10 * time.Second, idle: 2 * time.Minute, write: 10 * time.Second}
 
 // fastServer serves one listener.
 type fastServer struct {
@@ -66,15 +57,20 @@ type fastServer struct {
 	loops   *loopGroup
 	closing atomic.Bool
 	wg      sync.WaitGroup
-	// A clock that ticks once a second gives the Date header and the
-	// timeouts, instead of reading the time on every request.
-	nowSec atomic.Int64
-	date   atomic.Pointer[[]byte]
+	// A clock that ticks every tickEvery gives the Date header and the
+	// timeouts, instead of reading the time on every request. now is in
+	// milliseconds since start, plus one (zero marks "not set" in a loopConn);
+	// it is monotonic, so a step of the wall clock times nothing out.
+	start     time.Time
+	tickEvery time.Duration
+	now       atomic.Int64
+	date      atomic.Pointer[[]byte]
+	dateSec   atomic.Int64 // the Unix second date shows
 }
 
 // tick keeps the clock until done is closed.
 func (s *fastServer) tick(done <-chan struct{}) {
-	t := time.NewTicker(time.Second)
+	t := time.NewTicker(s.tickEvery)
 	defer t.Stop()
 	for {
 		s.setClock(time.Now())
@@ -87,17 +83,26 @@ func (s *fastServer) tick(done <-chan struct{}) {
 }
 
 func (s *fastServer) setClock(now time.Time) {
-	d := now.UTC().AppendFormat(make([]byte, 0, len(http.TimeFormat)), http.TimeFormat)
-	s.date.Store(&d)
-	s.nowSec.Store(now.Unix())
+	if sec := now.Unix(); s.date.Load() == nil || sec != s.dateSec.Load() {
+		d := now.UTC().AppendFormat(make([]byte, 0, len(http.TimeFormat)), http.TimeFormat)
+		s.date.Store(&d)
+		s.dateSec.Store(sec)
+	}
+	s.now.Store(now.Sub(s.start).Milliseconds() + 1)
 }
+
+// maxHeaderBytes is net/http's cap on a request head (the fast path's is
+// its buffer, fastBufSize; larger heads go to net/http).
+const maxHeaderBytes = 32 << 10
 
 func (g *Gate) newStdServer() *http.Server {
 	return &http.Server{
 		Handler:           g.Handler(),
 		ReadHeaderTimeout: g.timeouts.header,
+		ReadTimeout:       g.timeouts.read,
+		WriteTimeout:      g.timeouts.write,
 		IdleTimeout:       g.timeouts.idle,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          g.errorLog(),
 		ConnState: func(_ net.Conn, st http.ConnState) {
 			if st == http.StateNew {
@@ -117,7 +122,8 @@ func (g *Gate) Serve(ctx context.Context, ln net.Listener) error {
 	if g.proxy != nil {
 		return g.serveStd(ctx, ln)
 	}
-	s := &fastServer{g: g, slow: g.newStdServer(), handoff: newChanListener(ln.Addr())}
+	s := &fastServer{g: g, slow: g.newStdServer(), handoff: newChanListener(ln.Addr()),
+		start: time.Now(), tickEvery: g.timeouts.tick()}
 	s.setClock(time.Now())
 	loops, err := newLoopGroup(s, runtime.GOMAXPROCS(0))
 	if err != nil {
@@ -158,7 +164,7 @@ func (g *Gate) Serve(ctx context.Context, ln net.Listener) error {
 func (g *Gate) serveStd(ctx context.Context, ln net.Listener) error {
 	srv := g.newStdServer()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(limitListener{Listener: ln, g: g}) }()
 	select {
 	case err := <-errc:
 		g.closeIdle()
@@ -180,7 +186,9 @@ func (g *Gate) closeIdle() {
 }
 
 // accept runs the accept loop until ln is closed. Each connection goes to
-// an event loop, or to net/http when no loop can take it.
+// an event loop, or to net/http when no loop can take it; one over the
+// connection cap is closed at once. Whether its peer is a trusted proxy is
+// settled here, once per connection.
 func (s *fastServer) accept(ln net.Listener) error {
 	var backoff time.Duration
 	for {
@@ -203,8 +211,17 @@ func (s *fastServer) accept(ln net.Listener) error {
 			_ = c.Close()
 			return nil
 		}
-		if !s.loops.adopt(c) && !s.handoff.push(c) {
+		if !s.g.conns.acquire() {
+			s.g.m.refusedMaxConns.Inc()
 			_ = c.Close()
+			continue
+		}
+		if s.loops.adopt(c) {
+			continue // the loop releases the connection's place
+		}
+		cc := &countedConn{Conn: c, lim: &s.g.conns}
+		if !s.handoff.push(cc) {
+			_ = cc.Close()
 		}
 	}
 }
@@ -363,6 +380,7 @@ func asciiEqualFold(b []byte, lower string) bool {
 // Pre-rendered response parts.
 var (
 	resp204   = []byte("HTTP/1.1 204 No Content\r\nX-Icp-Number: ")
+	resp200   = []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Icp-Number: ")
 	respBlock = []byte("\r\nCache-Control: no-store\r\n" +
 		"Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'\r\n" +
 		"Content-Type: text/html; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ")
@@ -373,16 +391,17 @@ var (
 )
 
 // decisionHost returns the host to decide: X-Forwarded-Host when there is
-// one, else Host. Several X-Forwarded-Host values are ambiguous and fail
-// closed (an empty host is never allowed). The host is a view of the read
-// buffer: neither the decision nor the block page keeps it, and the buffer
-// is not reused before the answer is written.
-func (r *fastRequest) decisionHost() string {
+// one and the connection comes from a trusted proxy, else Host. Several
+// X-Forwarded-Host values are ambiguous and fail closed (an empty host is
+// never allowed). The host is a view of the read buffer: neither the
+// decision nor the block page keeps it, and the buffer is not reused before
+// the answer is written.
+func (r *fastRequest) decisionHost(trusted bool) string {
 	switch {
+	case r.fwdCount == 0 || !trusted:
+		return bytesString(r.host)
 	case r.fwdCount == 1 && bytes.IndexByte(r.fwdHost, ',') < 0:
 		return bytesString(r.fwdHost)
-	case r.fwdCount == 0:
-		return bytesString(r.host)
 	}
 	return ""
 }
@@ -391,7 +410,11 @@ func (r *fastRequest) decisionHost() string {
 // is scratch space for the block page. It returns both buffers for reuse.
 func (s *fastServer) appendAnswer(out, page []byte, r *fastRequest, host string, d Decision) ([]byte, []byte) {
 	if d.Allowed() {
-		out = append(out, resp204...)
+		if s.g.cfg.AllowStatus == http.StatusOK {
+			out = append(out, resp200...)
+		} else {
+			out = append(out, resp204...)
+		}
 		out = append(out, d.Number...)
 	} else {
 		code := s.g.cfg.DenyStatus

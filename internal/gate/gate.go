@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,8 +47,37 @@ type Config struct {
 	// default, RFC 7725), or 403 / 401 for proxies such as nginx
 	// auth_request that treat any other code as an error.
 	DenyStatus int
+	// AllowStatus is the status of an allowed ForwardAuth request: 204 (the
+	// default) or 200, for Envoy's ext_authz HTTP service, which takes only
+	// 200 as "allowed" and passes any other status, 204 included, to the
+	// client as a denial.
+	AllowStatus int
 	// Logger receives load, reload and proxy errors; nil discards them.
 	Logger *slog.Logger
+
+	// TrustedProxies are the peers whose forwarded headers the gate
+	// believes (see proxies.go): X-Forwarded-Host in ForwardAuth mode,
+	// X-Forwarded-For and -Proto passed on in reverse-proxy mode. nil means
+	// DefaultTrustedProxies (loopback); an empty, non-nil slice trusts no
+	// peer (nil and empty differ, as in http.Server.TLSNextProto).
+	TrustedProxies []netip.Prefix
+	// HeaderTimeout bounds the arrival of a request head, counted from its
+	// first byte (from accept for a new connection); zero means
+	// DefaultHeaderTimeout.
+	HeaderTimeout time.Duration
+	// IdleTimeout closes a keep-alive connection that sends no request for
+	// this long; zero means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// ReadTimeout and WriteTimeout are net/http's: the whole request with
+	// its body, and the whole answer. WriteTimeout also drops a fast-path
+	// client that leaves its answers unread. Zero means DefaultReadTimeout
+	// and DefaultWriteTimeout in ForwardAuth mode and none with an Upstream;
+	// NoTimeout means none.
+	ReadTimeout, WriteTimeout time.Duration
+	// MaxConns caps the client connections open at once; those over it are
+	// closed at accept and counted. Zero derives it from the descriptor
+	// limit, at most DefaultMaxConns.
+	MaxConns int
 }
 
 // Gate is a running edge gate: the current Set behind an atomic pointer,
@@ -62,8 +93,13 @@ type Gate struct {
 	loadMu sync.Mutex // one load or poll at a time; readers never take it
 	pages  sync.Pool  // block-page buffers of the net/http path
 	now    func() time.Time
-	// timeouts of client connections; tests shorten them.
+	// timeouts of client connections (checkLimits).
 	timeouts timeouts
+	// trusted are the proxies whose forwarded headers count (proxies.go).
+	trusted         []netip.Prefix
+	warnedUntrusted atomic.Bool
+	// conns counts client connections against Config.MaxConns.
+	conns connLimit
 }
 
 // New checks cfg and returns a Gate with no set yet (every host is blocked
@@ -85,6 +121,13 @@ func New(cfg Config) (*Gate, error) {
 	default:
 		return nil, fmt.Errorf("gate: deny status %d: want 451, 403 or 401", cfg.DenyStatus)
 	}
+	switch cfg.AllowStatus {
+	case 0:
+		cfg.AllowStatus = http.StatusNoContent
+	case http.StatusNoContent, http.StatusOK:
+	default:
+		return nil, fmt.Errorf("gate: allow status %d: want 204 or 200", cfg.AllowStatus)
+	}
 	if cfg.Upstream != nil {
 		if (cfg.Upstream.Scheme != "http" && cfg.Upstream.Scheme != "https") || cfg.Upstream.Host == "" {
 			return nil, fmt.Errorf("gate: upstream %q: want an http:// or https:// URL with a host", cfg.Upstream)
@@ -93,8 +136,21 @@ func New(cfg Config) (*Gate, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	g := &Gate{cfg: cfg, log: cfg.Logger, reload: make(chan struct{}, 1), now: time.Now, timeouts: defaultTimeouts}
-	var err error
+	trusted, err := checkTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	t, maxConns, err := checkLimits(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	g := &Gate{cfg: cfg, log: cfg.Logger, reload: make(chan struct{}, 1), now: time.Now, timeouts: t, trusted: trusted}
+	g.conns.max = int64(maxConns)
+	for _, p := range trusted {
+		if p.Bits() == 0 {
+			g.log.Warn("every address is a trusted proxy: any client that reaches the gate chooses the host it decides", "trusted_proxy", p.String())
+		}
+	}
 	if g.page, err = newBlockPage(); err != nil {
 		return nil, err
 	}
@@ -104,6 +160,13 @@ func New(cfg Config) (*Gate, error) {
 	}
 	return g, nil
 }
+
+// TrustedProxies returns the proxies whose forwarded headers the gate
+// believes (DefaultTrustedProxies when Config left them nil).
+func (g *Gate) TrustedProxies() []netip.Prefix { return slices.Clone(g.trusted) }
+
+// MaxConns returns the cap on open client connections.
+func (g *Gate) MaxConns() int { return int(g.conns.max) }
 
 // Set returns the set being served (nil before the first load).
 func (g *Gate) Set() *Set { return g.set.Load() }
@@ -115,13 +178,11 @@ func (g *Gate) Decide(host string) Decision {
 	return d
 }
 
-// decideBatch decides hosts[i] into out[i] in the current set, as Decide
-// does one by one, and counts the decisions.
-func (g *Gate) decideBatch(hosts []string, out []Decision) {
+// lookupBatch decides hosts[i] into out[i] in the current set, as Decide
+// does one by one, without counting: the event loop counts the decisions it
+// answers (it may leave a request for later and decide it again).
+func (g *Gate) lookupBatch(hosts []string, out []Decision) {
 	g.set.Load().LookupBatch(hosts, out) // a nil set (no load yet) allows nothing
-	for i := range hosts {
-		g.m.count(out[i])
-	}
 }
 
 // Load loads the whole set from the source and swaps it in. On error the

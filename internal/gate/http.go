@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,14 +44,15 @@ var (
 //   - GET /check?domain=HOST: Caddy's on-demand TLS ask, 200 allowed, 403 not;
 //   - GET /v1/hosts/{host}: {"host","status","number"} for CDN integrations;
 //   - any other request: ForwardAuth / nginx auth_request on
-//     X-Forwarded-Host, else Host: 204 with X-ICP-Number, or the deny status
-//     with the bilingual block page.
+//     X-Forwarded-Host when a trusted proxy sent the request, else Host:
+//     204 (or 200, Config.AllowStatus) with X-ICP-Number, or the deny
+//     status with the bilingual block page.
 //
 // With an upstream (reverse-proxy mode) the gate is the edge itself: it
-// decides on Host only (X-Forwarded-Host comes from the client and is not
-// trusted), proxies filed hosts and blocks the rest; its own endpoints
-// answer only to requests addressed to an IP literal or localhost, so that a
-// proxied site keeps its own /healthz or /metrics.
+// decides on Host only, even from a trusted proxy (the host decided must be
+// the host proxied, which is Host), proxies filed hosts and blocks the rest;
+// its own endpoints answer only to requests addressed to an IP literal or
+// localhost, so that a proxied site keeps its own /healthz or /metrics.
 func (g *Gate) Handler() http.Handler {
 	if g.proxy != nil {
 		return http.HandlerFunc(g.serveProxyMode)
@@ -110,24 +112,36 @@ func addressedToGate(host string) bool {
 	return err == nil
 }
 
-// forwardHost picks the host a ForwardAuth request is about. Several
+// forwardHost picks the host a ForwardAuth request is about: its
+// X-Forwarded-Host when a trusted proxy sent it, else Host. Several
 // X-Forwarded-Host values are ambiguous and fail closed (an empty host).
-func forwardHost(r *http.Request) string {
-	if v, ok := r.Header["X-Forwarded-Host"]; ok {
-		if len(v) != 1 || strings.IndexByte(v[0], ',') >= 0 {
-			return ""
-		}
-		return v[0]
+func (g *Gate) forwardHost(r *http.Request) string {
+	v, ok := r.Header["X-Forwarded-Host"]
+	if !ok {
+		return r.Host
 	}
-	return r.Host
+	if !g.trustsRemote(r.RemoteAddr) {
+		g.ignoredForwarded("X-Forwarded-Host", remoteAddr(r))
+		return r.Host
+	}
+	if len(v) != 1 || strings.IndexByte(v[0], ',') >= 0 {
+		return ""
+	}
+	return v[0]
+}
+
+// remoteAddr returns the peer address of r, or the zero Addr.
+func remoteAddr(r *http.Request) netip.Addr {
+	ap, _ := netip.ParseAddrPort(r.RemoteAddr)
+	return ap.Addr()
 }
 
 func (g *Gate) forwardAuth(w http.ResponseWriter, r *http.Request) {
-	host := forwardHost(r)
+	host := g.forwardHost(r)
 	d := g.Decide(host)
 	if d.Allowed() {
 		w.Header()["X-Icp-Number"] = []string{d.Number}
-		w.WriteHeader(http.StatusNoContent)
+		w.WriteHeader(g.cfg.AllowStatus) // 200 goes out with Content-Length: 0
 		return
 	}
 	g.block(w, host, d.Status, g.cfg.DenyStatus)
@@ -233,8 +247,12 @@ func newAPIError(code, zh, en string) apiError {
 }
 
 // newProxy builds the reverse proxy of upstream mode. The original Host goes
-// upstream unchanged (virtual hosting), with X-Forwarded-For/-Host/-Proto set
-// by the gate, never taken from the client.
+// upstream unchanged (virtual hosting), with X-Forwarded-Host set to it (the
+// host decided) and X-Forwarded-For/-Proto set by the gate. Only from a
+// trusted proxy (a load balancer in front of the gate) are the client's
+// X-Forwarded-For chain, to which the gate appends the peer, and its
+// X-Forwarded-Proto kept; from anyone else they are dropped, so that a site
+// reading them cannot be lied to.
 func (g *Gate) newProxy(u *url.URL) *httputil.ReverseProxy {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = time.Minute
@@ -242,12 +260,22 @@ func (g *Gate) newProxy(u *url.URL) *httputil.ReverseProxy {
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(u)
 			pr.Out.Host = pr.In.Host
+			xff, hasXFF := pr.In.Header["X-Forwarded-For"]
+			trusted := g.trustsRemote(pr.In.RemoteAddr)
+			if trusted && hasXFF {
+				pr.Out.Header["X-Forwarded-For"] = slices.Clone(xff) // SetXForwarded appends the peer
+			} else if hasXFF {
+				g.ignoredForwarded("X-Forwarded-For", remoteAddr(pr.In))
+			}
 			pr.SetXForwarded()
+			if proto := pr.In.Header.Get("X-Forwarded-Proto"); trusted && (proto == "http" || proto == "https") {
+				pr.Out.Header.Set("X-Forwarded-Proto", proto)
+			}
 		},
 		Transport: t,
 		ErrorLog:  g.errorLog(),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			g.log.Warn("upstream error", "host", r.Host, "err", err)
+			g.log.Warn("upstream error", "host", r.Host, "client", g.clientIP(r.RemoteAddr, r.Header["X-Forwarded-For"]), "err", err)
 			w.Header()["Content-Type"] = hdrText
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("502 bad gateway / 上游服务不可用\n"))

@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // staticSource serves a fixed set (or error) to a Gate.
@@ -37,6 +39,9 @@ func newTestGate(t *testing.T, cfg Config) *Gate {
 type req struct {
 	method, target, host string
 	header               http.Header
+	// remote is the peer ("ip:port"); by default a proxy on loopback, which
+	// the default configuration trusts.
+	remote string
 }
 
 func do(h http.Handler, r req) *httptest.ResponseRecorder {
@@ -44,6 +49,10 @@ func do(h http.Handler, r req) *httptest.ResponseRecorder {
 		r.method = http.MethodGet
 	}
 	hr := httptest.NewRequest(r.method, r.target, nil)
+	hr.RemoteAddr = "127.0.0.1:41000"
+	if r.remote != "" {
+		hr.RemoteAddr = r.remote
+	}
 	if r.host != "" {
 		hr.Host = r.host
 	}
@@ -273,8 +282,17 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"no source", Config{}},
 		{"negative poll", Config{Source: src, PollInterval: -1}},
 		{"deny 500", Config{Source: src, DenyStatus: 500}},
+		{"allow 201", Config{Source: src, AllowStatus: 201}},
 		{"upstream without host", Config{Source: src, Upstream: &url.URL{Scheme: "http"}}},
 		{"upstream ftp", Config{Source: src, Upstream: &url.URL{Scheme: "ftp", Host: "x"}}},
+		{"trusted proxy with host bits", Config{Source: src, TrustedProxies: []netip.Prefix{netip.PrefixFrom(netip.MustParseAddr("10.0.0.5"), 8)}}},
+		{"invalid trusted proxy", Config{Source: src, TrustedProxies: []netip.Prefix{{}}}},
+		{"IPv4-mapped trusted proxy", Config{Source: src, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("::ffff:10.0.0.0/104")}}},
+		{"negative header timeout", Config{Source: src, HeaderTimeout: -time.Second}},
+		{"negative idle timeout", Config{Source: src, IdleTimeout: -time.Second}},
+		{"negative read timeout", Config{Source: src, ReadTimeout: -2 * time.Second}},
+		{"negative write timeout", Config{Source: src, WriteTimeout: -2 * time.Second}},
+		{"negative max conns", Config{Source: src, MaxConns: -1}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := New(tt.cfg); err == nil {

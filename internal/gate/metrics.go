@@ -2,6 +2,7 @@ package gate
 
 import (
 	"net/http"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -28,6 +29,18 @@ type metrics struct {
 	// (one wake-up's), which sets how well LookupBatch overlaps its cache
 	// misses; BenchmarkLookupBatch is run at the sizes seen.
 	batch prometheus.Histogram
+	// Refusals and limits (limits.go, proxies.go): connections closed at
+	// accept over the cap; forwarded headers ignored because the peer is no
+	// trusted proxy; fast-path connections closed by a timeout; times the
+	// fast path stopped parsing a connection's requests because its unsent
+	// answers reached maxPendingOut.
+	refusedMaxConns                 prometheus.Counter
+	ignoredXFH, ignoredXFF          prometheus.Counter
+	headerTimeouts, idleTimeouts    prometheus.Counter
+	writeTimeouts, pendingOutPauses prometheus.Counter
+	// pendingOutPeak is the most answer bytes any fast-path connection
+	// held unsent, which maxPendingOut bounds.
+	pendingOutPeak atomic.Int64
 }
 
 func newMetrics(g *Gate) *metrics {
@@ -69,6 +82,42 @@ func newMetrics(g *Gate) *metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 2, 9), // 1 … 256
 		}),
 	}
+	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "beian_gate_connections_refused_total",
+		Help: "Client connections closed at accept, by reason: max_conns (over --max-conns).",
+	}, []string{"reason"})
+	m.refusedMaxConns = refused.WithLabelValues("max_conns")
+	ignored := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "beian_gate_forwarded_headers_ignored_total",
+		Help: "Requests whose forwarded header was ignored because the peer is not a trusted proxy (--trusted-proxy): X-Forwarded-Host (ForwardAuth; Host decided instead) or X-Forwarded-For (reverse-proxy mode; not passed upstream).",
+	}, []string{"header"})
+	m.ignoredXFH = ignored.WithLabelValues("X-Forwarded-Host")
+	m.ignoredXFF = ignored.WithLabelValues("X-Forwarded-For")
+	closed := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "beian_gate_fast_timeouts_total",
+		Help: "Fast-path connections closed by a timeout: header (no whole request head in --header-timeout), idle (--idle-timeout), write (answers left unread for --write-timeout).",
+	}, []string{"timeout"})
+	m.headerTimeouts = closed.WithLabelValues("header")
+	m.idleTimeouts = closed.WithLabelValues("idle")
+	m.writeTimeouts = closed.WithLabelValues("write")
+	m.pendingOutPauses = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "beian_gate_fast_pending_out_pauses_total",
+		Help: "Times the fast path left a connection's pipelined requests unparsed until its unsent answers drained below the per-connection limit.",
+	})
+	reg.MustRegister(refused, ignored, closed, m.pendingOutPauses,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_connections_open",
+			Help: "Client connections open now, against --max-conns (beian_gate_connections_max).",
+		}, func() float64 { return float64(g.conns.open.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_connections_max",
+			Help: "The cap on open client connections (--max-conns).",
+		}, func() float64 { return float64(g.conns.max) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "beian_gate_fast_pending_out_peak_bytes",
+			Help: "The most answer bytes one fast-path connection has held unsent (bounded by the per-connection limit).",
+		}, func() float64 { return float64(m.pendingOutPeak.Load()) }),
+	)
 	reg.MustRegister(decisions, conns, m.batch, m.reloads, m.reloadErrors, m.lastReload, m.loadSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "beian_gate_set_entries",
