@@ -250,9 +250,9 @@ func newAPIError(code, zh, en string) apiError {
 // upstream unchanged (virtual hosting), with X-Forwarded-Host set to it (the
 // host decided) and X-Forwarded-For/-Proto set by the gate. Only from a
 // trusted proxy (a load balancer in front of the gate) are the client's
-// X-Forwarded-For chain, to which the gate appends the peer, and its
-// X-Forwarded-Proto kept; from anyone else they are dropped, so that a site
-// reading them cannot be lied to.
+// X-Forwarded-For chain and Forwarded header, to which the gate appends the
+// peer, and its X-Forwarded-Proto kept; from anyone else they are dropped,
+// so that a site reading them cannot be lied to.
 func (g *Gate) newProxy(u *url.URL) *httputil.ReverseProxy {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = time.Minute
@@ -270,6 +270,13 @@ func (g *Gate) newProxy(u *url.URL) *httputil.ReverseProxy {
 			pr.SetXForwarded()
 			if proto := pr.In.Header.Get("X-Forwarded-Proto"); trusted && (proto == "http" || proto == "https") {
 				pr.Out.Header.Set("X-Forwarded-Proto", proto)
+			}
+			// ReverseProxy has removed Forwarded (RFC 7239) from Out; a
+			// trusted proxy's is put back with the gate's hop appended.
+			if fwd, ok := pr.In.Header["Forwarded"]; ok && trusted {
+				pr.Out.Header["Forwarded"] = append(slices.Clone(fwd), forwardedElement(remoteAddr(pr.In), pr.In.Host, pr.In.TLS != nil))
+			} else if ok {
+				g.ignoredForwarded("Forwarded", remoteAddr(pr.In))
 			}
 		},
 		Transport: t,

@@ -36,6 +36,7 @@ type metrics struct {
 	// answers reached maxPendingOut.
 	refusedMaxConns                 prometheus.Counter
 	ignoredXFH, ignoredXFF          prometheus.Counter
+	ignoredFwd                      prometheus.Counter
 	headerTimeouts, idleTimeouts    prometheus.Counter
 	writeTimeouts, pendingOutPauses prometheus.Counter
 	// pendingOutPeak is the most answer bytes any fast-path connection
@@ -89,10 +90,11 @@ func newMetrics(g *Gate) *metrics {
 	m.refusedMaxConns = refused.WithLabelValues("max_conns")
 	ignored := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "beian_gate_forwarded_headers_ignored_total",
-		Help: "Requests whose forwarded header was ignored because the peer is not a trusted proxy (--trusted-proxy): X-Forwarded-Host (ForwardAuth; Host decided instead) or X-Forwarded-For (reverse-proxy mode; not passed upstream).",
+		Help: "Requests whose forwarded header was ignored because the peer is not a trusted proxy (--trusted-proxy): X-Forwarded-Host (ForwardAuth; Host decided instead) or X-Forwarded-For and Forwarded (reverse-proxy mode; not passed upstream).",
 	}, []string{"header"})
 	m.ignoredXFH = ignored.WithLabelValues("X-Forwarded-Host")
 	m.ignoredXFF = ignored.WithLabelValues("X-Forwarded-For")
+	m.ignoredFwd = ignored.WithLabelValues("Forwarded")
 	closed := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "beian_gate_fast_timeouts_total",
 		Help: "Fast-path connections closed by a timeout: header (no whole request head in --header-timeout), idle (--idle-timeout), write (answers left unread for --write-timeout).",

@@ -179,6 +179,8 @@ func (g *Gate) ignoredForwarded(header string, peer netip.Addr) {
 	switch header {
 	case "X-Forwarded-Host":
 		g.m.ignoredXFH.Inc()
+	case "Forwarded":
+		g.m.ignoredFwd.Inc()
 	default:
 		g.m.ignoredXFF.Inc()
 	}
@@ -186,4 +188,46 @@ func (g *Gate) ignoredForwarded(header string, peer netip.Addr) {
 		g.log.Warn("forwarded header from a peer that is not a trusted proxy ignored (logged once; see beian_gate_forwarded_headers_ignored_total); add the proxy with --trusted-proxy if it is one",
 			"header", header, "peer", peer.String(), "trusted_proxies", fmt.Sprint(g.trusted))
 	}
+}
+
+// forwardedElement is the gate's hop in a Forwarded header (RFC 7239,
+// https://www.rfc-editor.org/rfc/rfc7239#section-4): the peer it received
+// the request from, the host and the scheme of that request. Values that are
+// not tokens are quoted (an IPv6 node always is, section 6).
+func forwardedElement(peer netip.Addr, host string, tls bool) string {
+	node := "unknown" // section 6.3: the peer is not an IP address
+	if peer.IsValid() {
+		node = peer.String()
+		if peer.Is6() {
+			node = "[" + node + "]"
+		}
+	}
+	proto := "http"
+	if tls {
+		proto = "https"
+	}
+	return "for=" + forwardedValue(node) + ";host=" + forwardedValue(host) + ";proto=" + proto
+}
+
+// forwardedValue returns v as an RFC 7230 token when it is one, else as a
+// quoted-string.
+func forwardedValue(v string) string {
+	token := v != ""
+	for i := 0; i < len(v) && token; i++ {
+		c := v[i]
+		token = c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+	}
+	if token {
+		return v
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(v); i++ {
+		if v[i] == '"' || v[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(v[i])
+	}
+	b.WriteByte('"')
+	return b.String()
 }

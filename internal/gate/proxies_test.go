@@ -155,9 +155,15 @@ func TestForwardedHostTrustNetHTTP(t *testing.T) {
 		{"untrusted: Host decides, X-Forwarded-Host cannot block either", "203.0.113.9:4000", "www.example.com", "unfiled.cn", 204},
 		{"trusted: X-Forwarded-Host blocks", "10.1.1.1:4000", "www.example.com", "unfiled.cn", 451},
 		{"IPv4-mapped trusted peer", "[::ffff:10.1.1.1]:4000", attackHost, attackXFH, 204},
+		{"Forwarded host= never decides, from an untrusted peer", "203.0.113.9:4000", attackHost, "", 451},
+		{"nor from a trusted one", "10.1.1.1:4000", attackHost, "", 451},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			w := do(h, req{target: "/", host: tt.host, remote: tt.remote, header: http.Header{"X-Forwarded-Host": {tt.xfh}}})
+			hdr := http.Header{"Forwarded": {"for=192.0.2.1;host=" + attackXFH}}
+			if tt.xfh != "" {
+				hdr = http.Header{"X-Forwarded-Host": {tt.xfh}}
+			}
+			w := do(h, req{target: "/", host: tt.host, remote: tt.remote, header: hdr})
 			if w.Code != tt.wantCode {
 				t.Errorf("status %d, want %d", w.Code, tt.wantCode)
 			}
@@ -185,6 +191,7 @@ func TestForwardedHostTrustServed(t *testing.T) {
 	attackChunked := "POST / HTTP/1.1\r\nHost: " + attackHost + "\r\nX-Forwarded-Host: " + attackXFH +
 		"\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"
 	reverse := "GET / HTTP/1.1\r\nHost: www.example.com\r\nX-Forwarded-Host: unfiled.cn\r\n\r\n"
+	rfc7239 := "GET / HTTP/1.1\r\nHost: " + attackHost + "\r\nForwarded: for=192.0.2.1;host=" + attackXFH + "\r\n\r\n"
 	for _, tt := range []struct {
 		name       string
 		cfg        Config
@@ -197,6 +204,7 @@ func TestForwardedHostTrustServed(t *testing.T) {
 		{"fast path, trusted peer: X-Forwarded-Host decides", Config{}, attack, 204, numCN, 0},
 		{"fast path, untrusted peer: Host decides", Config{TrustedProxies: untrustedLoopback}, reverse, 204, numCom, 1},
 		{"fast path, no proxy trusted", Config{TrustedProxies: []netip.Prefix{}}, attack, 451, "", 1},
+		{"fast path, trusted peer: Forwarded host= never decides", Config{}, rfc7239, 451, "", 0},
 		{"net/http after hand-over, untrusted peer: attack refused", Config{TrustedProxies: untrustedLoopback}, attackChunked, 451, "", 1},
 		{"net/http after hand-over, trusted peer", Config{}, attackChunked, 204, numCN, 0},
 		{"reverse proxy, trusted peer: Host decides", Config{Upstream: u}, attack, 451, "", 0},
@@ -222,8 +230,9 @@ func TestForwardedHostTrustServed(t *testing.T) {
 }
 
 // TestProxyModeForwardedFor checks what reverse-proxy mode tells the site
-// about the client: a trusted load balancer's X-Forwarded-For chain and
-// -Proto are kept (the peer appended), an untrusted client's are dropped.
+// about the client: a trusted load balancer's X-Forwarded-For chain,
+// Forwarded header and X-Forwarded-Proto are kept (the peer appended), an
+// untrusted client's are dropped.
 func TestProxyModeForwardedFor(t *testing.T) {
 	seen := make(chan http.Header, 1)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -235,14 +244,17 @@ func TestProxyModeForwardedFor(t *testing.T) {
 		name               string
 		trusted            []netip.Prefix
 		wantXFF, wantProto string
+		wantFwd            []string
 		ignored            string
 	}{
-		{"trusted load balancer", nil, "203.0.113.7, 127.0.0.1", "https", "0"},
-		{"untrusted client", untrustedLoopback, "127.0.0.1", "http", "1"},
+		{"trusted load balancer", nil, "203.0.113.7, 127.0.0.1", "https",
+			[]string{`for="[2001:db8::7]";proto=https`, "for=127.0.0.1;host=www.example.com;proto=http"}, "0"},
+		{"untrusted client", untrustedLoopback, "127.0.0.1", "http", nil, "1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			addr := startGate(t, newTestGate(t, Config{Upstream: u, TrustedProxies: tt.trusted}))
-			r := exchange(t, addr, "GET / HTTP/1.1\r\nHost: www.example.com\r\nX-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\n\r\n", 1, false)[0]
+			r := exchange(t, addr, "GET / HTTP/1.1\r\nHost: www.example.com\r\nX-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: https\r\n"+
+				"Forwarded: for=\"[2001:db8::7]\";proto=https\r\n\r\n", 1, false)[0]
 			if r.StatusCode != 200 {
 				t.Fatalf("status %d", r.StatusCode)
 			}
@@ -250,10 +262,37 @@ func TestProxyModeForwardedFor(t *testing.T) {
 			if h.Get("X-Forwarded-For") != tt.wantXFF || h.Get("X-Forwarded-Proto") != tt.wantProto {
 				t.Errorf("upstream saw X-Forwarded-For %q, -Proto %q; want %q, %q", h.Get("X-Forwarded-For"), h.Get("X-Forwarded-Proto"), tt.wantXFF, tt.wantProto)
 			}
-			if want := `beian_gate_forwarded_headers_ignored_total{header="X-Forwarded-For"} ` + tt.ignored; !strings.Contains(metricsBody(t, addr), want) {
-				t.Errorf("metrics lack %q", want)
+			if got := h.Values("Forwarded"); !slices.Equal(got, tt.wantFwd) {
+				t.Errorf("upstream saw Forwarded %q, want %q", got, tt.wantFwd)
+			}
+			m := metricsBody(t, addr)
+			for _, want := range []string{
+				`beian_gate_forwarded_headers_ignored_total{header="X-Forwarded-For"} ` + tt.ignored,
+				`beian_gate_forwarded_headers_ignored_total{header="Forwarded"} ` + tt.ignored,
+			} {
+				if !strings.Contains(m, want) {
+					t.Errorf("metrics lack %q", want)
+				}
 			}
 		})
+	}
+}
+
+func TestForwardedElement(t *testing.T) {
+	for _, tt := range []struct {
+		peer netip.Addr
+		host string
+		tls  bool
+		want string
+	}{
+		{netip.MustParseAddr("192.0.2.60"), "example.com", false, "for=192.0.2.60;host=example.com;proto=http"},
+		{netip.MustParseAddr("2001:db8:cafe::17"), "example.com:8443", true, `for="[2001:db8:cafe::17]";host="example.com:8443";proto=https`},
+		{netip.Addr{}, `a"b\c`, false, `for=unknown;host="a\"b\\c";proto=http`},
+		{netip.MustParseAddr("192.0.2.1"), "", false, `for=192.0.2.1;host="";proto=http`},
+	} {
+		if got := forwardedElement(tt.peer, tt.host, tt.tls); got != tt.want {
+			t.Errorf("forwardedElement(%v, %q, %v) = %s, want %s", tt.peer, tt.host, tt.tls, got, tt.want)
+		}
 	}
 }
 
