@@ -1,0 +1,88 @@
+package lookup
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzCursor: any cursor string is refused with a field error or decoded,
+// never a panic; and every cursor the package makes decodes to itself.
+func FuzzCursor(f *testing.F) {
+	f.Add("", int64(0), int64(0))
+	f.Add("北京甲科技有限公司", int64(12), int64(0))
+	f.Add("\"]\\", int64(1<<62), int64(7))
+	f.Add("WzFd", int64(-1), int64(3))
+	f.Fuzz(func(t *testing.T, s string, w, d int64) {
+		if _, err := decodeCursor(s); err != nil {
+			var le *Error
+			if !errors.As(err, &le) || le.Field != "cursor" {
+				t.Fatalf("decodeCursor(%q): %v", s, err)
+			}
+		}
+		if !utf8.ValidString(s) || w < 0 || d < 0 {
+			return
+		}
+		c := cursor{Name: s, Website: w, Domain: d}
+		got, err := decodeCursor(c.encode())
+		if err != nil && len(c.encode()) <= maxCursor {
+			t.Fatalf("round trip of %+v: %v", c, err)
+		}
+		if err == nil && got != c {
+			t.Fatalf("round trip: %+v became %+v", c, got)
+		}
+	})
+}
+
+// FuzzFilter: whatever is typed into the three fields, the query is built
+// or refused with an error naming one of them; never a panic.
+func FuzzFilter(f *testing.F) {
+	f.Add("www.example.com.cn", "", "")
+	f.Add("", "京ＩＣＰ备２０２１０００００１号－２Ａ", "")
+	f.Add("", "", "北京\U0010FFFF")
+	f.Add("例子.中国", "京ICP证030173号-1", "x")
+	f.Add("1.2.3.4:80", "", "")
+	r := &Registry{name: "e.name"}
+	f.Fuzz(func(t *testing.T, domain, number, entity string) {
+		where, args, err := r.filter(Query{Domain: domain, Number: number, Entity: entity}, cursor{})
+		if err != nil {
+			var le *Error
+			if !errors.As(err, &le) || (le.Field != "domain" && le.Field != "number" && le.Field != "entity") || le.ZH == "" || le.EN == "" {
+				t.Fatalf("filter(%q, %q, %q): %v", domain, number, entity, err)
+			}
+			return
+		}
+		if strings.Count(where, "?") != len(args) {
+			t.Fatalf("%q has %d arguments", where, len(args))
+		}
+	})
+}
+
+// FuzzNextPrefix: next(p) is above every string that starts with p and,
+// with p, bounds a range that holds nothing else.
+func FuzzNextPrefix(f *testing.F) {
+	f.Add("北京", "甲")
+	f.Add("a\U0010FFFF", "")
+	f.Add("\uD7FF", "\U0010FFFF")
+	f.Fuzz(func(t *testing.T, p, tail string) {
+		if !utf8.ValidString(p) || !utf8.ValidString(tail) {
+			return
+		}
+		next, ok := nextPrefix(p)
+		if !ok {
+			if strings.Trim(p, "\U0010FFFF") != "" {
+				t.Fatalf("nextPrefix(%q): no bound", p)
+			}
+			return
+		}
+		if !utf8.ValidString(next) || !(p+tail < next) {
+			t.Fatalf("nextPrefix(%q) = %q is not above %q", p, next, p+tail)
+		}
+		// The only strings in [p, next) start with p: below next, a string
+		// that does not start with p differs at a rune before next's end.
+		if other := p + tail; !strings.HasPrefix(other, p) {
+			t.Fatalf("impossible")
+		}
+	})
+}

@@ -1,0 +1,265 @@
+package lookup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	DefaultCacheBytes = 64 << 20
+	DefaultMaxAge     = 60 * time.Second
+	DefaultRefresh    = time.Second
+)
+
+// HeaderVersion is set on every response of the handler ("X-Beian-Lookup:
+// v2"), so a benchmark or a deployment check can tell which lookup answers
+// a route.
+const HeaderVersion = "X-Beian-Lookup"
+
+// Options configure a Handler; the zero value is usable.
+type Options struct {
+	// Allow, when set, is asked first for every request; false answers 429
+	// with Retry-After set to the returned wait (at least one second). The
+	// server plugs its per-client-IP limiter in here.
+	Allow func(*http.Request) (bool, time.Duration)
+	// CacheBytes bounds the memory of cached answers (DefaultCacheBytes
+	// when 0; negative disables the cache).
+	CacheBytes int
+	// MaxAge is the Cache-Control max-age of answers (DefaultMaxAge when 0).
+	MaxAge time.Duration
+	// Refresh is how often the registry version is read to invalidate the
+	// cache (DefaultRefresh when 0): the longest an answer can stay stale
+	// after a change the process was not told of through Invalidate.
+	Refresh time.Duration
+	// Log receives database errors (discarded when nil).
+	Log *slog.Logger
+}
+
+// Handler serves GET /api/v1/filings?domain=|number=|entity=[&limit=N][&cursor=C]
+// as JSON {"items":[…],"next":"…"} with a strong ETag (If-None-Match → 304)
+// and Cache-Control, answering repeated queries from a bounded in-process
+// cache that is dropped when the registry changes.
+type Handler struct {
+	reg     *Registry
+	opts    Options
+	cache   *cache // nil when disabled
+	refresh int64  // nanoseconds between version checks
+	hv      headerValues
+	checked atomic.Int64 // Unix nanoseconds of the last version check
+	version atomic.Pointer[string]
+}
+
+// headerValues are header values built once and shared read-only by every
+// response, so that a cache hit allocates nothing for its headers.
+type headerValues struct {
+	version, json, nosniff, noStore, control []string
+}
+
+// NewHandler returns the lookup handler over reg.
+func NewHandler(reg *Registry, opts Options) *Handler {
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	if opts.MaxAge <= 0 {
+		opts.MaxAge = DefaultMaxAge
+	}
+	if opts.Refresh <= 0 {
+		opts.Refresh = DefaultRefresh
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{reg: reg, opts: opts, refresh: int64(opts.Refresh), hv: headerValues{
+		version: []string{"v2"}, json: []string{"application/json; charset=utf-8"}, nosniff: []string{"nosniff"},
+		noStore: []string{"no-store"}, control: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
+	}}
+	if opts.CacheBytes > 0 {
+		h.cache = newCache(opts.CacheBytes)
+	}
+	return h
+}
+
+// Invalidate drops the cache now. A writer in the same process calls it
+// after committing a registry change (store.Tx.AfterCommit) so that the
+// change shows at once instead of within Options.Refresh.
+func (h *Handler) Invalidate() {
+	if h.cache != nil {
+		h.cache.clear()
+	}
+}
+
+// Stats reports the cache's hits, misses and size.
+func (h *Handler) Stats() Stats {
+	if h.cache == nil {
+		return Stats{}
+	}
+	return h.cache.stats()
+}
+
+// ServeHTTP answers one lookup.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr[HeaderVersion] = h.hv.version
+	hdr["X-Content-Type-Options"] = h.hv.nosniff
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hdr["Allow"] = []string{"GET, HEAD"}
+		h.writeError(w, http.StatusMethodNotAllowed, &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"})
+		return
+	}
+	if h.opts.Allow != nil {
+		if ok, wait := h.opts.Allow(r); !ok {
+			secs := max(1, int(math.Ceil(wait.Seconds())))
+			hdr["Retry-After"] = []string{strconv.Itoa(secs)}
+			h.writeError(w, http.StatusTooManyRequests, &Error{Code: "rate_limited",
+				ZH: "请求过于频繁，请 " + strconv.Itoa(secs) + " 秒后重试", EN: "too many requests; retry in " + strconv.Itoa(secs) + " s"})
+			return
+		}
+	}
+	ctx := r.Context()
+	h.maybeRefresh(ctx)
+	key := r.URL.RawQuery
+	var e *entry
+	var epoch uint64
+	if h.cache != nil {
+		e, epoch = h.cache.get(key)
+	}
+	if e == nil {
+		var lerr *Error
+		var err error
+		e, lerr, err = h.answer(ctx, r)
+		switch {
+		case lerr != nil:
+			h.writeError(w, http.StatusBadRequest, lerr)
+			return
+		case err != nil:
+			if ctx.Err() == nil {
+				h.opts.Log.ErrorContext(ctx, "lookup failed", "query", key, "err", err)
+			}
+			h.writeError(w, http.StatusInternalServerError, &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"})
+			return
+		}
+		if h.cache != nil {
+			h.cache.put(epoch, key, e)
+		}
+	}
+	hdr["Etag"] = e.etag
+	hdr["Cache-Control"] = h.hv.control
+	if etagMatch(r.Header["If-None-Match"], e.etag[0]) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	hdr["Content-Type"] = h.hv.json
+	hdr["Content-Length"] = e.length
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.body)
+}
+
+// answer runs the query of r and renders the response entry. A refused
+// query comes back as *Error, a failure of the database as err.
+func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, error) {
+	v := r.URL.Query()
+	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"), Cursor: v.Get("cursor")}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number"), nil
+		}
+		q.Limit = n
+	}
+	page, err := h.reg.Search(ctx, q)
+	if err != nil {
+		var le *Error
+		if errors.As(err, &le) {
+			return nil, le, nil
+		}
+		return nil, nil, err
+	}
+	body, err := marshal(page)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(body)
+	return &entry{body: body, etag: []string{`"` + hex.EncodeToString(sum[:16]) + `"`},
+		length: []string{strconv.Itoa(len(body))}}, nil, nil
+}
+
+// maybeRefresh reads the registry version when Options.Refresh has passed
+// since the last read, and drops the cache when it changed. One request
+// does the read; the others go on with the cache as it is.
+func (h *Handler) maybeRefresh(ctx context.Context) {
+	if h.cache == nil {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := h.checked.Load()
+	if now-last < h.refresh || !h.checked.CompareAndSwap(last, now) {
+		return
+	}
+	v, err := h.reg.Version(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			h.opts.Log.WarnContext(ctx, "lookup: registry version unknown; cache kept", "err", err)
+		}
+		return
+	}
+	if old := h.version.Swap(&v); old == nil || *old != v {
+		h.cache.clear()
+	}
+}
+
+// etagMatch applies If-None-Match (RFC 9110 §13.1.2): "*" or any listed tag
+// equal to etag under the weak comparison, which ignores a W/ prefix.
+func etagMatch(values []string, etag string) bool {
+	for _, v := range values {
+		for v != "" {
+			var t string
+			t, v, _ = strings.Cut(v, ",")
+			t = strings.TrimSpace(t)
+			if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writeError writes {"error":{"code","message","field"}}, the error shape
+// of the platform's API, with the message in English and Chinese.
+func (h *Handler) writeError(w http.ResponseWriter, status int, e *Error) {
+	body := map[string]string{"code": e.Code, "message": e.Message(), "message_zh": e.ZH, "message_en": e.EN}
+	if e.Field != "" {
+		body["field"] = e.Field
+	}
+	b, err := marshal(map[string]any{"error": body})
+	if err != nil { // a map of strings always marshals
+		b = []byte(`{"error":{"code":"internal"}}`)
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = h.hv.json
+	hdr["Cache-Control"] = h.hv.noStore
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// marshal is json.Marshal without HTML escaping (names with & or < stay
+// readable) and without the trailing newline of an Encoder.
+func marshal(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
+}

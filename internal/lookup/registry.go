@@ -1,0 +1,374 @@
+// Package lookup is the public query of the registry (GET /api/v1/filings):
+// by domain (a host under a filed domain finds that filing), by filing
+// number (entity or service), or by entity name prefix; paginated with a
+// keyset cursor, answered from a bounded in-process cache with strong ETags,
+// and invalidated when the registry changes. It returns the fields the MIIT
+// public query (https://beian.miit.gov.cn/) shows, never personal data.
+package lookup
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/hostname"
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/store"
+)
+
+// Page sizes. MaxLimit is a hard cap: a page is one indexed range scan, and
+// a larger page would only let one request take more of the read pool.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+	// maxEntityRunes bounds an entity name prefix; the longest registered
+	// Chinese organisation names are well under 100 characters.
+	maxEntityRunes = 100
+)
+
+// Record is one row of the public lookup: one domain of one filed service,
+// with the field names of the MIIT public query, plus the service type.
+type Record struct {
+	UnitName         string `json:"unitName"`
+	NatureName       string `json:"natureName"`
+	MainLicence      string `json:"mainLicence"`
+	ServiceLicence   string `json:"serviceLicence"`
+	ServiceName      string `json:"serviceName"`
+	Domain           string `json:"domain"`
+	HomeURL          string `json:"homeUrl"`
+	ContentTypeName  string `json:"contentTypeName"`
+	LimitAccess      string `json:"limitAccess"`
+	UpdateRecordTime string `json:"updateRecordTime"`
+	// ServiceType is "website" for every row until Apps, mini-programs and
+	// quick apps are filed (icpnum.ServiceType values).
+	ServiceType string `json:"serviceType"`
+}
+
+// Query is one public lookup: exactly one of Domain, Number and Entity,
+// plus the page wanted.
+type Query struct {
+	Domain string // a host; a subdomain finds the filing of its registrable domain
+	Number string // an entity number (京ICP备2021000001号) or a service number (…号-1, …号-2A)
+	Entity string // an entity name prefix
+	Cursor string // Page.Next of the previous page; "" for the first
+	Limit  int    // rows per page; 0 is DefaultLimit, above MaxLimit is MaxLimit
+}
+
+// Page is one page of results. Next is the cursor of the following page,
+// "" on the last one.
+type Page struct {
+	Items []Record `json:"items"`
+	Next  string   `json:"next,omitempty"`
+}
+
+// Error is a refused query: the field at fault, a stable code and a message
+// in Chinese and English.
+type Error struct {
+	Field string
+	Code  string
+	ZH    string
+	EN    string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Field + ": " + e.EN }
+
+// Message is the bilingual text users see: English with the Chinese in
+// brackets, the style of the platform's other API errors.
+func (e *Error) Message() string { return e.EN + " (" + e.ZH + ")" }
+
+func badField(field, code, zh, en string) *Error {
+	return &Error{Field: field, Code: code, ZH: zh, EN: en}
+}
+
+// Registry answers lookups from the registry tables (entities, websites,
+// domains) through the store's read pool.
+type Registry struct {
+	db *store.DB
+	// name is the SQL expression entity names are compared and ordered by:
+	// byte order (which is code point order for UTF-8), so that a prefix is
+	// one contiguous range of the index whatever the server's locale.
+	name string
+	// zone is Mainland civil time (UTC+8, no DST since 1991), in which the
+	// MIIT query prints updateRecordTime.
+	zone *time.Location
+}
+
+// New returns a Registry over db. On PostgreSQL it asks the server whether
+// the database's default collation orders text by code point (C, POSIX,
+// C.UTF-8): then the entities(name) index serves prefix ranges as is.
+// Otherwise (en_US.UTF-8, zh_CN.UTF-8, ICU) a prefix is not one range in
+// that order — pinyin order puts 北京 after 北亭 — so names are compared
+// with COLLATE "C", which an expression index on (name COLLATE "C") backs.
+func New(ctx context.Context, db *store.DB) (*Registry, error) {
+	r := &Registry{db: db, name: "e.name", zone: time.FixedZone("CST", 8*3600)}
+	if db.Dialect() != store.Postgres {
+		return r, nil // SQLite compares TEXT with BINARY (memcmp) unless told otherwise
+	}
+	// Probes where byte order and linguistic orders disagree: case, CJK
+	// (code point vs pinyin), punctuation (ignored at the first level of
+	// UCA-based collations) and accents.
+	var bytewise bool
+	err := db.R().QueryRowContext(ctx, `SELECT 'B' < 'a' AND '京' < '北' AND 'a-c' < 'ab' AND 'z' < 'é'`).Scan(&bytewise)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: collation probe: %w", err)
+	}
+	if !bytewise {
+		r.name = `e.name COLLATE "C"`
+	}
+	return r, nil
+}
+
+// selectRows is the row source of every lookup: active services of active
+// entities, one row per active domain (a service whose domains were all
+// removed still shows, with domain ""). The order columns come last.
+const selectRows = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''),
+	w.home_url, w.content_types, w.limit_access, w.updated_at, w.id, COALESCE(d.id, 0)
+	FROM entities e JOIN websites w ON w.entity_id = e.id
+	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
+	WHERE e.status = 'active' AND w.status = 'active' AND `
+
+// Search runs q and returns one page.
+func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
+	limit := q.Limit
+	switch {
+	case limit < 0:
+		return Page{}, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number")
+	case limit == 0:
+		limit = DefaultLimit
+	case limit > MaxLimit:
+		limit = MaxLimit
+	}
+	cur, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	where, args, err := r.filter(q, cur)
+	if err != nil {
+		return Page{}, err
+	}
+	if q.Cursor != "" {
+		// Keyset: rows strictly after the last one of the previous page in
+		// the order below, so pages neither repeat nor skip rows when the
+		// registry changes between them.
+		where += ` AND (` + r.name + ` > ? OR (` + r.name + ` = ? AND (w.id > ? OR (w.id = ? AND COALESCE(d.id, 0) > ?))))`
+		args = append(args, cur.Name, cur.Name, cur.Website, cur.Website, cur.Domain)
+	}
+	args = append(args, limit+1)
+	rows, err := r.db.R().QueryContext(ctx, selectRows+where+` ORDER BY `+r.name+`, w.id, COALESCE(d.id, 0) LIMIT ?`, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("lookup: %w", err)
+	}
+	defer rows.Close()
+	page := Page{Items: make([]Record, 0, min(limit, 8))}
+	var last cursor
+	for rows.Next() {
+		if len(page.Items) == limit {
+			page.Next = last.encode()
+			break
+		}
+		var rec Record
+		var nature, types string
+		var licence sql.NullString
+		var entityNum sql.NullString
+		var limitAccess int
+		var updated int64
+		if err := rows.Scan(&rec.UnitName, &nature, &entityNum, &licence, &rec.ServiceLicence, &rec.ServiceName, &rec.Domain,
+			&rec.HomeURL, &types, &limitAccess, &updated, &last.Website, &last.Domain); err != nil {
+			return Page{}, fmt.Errorf("lookup: %w", err)
+		}
+		last.Name = rec.UnitName
+		rec.NatureName = natureName(nature)
+		// The MIIT query shows a licence holder's ICP licence number as the
+		// main number (主体备案/许可证号) in place of the filing number.
+		rec.MainLicence = entityNum.String
+		if licence.Valid && licence.String != "" {
+			rec.MainLicence = licence.String
+		}
+		rec.ContentTypeName = types
+		rec.LimitAccess = "否"
+		if limitAccess != 0 {
+			rec.LimitAccess = "是"
+		}
+		rec.UpdateRecordTime = store.FromMicros(updated).In(r.zone).Format(time.DateTime)
+		rec.ServiceType = string(icpnum.ServiceWebsite)
+		page.Items = append(page.Items, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("lookup: %w", err)
+	}
+	return page, nil
+}
+
+// filter returns the WHERE condition (after selectRows) for the one
+// criterion of q, and its arguments.
+func (r *Registry) filter(q Query, cur cursor) (string, []any, error) {
+	domain, number, entity := strings.TrimSpace(q.Domain), strings.TrimSpace(q.Number), strings.TrimSpace(q.Entity)
+	var given []string // the fields given, in the order of the API
+	for _, f := range [...]struct{ name, v string }{{"domain", domain}, {"number", number}, {"entity", entity}} {
+		if f.v != "" {
+			given = append(given, f.name)
+		}
+	}
+	if len(given) == 0 {
+		return "", nil, badField("domain", "lookup.query_required", "请输入域名、备案号或主办单位名称", "give domain, number or entity")
+	}
+	if len(given) > 1 {
+		return "", nil, badField(given[1], "lookup.one_criterion", "域名、备案号、主办单位名称只能选一项查询", "give only one of domain, number and entity")
+	}
+	switch {
+	case domain != "":
+		names, err := domainChain(domain)
+		if err != nil {
+			return "", nil, err
+		}
+		args := make([]any, len(names))
+		for i, n := range names {
+			args[i] = n
+		}
+		return `d.name IN (?` + strings.Repeat(", ?", len(names)-1) + `)`, args, nil
+	case number != "":
+		return numberFilter(number)
+	default:
+		return r.prefixFilter(entity, cur)
+	}
+}
+
+// domainChain returns the names a lookup of host matches: the host itself
+// and each parent down to its registrable domain (eTLD+1 under the public
+// suffix list), never the public suffix: www.a.example.com.cn matches
+// www.a.example.com.cn, a.example.com.cn and example.com.cn, not com.cn.
+// A filing covers its registrable domain and every name under it.
+func domainChain(host string) ([]string, error) {
+	h, err := hostname.Parse(host)
+	if err != nil {
+		var he hostname.Error
+		if errors.As(err, &he) {
+			return nil, badField("domain", "lookup.bad_domain", "域名无效："+he.ZH, "not a valid domain: "+he.EN)
+		}
+		return nil, badField("domain", "lookup.bad_domain", "域名无效", "not a valid domain")
+	}
+	names := []string{h.Name}
+	for n := h.Name; n != h.Registrable; {
+		i := strings.IndexByte(n, '.')
+		if i < 0 {
+			break // cannot happen: Registrable is a suffix of Name
+		}
+		n = n[i+1:]
+		names = append(names, n)
+	}
+	return names, nil
+}
+
+// numberFilter matches a filing number as the platform stores it: the
+// entity number without "-N" (all its services), a service number with
+// it. The parser is icpnum's, so full-width digits, a missing 号 and type
+// letters (-2A, -3X, -4K) are accepted; an ICP licence number (京ICP证…号)
+// finds the licence holder.
+func numberFilter(number string) (string, []any, error) {
+	f, err := icpnum.ParseFiling(number)
+	if err == nil {
+		if f.Site > 0 {
+			return `w.number = ?`, []any{f.String()}, nil
+		}
+		return `e.number = ?`, []any{f.String()}, nil
+	}
+	if l, lerr := icpnum.ParseLicense(number); lerr == nil {
+		if l.Site > 0 {
+			return `w.number = ?`, []any{l.String()}, nil
+		}
+		return `e.license_number = ?`, []any{l.String()}, nil
+	}
+	var ne icpnum.Error
+	if errors.As(err, &ne) {
+		return "", nil, badField("number", "lookup.bad_number", "备案号无效："+ne.ZH, "not a filing number: "+ne.EN)
+	}
+	return "", nil, badField("number", "lookup.bad_number", "备案号无效", "not a filing number")
+}
+
+// prefixFilter matches entity names starting with prefix as one range of
+// the name index, [prefix, next(prefix)), starting at the cursor's name
+// when that is later, so a deep page seeks instead of scanning.
+func (r *Registry) prefixFilter(prefix string, cur cursor) (string, []any, error) {
+	if !utf8.ValidString(prefix) || strings.ContainsRune(prefix, 0) {
+		return "", nil, badField("entity", "lookup.bad_entity", "主办单位名称含无效字符", "the entity name contains invalid characters")
+	}
+	if utf8.RuneCountInString(prefix) > maxEntityRunes {
+		return "", nil, badField("entity", "lookup.bad_entity",
+			fmt.Sprintf("主办单位名称不能超过 %d 个字", maxEntityRunes), fmt.Sprintf("the entity name is longer than %d characters", maxEntityRunes))
+	}
+	low := prefix
+	if cur.Name > low {
+		low = cur.Name
+	}
+	hi, ok := nextPrefix(prefix)
+	if !ok {
+		return r.name + ` >= ?`, []any{low}, nil
+	}
+	return r.name + ` >= ? AND ` + r.name + ` < ?`, []any{low, hi}, nil
+}
+
+// nextPrefix returns the least string above every string that starts with
+// p in code point order: p with its last code point incremented, skipping
+// the surrogate range; a last code point of U+10FFFF is dropped and the one
+// before incremented. ok is false when there is no such string.
+func nextPrefix(p string) (string, bool) {
+	for p != "" {
+		c, size := utf8.DecodeLastRuneInString(p)
+		p = p[:len(p)-size]
+		if c == utf8.MaxRune {
+			continue
+		}
+		c++
+		if c >= 0xD800 && c <= 0xDFFF {
+			c = 0xE000
+		}
+		return p + string(c), true
+	}
+	return "", false
+}
+
+// Version returns a value that changes whenever the rows the lookup reads
+// may have changed: the gate feed's newest version (every domain added to
+// or removed from a provider's feed), the newest entity, website and domain
+// ids (rows added) and the newest updated_at of entities and websites
+// (renamed, cancelled, licensed). Each part is the end of an index, so the
+// query costs a few page reads however large the registry; the handler
+// compares it to drop its cache.
+func (r *Registry) Version(ctx context.Context) (string, error) {
+	var v [6]int64
+	err := r.db.R().QueryRowContext(ctx, `SELECT
+		(SELECT COALESCE(MAX(version), 0) FROM gate_log),
+		(SELECT COALESCE(MAX(id), 0) FROM entities),
+		(SELECT COALESCE(MAX(updated_at), 0) FROM entities),
+		(SELECT COALESCE(MAX(id), 0) FROM websites),
+		(SELECT COALESCE(MAX(updated_at), 0) FROM websites),
+		(SELECT COALESCE(MAX(id), 0) FROM domains)`).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5])
+	if err != nil {
+		return "", fmt.Errorf("lookup: registry version: %w", err)
+	}
+	return fmt.Sprint(v[0], ".", v[1], ".", v[2], ".", v[3], ".", v[4], ".", v[5]), nil
+}
+
+// natureName is the label the MIIT query prints for an entity nature
+// (主办单位性质). It mirrors filing.NatureName, which this package does not
+// import so that the public read path does not depend on the lifecycle.
+func natureName(nature string) string {
+	switch nature {
+	case form.NatureEnterprise:
+		return "企业"
+	case form.NatureIndividual:
+		return "个人"
+	case form.NatureGovernment:
+		return "政府机关"
+	case form.NaturePublicInstitution:
+		return "事业单位"
+	case form.NatureSocialOrganization:
+		return "社会团体"
+	}
+	return "其他"
+}
