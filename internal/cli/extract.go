@@ -17,11 +17,14 @@ const maxExtractInput = 64 << 20
 
 // runExtract implements `beian extract [FILE]`: it reads HTML or text from
 // FILE (stdin when FILE is absent or "-") and prints the numbers it finds as
-// one line of JSON. It exits 0 when it ran, even if nothing was found, 1 when
+// one line of JSON, with the numbers found only in comments listed apart
+// under "hidden" so that a caller can tell a missing number from one that
+// was commented out. It exits 0 when it ran, even if nothing was found, 1 when
 // the input cannot be read and 2 on a bad command line.
 func runExtract(env *Env, args []string) int {
 	fs := newFlags(env, "extract", "extract [FILE]\n\nPrints the ICP filing, ICP licence, operating licence and PSB numbers found in\nan HTML or text file (stdin if no FILE) as JSON:\n"+
-		`{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null}`)
+		`{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null,"hidden":[]}`+
+		"\n\nhidden lists the numbers found only where a visitor does not see them, in HTML\nor template comments: [{\"number\",\"kind\",\"where\"}], where is html_comment or\ntemplate_comment.")
 	pos, code, ok := parseOrExit(fs, args)
 	if !ok {
 		return code

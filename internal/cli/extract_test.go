@@ -32,10 +32,19 @@ func TestExtractCommand(t *testing.T) {
 	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	empty := `{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null}` + "\n"
+	empty := `{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null,"hidden":[]}` + "\n"
 	full := `{"icp_filings":["京ICP备2021012345号-1"],"icp_licenses":["京ICP证030173号"],"operating_licenses":["京B2-20212732"],` +
 		`"psb":["京公网安备11010602005139号"],"icp_link":"https://beian.miit.gov.cn/?a=1&b=2",` +
-		`"psb_link":"https://beian.mps.gov.cn/#/query/webSearch?code=11010602005139"}` + "\n"
+		`"psb_link":"https://beian.mps.gov.cn/#/query/webSearch?code=11010602005139","hidden":[]}` + "\n"
+	// A number only in a comment is not shown, but is reported where it is.
+	commented := `<footer><!-- <a href="https://beian.miit.gov.cn/">京ICP备2021012345号-1</a> --><%-- 京公网安备11010602005139号 --%></footer>`
+	hidden := `{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null,` +
+		`"hidden":[{"number":"京ICP备2021012345号-1","kind":"icp_filing","where":"html_comment"},` +
+		`{"number":"京公网安备11010602005139号","kind":"psb","where":"template_comment"}]}` + "\n"
+	// Service numbers keep their type letter, after a filing or a licence.
+	services := "京ICP备2026059598号-1X 陕ICP备2024026116号-1A 京ICP备2026059598号-3K 粤B2-20090059-1626X"
+	servicesOut := `{"icp_filings":["京ICP备2026059598号-1X","陕ICP备2024026116号-1A","京ICP备2026059598号-3K"],"icp_licenses":[],` +
+		`"operating_licenses":["粤B2-20090059-1626X"],"psb":[],"icp_link":null,"psb_link":null,"hidden":[]}` + "\n"
 	missing := filepath.Join(dir, "missing.html")
 
 	tests := []struct {
@@ -50,6 +59,8 @@ func TestExtractCommand(t *testing.T) {
 		{"stdin", html, nil, ExitOK, full, ""},
 		{"stdin as dash", html, []string{"-"}, ExitOK, full, ""},
 		{"nothing found still exits 0", "no numbers here", nil, ExitOK, empty, ""},
+		{"numbers in comments are hidden", commented, nil, ExitOK, hidden, ""},
+		{"service type letters are kept", services, nil, ExitOK, servicesOut, ""},
 		{"placeholder is not a number", "粤ICP备xxxxxxxx号 {{ icp }}", nil, ExitOK, empty, ""},
 		{"missing file names the file", "", []string{missing}, ExitInvalid, "", missing},
 		{"directory cannot be read", "", []string{dir}, ExitInvalid, "", dir},

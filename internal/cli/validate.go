@@ -80,7 +80,7 @@ func runValidate(env *Env, args []string) int {
 
 func printResult(env *Env, kind, value string, res finding.Result) {
 	if res.Valid {
-		fmt.Fprintf(env.Stdout, "valid %s: %s\n", kind, res.Normalized)
+		fmt.Fprintf(env.Stdout, "valid %s: %s%s\n", kind, res.Normalized, serviceNote(res.Info))
 	} else {
 		fmt.Fprintf(env.Stderr, "beian validate %s: %q is invalid\n", kind, value)
 	}
@@ -94,6 +94,18 @@ func printResult(env *Env, kind, value string, res finding.Result) {
 	for _, k := range sortedKeys(res.Info) {
 		fmt.Fprintf(env.Stdout, "  %s: %v\n", k, res.Info[k])
 	}
+}
+
+// serviceNote names the service a filing number covers, in both languages,
+// for the summary line: " (mini-program, service 1 / 小程序, 第1个服务)".
+// Other results give "".
+func serviceNote(info map[string]any) string {
+	en, _ := info["service_en"].(string)
+	zh, _ := info["service_zh"].(string)
+	if en == "" {
+		return ""
+	}
+	return " (" + en + " / " + zh + ")"
 }
 
 func contains(list []string, s string) bool {

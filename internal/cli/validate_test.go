@@ -34,6 +34,11 @@ func TestValidateCommand(t *testing.T) {
 		{"USCC bad check", []string{"uscc", "91110000802100433C", "--json"}, ExitInvalid, "", []string{"uscc.checksum"}, ""},
 		{"ICP filing full-width hyphen", []string{"icp", "陇ICP备15000343号－1", "--json"}, ExitOK, "陇ICP备15000343号-1", nil, ""},
 		{"ICP licence", []string{"icp", "京ICP证030173号", "--json"}, ExitOK, "京ICP证030173号", nil, ""},
+		{"mini-program filing", []string{"icp", "京ICP备2026059598号-1x", "--json"}, ExitOK, "京ICP备2026059598号-1X", nil, ""},
+		{"App filing", []string{"icp", "陕ICP备2024026116号-1A", "--json"}, ExitOK, "陕ICP备2024026116号-1A", nil, ""},
+		{"licence holder's mini-program", []string{"icp", "粤B2-20090059-1626X", "--json"}, ExitOK, "粤B2-20090059-1626X", nil, ""},
+		{"bad service letter", []string{"icp", "京ICP备2026059598号-1B", "--json"}, ExitInvalid, "", []string{"icp.number.bad_service"}, ""},
+		{"legacy Shenzhen PSB", []string{"psb", "深公网安备4403101910665", "--json"}, ExitOK, "深公网安备4403101910665号", nil, ""},
 		{"PSB", []string{"psb", "川公网安备 51012402001727号", "--json"}, ExitOK, "川公网安备51012402001727号", nil, ""},
 		{"domain IDN", []string{"domain", "例子.中国", "--json"}, ExitOK, "xn--fsqu00a.xn--fiqs8s", nil, ""},
 		{"domain IP", []string{"domain", "1.2.3.4", "--json"}, ExitInvalid, "", []string{"domain.ip_literal"}, ""},
@@ -82,5 +87,48 @@ func TestValidateCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestValidateService checks that a service number says which service it is,
+// in the summary line, in the info lines and in the JSON info.
+func TestValidateService(t *testing.T) {
+	tests := []struct {
+		in            string
+		typ           string
+		index         float64
+		human, zh, en string
+	}{
+		{"京ICP备2026059598号-1X", "mini_program", 1, "valid icp: 京ICP备2026059598号-1X (mini-program, service 1 / 小程序, 第1个服务)", "小程序, 第1个服务", "mini-program, service 1"},
+		{"陕ICP备2024026116号-1A", "app", 1, "valid icp: 陕ICP备2024026116号-1A (App, service 1 / App, 第1个服务)", "App, 第1个服务", "App, service 1"},
+		{"京ICP备2021000001号-4k", "quick_app", 4, "valid icp: 京ICP备2021000001号-4K (quick app, service 4 / 快应用, 第4个服务)", "快应用, 第4个服务", "quick app, service 4"},
+		{"京ICP备2021000001号-2", "website", 2, "valid icp: 京ICP备2021000001号-2 (website, service 2 / 网站, 第2个服务)", "网站, 第2个服务", "website, service 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			out, errs, code := runValidateCmd(t, "icp", tt.in)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s %s", code, out, errs)
+			}
+			for _, want := range []string{tt.human + "\n", "service_zh: " + tt.zh + "\n", "service_en: " + tt.en + "\n"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			out, _, _ = runValidateCmd(t, "icp", tt.in, "--json")
+			var res struct {
+				Info map[string]any `json:"info"`
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Info["service_type"] != tt.typ || res.Info["service_index"] != tt.index || res.Info["service_zh"] != tt.zh || res.Info["service_en"] != tt.en {
+				t.Errorf("info = %v", res.Info)
+			}
+		})
+	}
+	out, _, _ := runValidateCmd(t, "icp", "京ICP备2021000001号")
+	if strings.Contains(out, "service") {
+		t.Errorf("entity number names a service: %s", out)
 	}
 }

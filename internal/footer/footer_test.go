@@ -11,9 +11,11 @@ func TestResultJSON(t *testing.T) {
 	tests := []struct {
 		name, page, want string
 	}{
-		{"empty page", "", `{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null}`},
+		{"empty page", "", `{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null,"hidden":[]}`},
 		{"numbers and links", `<a href="https://beian.miit.gov.cn/?a=1&amp;b=2">京ICP备2021012345号-1</a>`,
-			`{"icp_filings":["京ICP备2021012345号-1"],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":"https://beian.miit.gov.cn/?a=1\u0026b=2","psb_link":null}`},
+			`{"icp_filings":["京ICP备2021012345号-1"],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":"https://beian.miit.gov.cn/?a=1\u0026b=2","psb_link":null,"hidden":[]}`},
+		{"number in a comment", `<!-- 京ICP备2021012345号 -->`,
+			`{"icp_filings":[],"icp_licenses":[],"operating_licenses":[],"psb":[],"icp_link":null,"psb_link":null,"hidden":[{"number":"京ICP备2021012345号","kind":"icp_filing","where":"html_comment"}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,6 +34,7 @@ func TestResultJSON(t *testing.T) {
 type res struct {
 	filings, licenses, operating, psb []string
 	icpLink, psbLink                  string // "" means null
+	hidden                            []Hidden
 }
 
 func TestExtract(t *testing.T) {
@@ -75,11 +78,16 @@ func TestExtract(t *testing.T) {
 		{"placeholders", `粤ICP备xxxxxxxx号 京ICP备2021xxxxxx号 京ICP备2021****号 {{ icp }} ${icp} 京ICP备{{ n }}号 京ICP备XXXXXXXX号-1 京公网安备 xxxxxxxxxxxxxx号 B2-2021XXXX`, res{}},
 		{"template expressions hide literals", `{{ "京ICP备12345678号" }} {% icp "京ICP备12345679号" %} ${'京ICP备12345670号'}`, res{}},
 		{"server-side code", `<?php echo "京ICP备12345678号"; ?><% out.print("京ICP备12345679号"); %><%= "京ICP备12345670号" %>`, res{}},
-		{"script, style, comment, template, title attribute", `<script>var a="京ICP备12345678号"</script><style>/*京ICP备12345679号*/</style><!-- 京ICP备12345670号 --><template>京ICP备12345671号</template><a title="京ICP备12345672号" href="x">link</a>`, res{}},
-		{"script end tag needs its name", `<script>if(a</b)"京ICP备12345678号"</script>京ICP备12345679号`, res{filings: []string{"京ICP备12345679号"}}},
+		{"style, comment, template, title attribute", `<style>/*京ICP备12345679号*/</style><!-- 京ICP备12345670号 --><template>京ICP备12345671号</template><a title="京ICP备12345672号" href="x">link</a>`,
+			res{hidden: []Hidden{{"京ICP备12345670号", KindICPFiling, "html_comment"}}}},
+		{"script strings are what an app renders", `<script>var a="京ICP备12345678号"; // 京ICP备12345679号
+/* 京ICP备12345670号 */</script>`, res{filings: []string{"京ICP备12345678号"}}},
+		{"script end tag needs its name", `<script>if(a</b)t="京ICP备12345678号";if(c>d)x()</script>京ICP备12345679号`, res{filings: []string{"京ICP备12345678号", "京ICP备12345679号"}}},
+		{"non-script script types are dropped", `<script type="text/plain">京ICP备12345678号</script>`, res{}},
 		{"textarea and title are text", `<title>京ICP备12345678号</title><textarea>京ICP备12345679号</textarea>`, res{filings: []string{"京ICP备12345678号", "京ICP备12345679号"}}},
 		{"noscript is visible", `<noscript>京ICP备12345678号</noscript>`, res{filings: []string{"京ICP备12345678号"}}},
-		{"unterminated comment hides the rest", `京ICP备12345678号<!-- 京ICP备12345679号`, res{filings: []string{"京ICP备12345678号"}}},
+		{"unterminated comment hides the rest", `京ICP备12345678号<!-- 京ICP备12345679号`,
+			res{filings: []string{"京ICP备12345678号"}, hidden: []Hidden{{"京ICP备12345679号", KindICPFiling, "html_comment"}}}},
 		{"unterminated tag at the end", `京ICP备12345678号<a href="x`, res{filings: []string{"京ICP备12345678号"}}},
 		{"a literal less-than is text", `1 < 2 京ICP备12345678号`, res{filings: []string{"京ICP备12345678号"}}},
 		{"link without href is no link", `<a name="x">京ICP备12345678号</a>`, res{filings: []string{"京ICP备12345678号"}}},
@@ -103,6 +111,10 @@ func TestExtract(t *testing.T) {
 				PSB:               orEmpty(tt.want.psb),
 				ICPLink:           orNil(tt.want.icpLink),
 				PSBLink:           orNil(tt.want.psbLink),
+				Hidden:            tt.want.hidden,
+			}
+			if want.Hidden == nil {
+				want.Hidden = []Hidden{}
 			}
 			if !reflect.DeepEqual(got, want) {
 				gj, _ := json.Marshal(got)

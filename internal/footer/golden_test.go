@@ -77,6 +77,9 @@ func normalized(r Result) Result {
 	}
 	r.ICPFilings, r.ICPLicenses = fix(r.ICPFilings), fix(r.ICPLicenses)
 	r.OperatingLicenses, r.PSB = fix(r.OperatingLicenses), fix(r.PSB)
+	if r.Hidden == nil {
+		r.Hidden = []Hidden{}
+	}
 	return r
 }
 

@@ -14,7 +14,8 @@ const (
 	maxSpaceRun   = 8  // spaces (of any kind) tolerated in one gap inside a number
 	maxDigitRuns  = 6  // digit groups a number may be split into by spaces
 	maxDigits     = 20 // digits read for one number; more is not a number
-	maxSuffixLen  = 3  // digits of the website suffix -N
+	maxSuffixLen  = 3  // digits of the service suffix -N
+	maxLetterSufx = 6  // digits of a suffix with a type letter, -1626X
 	maxSpacedSufx = 2  // digits of a suffix written with spaces around the dash
 )
 
@@ -87,8 +88,9 @@ func fold(r rune) rune {
 
 // matcher finds numbers in a text stream.
 type matcher struct {
-	s   *stream
-	out []Match
+	s          *stream
+	out        []Match
+	configRuns int // configLink calls so far (bounded by maxConfigRuns)
 }
 
 // at returns the folded rune at text offset i and its width; at the end of
@@ -153,6 +155,21 @@ func (m *matcher) province(i int) (string, int) {
 	return abbr, j - w
 }
 
+// psbProvince is province for a PSB number: it also accepts the city
+// prefix of older Shenzhen numbers (深公网安备…).
+func (m *matcher) psbProvince(i int) (string, int) {
+	j := m.skipSpacesBack(i)
+	r, w := m.before(j)
+	if r < 0x4E00 || r > 0x9FFF {
+		return "", i
+	}
+	abbr := string(r)
+	if _, ok := icpnum.PSBPrefix(abbr); !ok {
+		return "", i
+	}
+	return abbr, j - w
+}
+
 // digitRun is one group of digits inside a number, and the text offset after it.
 type digitRun struct {
 	digits string
@@ -160,8 +177,9 @@ type digitRun struct {
 }
 
 // digits reads digit groups separated by spaces from i. It returns nil when
-// the number is a placeholder: no digit at all, or digits glued to letters,
-// '*', '_', '?', '#' or '%' (2021xxxx, 1234****).
+// the number is a placeholder: no digit at all, or digits glued to a mask
+// (2021xxxx, 1234****, 12XX). Other letters glued to the digits are the next
+// word of a footer that lacks a space (京公网安备11010502030143Copyright).
 func (m *matcher) digits(i int) []digitRun {
 	var runs []digitRun
 	var cur []byte
@@ -177,7 +195,7 @@ func (m *matcher) digits(i int) []digitRun {
 			}
 			i += w
 			continue
-		case isPlaceholderRune(r):
+		case isMaskRune(r):
 			return nil
 		}
 		if len(cur) > 0 {
@@ -195,15 +213,23 @@ func (m *matcher) digits(i int) []digitRun {
 	}
 }
 
-// isPlaceholderRune reports whether r glued to digits marks a placeholder.
-func isPlaceholderRune(r rune) bool {
-	return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') ||
-		r == '*' || r == '_' || r == '?' || r == '#' || r == '%' || r == '×' || r == '〇'
+// isMaskRune reports whether r glued to digits marks a placeholder: the
+// letters and signs people type for a digit they leave out.
+func isMaskRune(r rune) bool {
+	return r == 'x' || r == 'X' || r == '*' || r == '_' || r == '?' || r == '#' || r == '%' || r == '×' || r == '〇'
 }
 
-// suffix reads the website suffix "-N" at i (spaces allowed around the dash)
-// and returns N and the offset after it, or "" if there is none.
+// suffix reads the service suffix "-N" at i (spaces allowed around the
+// dash), with the type letter of an App, mini-program or quick app
+// (-1A, -1X, -1K, either case or full-width), and returns it ("1", "2X")
+// and the offset after it, or "" if there is none. An index with a letter
+// may have more digits (粤B2-20090059-1626X): the letter shows it is no year.
 func (m *matcher) suffix(i int) (string, int) {
+	return m.suffixLimit(i, maxSuffixLen)
+}
+
+// suffixLimit is suffix with at most limit digits before a missing letter.
+func (m *matcher) suffixLimit(i, limit int) (string, int) {
 	j := m.skipSpaces(i)
 	spaced := j != i
 	r, w := m.at(j)
@@ -212,20 +238,16 @@ func (m *matcher) suffix(i int) (string, int) {
 	}
 	k := m.skipSpaces(j + w)
 	spaced = spaced || k != j+w
-	limit := maxSuffixLen
 	if spaced {
-		limit = maxSpacedSufx
+		limit = min(limit, maxSpacedSufx)
 	}
-	digits := make([]byte, 0, maxSuffixLen)
+	digits := make([]byte, 0, maxLetterSufx+1)
 	for {
 		r, w := m.at(k)
 		if r < '0' || r > '9' {
-			if isPlaceholderRune(r) {
-				return "", i
-			}
 			break
 		}
-		if len(digits) == limit {
+		if len(digits) == maxLetterSufx {
 			return "", i
 		}
 		digits = append(digits, byte(r))
@@ -233,6 +255,19 @@ func (m *matcher) suffix(i int) (string, int) {
 	}
 	if len(digits) == 0 {
 		return "", i
+	}
+	// A type letter: one of A, X, K not followed by another letter or digit.
+	r, w = m.at(k)
+	if l := r | 0x20; (l == 'a' || l == 'x' || l == 'k') && r < utf8.RuneSelf {
+		if r2, _ := m.at(k + w); !isASCIIAlnum(r2) && r2 != '*' && r2 != '_' {
+			return string(digits) + string(r&^0x20), k + w
+		}
+	}
+	switch {
+	case len(digits) > limit:
+		return "", i
+	case isMaskRune(r) || r == '-':
+		return "", i // -1xx, -1**: a placeholder; -1-2: not a suffix
 	}
 	return string(digits), k
 }
@@ -272,6 +307,11 @@ func (m *matcher) tryICP(a, b int) {
 	}
 	i := m.skipSpaces(b)
 	r, w := m.at(i)
+	paren := r == '(' || r == '（'
+	if paren {
+		i = m.skipSpaces(i + w)
+		r, w = m.at(i)
+	}
 	var kind Kind
 	switch r {
 	case rBei:
@@ -281,7 +321,20 @@ func (m *matcher) tryICP(a, b int) {
 	default:
 		return
 	}
-	runs := m.digits(m.colon(i + w))
+	i += w
+	if paren { // 蜀 ICP(备)10025767号
+		j := m.skipSpaces(i)
+		if r, w := m.at(j); r == ')' || r == '）' {
+			i = j + w
+		}
+	}
+	if r, w := m.at(i); r == '案' && kind == KindICPFiling { // 粤ICP备案：10025609号
+		i += w
+		if r, w := m.at(i); r == rHao {
+			i += w
+		}
+	}
+	runs := m.digits(m.colon(i))
 	if len(runs) == 0 {
 		return
 	}
@@ -350,7 +403,7 @@ func (m *matcher) tryPSB(a, b int) {
 		return
 	}
 	// Without a province written, icpnum derives it from the digits.
-	abbr, start := m.province(kw)
+	abbr, start := m.psbProvince(kw)
 	for g := len(runs); g >= 1; g-- {
 		digits := joinRuns(runs[:g])
 		end := m.hao(runs[g-1].end)
@@ -362,13 +415,14 @@ func (m *matcher) tryPSB(a, b int) {
 }
 
 // tryOperating returns a function that reads an operating licence number of
-// category cat ("B2", "B1") around the category found at text[a:b].
+// category cat ("B2", "B1") around the category found at text[a:b]. A list
+// of categories (合字B1.B2-20130004) is read from its first one.
 func (m *matcher) tryOperating(cat string) func(a, b int) {
 	return func(a, b int) {
-		if r, _ := m.before(a); isASCIIAlnum(r) || r == '-' || r == '.' {
+		if r, _ := m.before(a); isASCIIAlnum(r) || r == '-' || r == '.' || r == '、' || r == '/' {
 			return
 		}
-		i := m.skipSpaces(b)
+		cats, i := m.categories(cat, b)
 		r, w := m.at(i)
 		if r != rDash {
 			return
@@ -377,22 +431,19 @@ func (m *matcher) tryOperating(cat string) func(a, b int) {
 		if len(runs) == 0 {
 			return
 		}
-		abbr, start := m.province(a)
-		if abbr == "" {
-			start = a
-		}
+		abbr, start := m.operatingPrefix(a)
 		for g := len(runs); g >= 1; g-- {
 			digits := joinRuns(runs[:g])
 			end := runs[g-1].end
 			if g == len(runs) {
 				if n, e := m.suffix(end); n != "" {
-					if num, ok := parseOperating(abbr + cat + "-" + digits + "-" + n); ok {
+					if num, ok := parseOperating(abbr + cats + "-" + digits + "-" + n); ok {
 						m.add(KindOperatingLicense, num, start, m.hao(e))
 						return
 					}
 				}
 			}
-			if num, ok := parseOperating(abbr + cat + "-" + digits); ok {
+			if num, ok := parseOperating(abbr + cats + "-" + digits); ok {
 				m.add(KindOperatingLicense, num, start, m.hao(end))
 				return
 			}
@@ -400,13 +451,57 @@ func (m *matcher) tryOperating(cat string) func(a, b int) {
 	}
 }
 
+// categories reads more categories after the first one, cat, which ends at
+// b: ".B2", "、B2", "/B2". It returns them joined by "." and the offset
+// (spaces skipped) where the dash should be.
+func (m *matcher) categories(cat string, b int) (string, int) {
+	cats := cat
+	i := m.skipSpaces(b)
+	for range 3 {
+		r, w := m.at(i)
+		if r != '.' && r != '、' && r != '/' {
+			break
+		}
+		j := m.skipSpaces(i + w)
+		c1, w1 := m.at(j)
+		c2, w2 := m.at(j + w1)
+		if (c1 != 'A' && c1 != 'B') || (c2 != '1' && c2 != '2') {
+			break
+		}
+		cats += "." + string(c1) + string(c2)
+		i = m.skipSpaces(j + w1 + w2)
+	}
+	return cats, i
+}
+
+// operatingPrefix returns the prefix of an operating licence number whose
+// category starts at a, and where the number starts: a province
+// abbreviation (京B2-…, also 京ICP证B2-…, which names the licence that way),
+// 合字 for a foreign-invested company, or none.
+func (m *matcher) operatingPrefix(a int) (string, int) {
+	if abbr, start := m.province(a); abbr != "" {
+		return abbr, start
+	}
+	t := m.s.text[:m.skipSpacesBack(a)]
+	switch {
+	case bytes.HasSuffix(t, []byte("合字")):
+		return "合字", len(t) - len("合字")
+	case bytes.HasSuffix(t, []byte("ICP证")) || bytes.HasSuffix(t, []byte("ICP證")):
+		k := len(t) - len("ICP证")
+		if abbr, start := m.province(k); abbr != "" {
+			return abbr, start
+		}
+	}
+	return "", a
+}
+
 // tryBareLinks finds PSB numbers written as bare digits inside a link to the
 // PSB query (<a href="https://beian.mps.gov.cn/#/query/webSearch?code=N">N</a>):
 // the link itself says what the digits are.
 func (m *matcher) tryBareLinks() {
 	codes := make(map[int32]string)
-	for li, sp := range m.s.links {
-		raw := m.s.page[sp.a:sp.b]
+	for li := range m.s.links {
+		raw := m.s.rawLink(int32(li))
 		if !bytes.Contains(raw, []byte("beian")) && !bytes.Contains(raw, []byte("BEIAN")) && !bytes.Contains(raw, []byte("Beian")) {
 			continue
 		}
@@ -499,8 +594,19 @@ func (m *matcher) add(kind Kind, number string, a, b int) {
 	m.out = append(m.out, Match{Kind: kind, Number: number, start: a, end: b})
 }
 
-// run finds every number in the stream, in text order, without overlaps.
+// run finds every number in the stream, in text order, without overlaps,
+// with their places and links.
 func (m *matcher) run() []Match {
+	m.find()
+	kept := m.kept()
+	for i := range kept {
+		m.locate(&kept[i])
+	}
+	return kept
+}
+
+// find collects the candidate numbers of the stream in m.out.
+func (m *matcher) find() {
 	t := m.s.text
 	// Passes over the text look for bytes that are rare in Chinese text:
 	// a needle starting with a common lead byte (0xE5, 0xEF) would stop at
@@ -530,6 +636,11 @@ func (m *matcher) run() []Match {
 		}
 	}
 	m.tryBareLinks()
+}
+
+// kept sorts the candidates and drops those that overlap an earlier one;
+// nil when there is none.
+func (m *matcher) kept() []Match {
 	if len(m.out) == 0 {
 		return nil
 	}
@@ -542,9 +653,6 @@ func (m *matcher) run() []Match {
 		}
 		kept = append(kept, x)
 		lastEnd = x.end
-	}
-	for i := range kept {
-		m.locate(&kept[i])
 	}
 	return kept
 }
@@ -569,9 +677,23 @@ func (m *matcher) locate(x *Match) {
 	x.Text = strings.TrimSpace(strings.ReplaceAll(string(m.s.text[x.start:x.end]), "\x00", " "))
 	for ; k < len(segs) && int(segs[k].text) < x.end; k++ {
 		if l := segs[k].link; l >= 0 {
-			x.Link, x.Linked = m.s.link(l), true
+			x.Link, x.Linked, x.LinkVia = m.s.link(l), true, LinkHTML
+			if m.s.links[l].bound || isExpression(x.Link) {
+				if v, ok := m.resolve(x.Link); ok {
+					x.Link = v
+				} else {
+					x.LinkVia = LinkExpression
+				}
+			}
 			return
 		}
+	}
+	if u, ok := m.markdownLink(x.start, x.end); ok {
+		x.Link, x.Linked, x.LinkVia = u, true, LinkMarkdown
+		return
+	}
+	if u, ok := m.configLink(x.Kind, x.start, x.end); ok {
+		x.Link, x.Linked, x.LinkVia = u, true, LinkConfig
 	}
 }
 

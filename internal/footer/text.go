@@ -17,21 +17,71 @@ const hardBreak = 0
 type seg struct {
 	text     int32 // offset in stream.text where the run starts
 	src      int32 // offset in the page of the first byte of the run
-	link     int32 // index into stream.links, or -1 outside <a href>
+	link     int32 // index into stream.links, or -1 outside a link
 	verbatim bool  // the run is a byte-for-byte copy of the page (offsets inside it are exact)
 }
 
-// span is a range of page bytes.
-type span struct{ a, b int32 }
+// span is a range of bytes of the page, or of stream.aux when aux is set.
+type span struct {
+	a, b int32
+	aux  bool
+	// bound marks a value that is an expression to evaluate, not a URL:
+	// Vue's :href="icpUrl" (JSX's href={…} is recognised by its braces).
+	bound bool
+}
+
+// linkFrame is an open element that carries a link: <a href>, or a
+// component such as <Link href>, <el-link href>, <router-link to>.
+type linkFrame struct {
+	name [maxTagName]byte // lower-case tag name
+	n    uint8
+	prev int32 // the link in force before this element
+}
+
+// maxLinkDepth bounds the nesting of link elements that is tracked.
+const maxLinkDepth = 8
+
+// where values of hidden numbers.
+const (
+	whereHTMLComment     = "html_comment"     // <!-- … -->
+	whereTemplateComment = "template_comment" // <%-- --%>, <#-- -->, {# #}, {{!-- --}}, {/* */}, …
+)
+
+// whereMark says where the text of one comment starts in a hidden stream.
+type whereMark struct {
+	text  int32
+	where string
+}
 
 // stream is the visible text of a page, with a mapping back to the page.
 type stream struct {
-	page    []byte
-	text    []byte
-	segs    []seg
-	links   []span // raw href values, decoded only when a number is inside the link
-	cur     int32  // current link index, -1 outside <a href>
-	nextSrc int    // page offset that would continue the last verbatim segment, -1 if none
+	page  []byte
+	aux   []byte // decoded text (JavaScript strings, escaped markup) that links may point into
+	text  []byte
+	segs  []seg
+	links []span // raw href values, decoded only when a number is inside the link
+	cur   int32  // current link index, -1 outside a link
+
+	frames  [maxLinkDepth]linkFrame
+	nframes int
+
+	nextSrc int // page offset that would continue the last verbatim segment, -1 if none
+
+	// While a decoded buffer (s.aux) is parsed, inAux is set and base is the
+	// page offset the buffer came from: segments point there.
+	inAux bool
+	base  int
+	// code is set while script content is parsed: "<!--" is not a comment
+	// there, a tag needs a well-formed name, and scripts do not nest.
+	code bool
+	// sfc is set for a Vue single-file component, whose <template> is the
+	// markup that is shown, not an inert template.
+	sfc bool
+
+	// hidden receives the text of comments; it is nil in the hidden
+	// stream itself, where comments inside comments are just content.
+	hidden *stream
+	wheres []whereMark
 
 	// noPHPClose and noASPClose record that no "?>" or "%>" follows: an
 	// unclosed <? or <% is then not searched again, keeping a page linear.
@@ -41,56 +91,161 @@ type stream struct {
 // maxTagName bounds the tag names compared against the tables below.
 const maxTagName = 16
 
-// buildStream extracts the visible text of page: markup, comments, <script>,
-// <style>, <template> and similar raw-text elements, processing instructions
+// buildStream extracts the visible text of page: markup, <style>,
+// <template> and similar raw-text elements, processing instructions
 // (<?php … ?>), server templates (<% … %>, <#…>, <@…>) and attribute values
 // are dropped; character references are decoded; the contents of <noscript>
 // are kept because a client without JavaScript (a crawler, the MIIT checker)
-// sees them. Text is not otherwise normalised: the matcher folds full-width
-// forms, dashes, spaces and Traditional characters as it reads.
+// sees them. Scripts are read as code (see script). Comments go to a second,
+// hidden stream. Text is not otherwise normalised: the matcher folds
+// full-width forms, dashes, spaces and Traditional characters as it reads.
 func buildStream(page []byte) *stream {
-	s := &stream{
-		page:    page,
-		text:    make([]byte, 0, len(page)/2+64), // visible text is rarely more than half a page
-		segs:    make([]seg, 0, len(page)/64+16),
-		cur:     -1,
-		nextSrc: -1,
-	}
-	i, n := 0, len(page)
-	for i < n {
-		j := bytes.IndexByte(page[i:], '<')
-		if j < 0 {
-			s.addText(page, i, n)
-			break
-		}
-		if j > 0 {
-			s.addText(page, i, i+j)
-		}
-		i = s.markup(page, i+j)
-	}
-	blankTemplates(s.text)
+	s := newStream(page, len(page))
+	s.hidden = newStream(page, 256)
+	s.sfc = isSFC(page)
+	s.parse(page, 0)
+	blankTemplates(s)
+	blankCodeComments(s.text)
+	blankTemplates(s.hidden)
+	blankCodeComments(s.hidden.text)
 	return s
 }
 
-// link returns the href of link li, with references decoded and spaces trimmed.
-func (s *stream) link(li int32) string {
-	sp := s.links[li]
-	return strings.TrimSpace(html.UnescapeString(string(s.page[sp.a:sp.b])))
+// newStream returns an empty stream over page, sized for size bytes of input.
+func newStream(page []byte, size int) *stream {
+	return &stream{
+		page:    page,
+		text:    make([]byte, 0, size/2+64), // visible text is rarely more than half a page
+		segs:    make([]seg, 0, size/64+16),
+		cur:     -1,
+		nextSrc: -1,
+	}
 }
 
-// addText appends page[a:b], decoding character references.
-func (s *stream) addText(page []byte, a, b int) {
+// isSFC reports whether page is a Vue single-file component: its first
+// element, after spaces and comments, is <template>.
+func isSFC(page []byte) bool {
+	i := 0
+	for i < len(page) {
+		switch c := page[i]; {
+		case isSpace(c):
+			i++
+		case bytes.HasPrefix(page[i:], []byte("<!--")):
+			i = skipPast(page, i+4, "-->")
+		case bytes.HasPrefix(page[i:], []byte("\xef\xbb\xbf")):
+			i += 3
+		default:
+			return bytes.HasPrefix(page[i:], []byte("<template")) && i+9 < len(page) &&
+				(isSpace(page[i+9]) || page[i+9] == '>')
+		}
+	}
+	return false
+}
+
+// parse reads buf from i to its end as markup and text.
+func (s *stream) parse(buf []byte, i int) {
+	n := len(buf)
+	for i < n {
+		j := bytes.IndexByte(buf[i:], '<')
+		if j < 0 {
+			s.textRun(buf, i, n)
+			return
+		}
+		if j > 0 {
+			s.textRun(buf, i, i+j)
+		}
+		i = s.markup(buf, i+j)
+	}
+}
+
+// textRun adds the text buf[a:b]. Text that holds markup escaped for
+// JavaScript or JSON (\u003ca href=…\u003e, as in a JSON file or a data
+// attribute copied out of one) is decoded and read as markup.
+func (s *stream) textRun(buf []byte, a, b int) {
+	if !s.inAux && hasEscapedMarkup(buf[a:b]) {
+		s.decoded(buf, a, b, true)
+		return
+	}
+	s.addText(buf, a, b)
+}
+
+// hasEscapedMarkup reports whether t holds a JavaScript escape of '<'.
+func hasEscapedMarkup(t []byte) bool {
+	for i := 0; ; {
+		k := bytes.IndexByte(t[i:], '\\')
+		if k < 0 || i+k+4 > len(t) {
+			return false
+		}
+		i += k + 1
+		e := t[i:]
+		if (e[0] == 'u' && len(e) >= 5 && string(e[1:3]) == "00" && e[3] == '3' && e[4]|0x20 == 'c') ||
+			(e[0] == 'x' && e[1] == '3' && e[2]|0x20 == 'c') {
+			return true
+		}
+	}
+}
+
+// decoded parses buf[a:b] after undoing JavaScript escapes, as code when
+// code is set. The decoded bytes live in s.aux, so that links inside them
+// can be read later; segments point at a, the page offset of the source.
+func (s *stream) decoded(buf []byte, a, b int, code bool) {
+	start := len(s.aux)
+	s.aux = jsUnescape(s.aux, buf[a:b])
+	src := a
+	if s.inAux {
+		src = s.base
+	}
+	saved := *s
+	s.inAux, s.base, s.code = true, src, code
+	s.noPHPClose, s.noASPClose = false, false
+	s.nextSrc = -1
+	s.parse(s.aux[:len(s.aux)], start)
+	s.inAux, s.base, s.code = saved.inAux, saved.base, saved.code
+	s.noPHPClose, s.noASPClose = saved.noPHPClose, saved.noASPClose
+	s.nextSrc = -1
+}
+
+// link returns the href of link li, with references and JavaScript escapes
+// decoded and spaces trimmed.
+func (s *stream) link(li int32) string {
+	return cleanLink(s.rawLink(li))
+}
+
+// rawLink returns the bytes of link li as written.
+func (s *stream) rawLink(li int32) []byte {
+	sp := s.links[li]
+	if sp.aux {
+		return s.aux[sp.a:sp.b]
+	}
+	return s.page[sp.a:sp.b]
+}
+
+// cleanLink decodes an attribute value: character references, and the
+// JavaScript escapes of markup written inside a string (http:\/\/…).
+func cleanLink(raw []byte) string {
+	v := string(raw)
+	if strings.IndexByte(v, '&') >= 0 {
+		v = html.UnescapeString(v)
+	}
+	if strings.IndexByte(v, '\\') >= 0 {
+		v = string(jsUnescape(nil, []byte(v)))
+	}
+	return strings.TrimSpace(v)
+}
+
+// addText appends buf[a:b], decoding character references.
+func (s *stream) addText(buf []byte, a, b int) {
 	for a < b {
-		k := bytes.IndexByte(page[a:b], '&')
+		k := bytes.IndexByte(buf[a:b], '&')
 		if k < 0 {
-			s.copy(page, a, b)
+			s.copy(buf, a, b)
 			return
 		}
 		if k > 0 {
-			s.copy(page, a, a+k)
+			s.copy(buf, a, a+k)
 		}
 		a += k
-		dec, used := decodeEntity(page[a:b])
+		dec, used := decodeEntity(buf[a:b])
 		s.push(a, false)
 		s.text = append(s.text, dec...)
 		s.nextSrc = -1
@@ -98,17 +253,26 @@ func (s *stream) addText(page []byte, a, b int) {
 	}
 }
 
-// copy appends page[a:b] verbatim, extending the last segment when it can.
-func (s *stream) copy(page []byte, a, b int) {
-	if a != s.nextSrc || len(s.segs) == 0 || s.segs[len(s.segs)-1].link != s.cur {
+// copy appends buf[a:b] verbatim, extending the last segment when it can.
+func (s *stream) copy(buf []byte, a, b int) {
+	if s.inAux || a != s.nextSrc || len(s.segs) == 0 || s.segs[len(s.segs)-1].link != s.cur {
 		s.push(a, true)
 	}
-	s.text = append(s.text, page[a:b]...)
-	s.nextSrc = b
+	s.text = append(s.text, buf[a:b]...)
+	if !s.inAux {
+		s.nextSrc = b
+	}
 }
 
-// push starts a new segment at the current end of the text.
+// push starts a new segment at the current end of the text. In a decoded
+// buffer it points at the buffer's source and is never verbatim.
 func (s *stream) push(src int, verbatim bool) {
+	if s.inAux {
+		if n := len(s.segs); n > 0 && s.segs[n-1].link == s.cur && s.segs[n-1].src == int32(s.base) && !s.segs[n-1].verbatim {
+			return
+		}
+		src, verbatim = s.base, false
+	}
 	s.segs = append(s.segs, seg{text: int32(len(s.text)), src: int32(src), link: s.cur, verbatim: verbatim})
 }
 
@@ -120,96 +284,209 @@ func (s *stream) brk() {
 	s.nextSrc = -1
 }
 
-// markup handles the construct starting with '<' at page[i] and returns the
+// hide sends buf[a:b], the content of a comment, to the hidden stream.
+func (s *stream) hide(buf []byte, a, b int, where string) {
+	h := s.hidden
+	if h == nil || a >= b {
+		return
+	}
+	h.brk()
+	h.wheres = append(h.wheres, whereMark{text: int32(len(h.text)), where: where})
+	h.inAux, h.base, h.code = s.inAux, s.base, false
+	h.noPHPClose, h.noASPClose = false, false
+	h.cur, h.nframes = -1, 0
+	h.parse(buf[:b], a)
+	h.brk()
+}
+
+// hideText sends text already in the stream (a template comment found in
+// it) to the hidden stream.
+func (s *stream) hideText(t []byte, where string) {
+	h := s.hidden
+	if h == nil {
+		return
+	}
+	h.brk()
+	h.wheres = append(h.wheres, whereMark{text: int32(len(h.text)), where: where})
+	h.text = append(h.text, t...)
+	h.brk()
+}
+
+// comment handles a comment from buf[i] whose opener has open bytes and
+// which ends at closer, and returns the offset after it. Inside the hidden
+// stream only the opener is skipped: what follows is already hidden, and
+// not searching for the closer again keeps nested openers linear.
+func (s *stream) comment(buf []byte, i, open int, closer, where string) int {
+	if s.hidden == nil {
+		return i + open
+	}
+	end := skipPast(buf, i+open, closer)
+	stop := end - len(closer)
+	if stop < i+open || !bytes.HasSuffix(buf[:end], []byte(closer)) {
+		stop = end // unclosed: the comment runs to the end
+	}
+	s.hide(buf, i+open, stop, where)
+	return end
+}
+
+// markup handles the construct starting with '<' at buf[i] and returns the
 // offset after it. A '<' that starts no construct is text, as in HTML.
-func (s *stream) markup(page []byte, i int) int {
-	n := len(page)
+func (s *stream) markup(buf []byte, i int) int {
+	n := len(buf)
 	if i+1 >= n {
-		s.copy(page, i, n)
+		s.copy(buf, i, n)
 		return n
 	}
-	switch c := page[i+1]; {
+	switch c := buf[i+1]; {
 	case c == '!':
-		if bytes.HasPrefix(page[i:], []byte("<!--")) {
+		if bytes.HasPrefix(buf[i:], []byte("<!--")) {
+			if s.code {
+				return i + 4 // "<!--" in a script is an old hiding trick, not a comment
+			}
 			// <!--> and <!---> are empty comments in HTML.
-			if bytes.HasPrefix(page[i+4:], []byte(">")) {
+			if bytes.HasPrefix(buf[i+4:], []byte(">")) {
 				return i + 5
 			}
-			if bytes.HasPrefix(page[i+4:], []byte("->")) {
+			if bytes.HasPrefix(buf[i+4:], []byte("->")) {
 				return i + 6
 			}
-			return skipPast(page, i+4, "-->")
+			return s.comment(buf, i, 4, "-->", whereHTMLComment)
 		}
-		return skipPast(page, i+2, ">")
+		return skipPast(buf, i+2, ">")
 	case c == '?':
 		// <?php … ?> and <?= … ?> run to "?>" (to the end when unclosed,
 		// as in PHP); other <? … > are bogus comments ending at '>'.
-		if bytes.HasPrefix(page[i:], []byte("<?php")) || bytes.HasPrefix(page[i:], []byte("<?=")) {
+		if bytes.HasPrefix(buf[i:], []byte("<?php")) || bytes.HasPrefix(buf[i:], []byte("<?=")) {
 			if !s.noPHPClose {
-				if k := bytes.Index(page[i+2:], []byte("?>")); k >= 0 {
+				if k := bytes.Index(buf[i+2:], []byte("?>")); k >= 0 {
 					return i + 2 + k + 2
 				}
 				s.noPHPClose = true
 			}
 			return n
 		}
-		return skipPast(page, i+2, ">")
+		return skipPast(buf, i+2, ">")
 	case c == '%':
+		// <%-- … --%> (JSP) and <%# … %> (ERB, EJS) are template comments.
+		if bytes.HasPrefix(buf[i:], []byte("<%--")) {
+			return s.comment(buf, i, 4, "--%>", whereTemplateComment)
+		}
+		if bytes.HasPrefix(buf[i:], []byte("<%#")) {
+			return s.comment(buf, i, 3, "%>", whereTemplateComment)
+		}
 		if !s.noASPClose {
-			if k := bytes.Index(page[i+2:], []byte("%>")); k >= 0 {
+			if k := bytes.Index(buf[i+2:], []byte("%>")); k >= 0 {
 				return i + 2 + k + 2
 			}
 			s.noASPClose = true
 		}
 	case c == '#' || c == '@':
-		return skipPast(page, i+2, ">")
-	case c == '/':
-		if i+2 < n && isASCIILetter(page[i+2]) {
-			name, j := tagName(page, i+2)
-			end, _, _ := scanAttrs(page, j, false)
-			s.endTag(name)
-			return end
+		if bytes.HasPrefix(buf[i:], []byte("<#--")) { // FreeMarker
+			return s.comment(buf, i, 4, "-->", whereTemplateComment)
 		}
-		if i+2 < n && page[i+2] == '>' {
-			return i + 3
+		return skipPast(buf, i+2, ">")
+	case c == '/' || c == '\\' && i+2 < n && buf[i+2] == '/':
+		// "<\/a>" is how markup inside a JavaScript string closes a tag.
+		p := i + 2
+		if c == '\\' {
+			p++
 		}
-		return skipPast(page, i+2, ">")
+		if p < n && isASCIILetter(buf[p]) {
+			name, j := tagName(buf, p)
+			if !s.code || wellFormedTag(buf, name, j) {
+				end, _ := scanAttrs(buf, j, false)
+				s.endTag(name)
+				return end
+			}
+			break
+		}
+		if c == '/' {
+			if p < n && buf[p] == '>' {
+				return p + 1
+			}
+			return skipPast(buf, p, ">")
+		}
 	case isASCIILetter(c):
-		name, j := tagName(page, i+1)
-		isA := len(name) == 1 && (name[0] == 'a' || name[0] == 'A')
-		end, href, hasHref := scanAttrs(page, j, isA)
-		return s.startTag(page, name, end, href, hasHref)
+		name, j := tagName(buf, i+1)
+		if s.code && !wellFormedTag(buf, name, j) {
+			break // "i<n" in a script is not a tag
+		}
+		end, at := scanAttrs(buf, j, true)
+		return s.startTag(buf, name, end, at)
 	}
-	s.copy(page, i, i+1)
+	s.copy(buf, i, i+1)
 	return i + 1
 }
 
+// wellFormedTag reports whether name, ending at buf[j], looks like a tag
+// name (letters, digits, '-', ':', '.', '_') followed by a space, '/' or '>'.
+func wellFormedTag(buf []byte, name []byte, j int) bool {
+	for _, c := range name {
+		if !isASCIILetter(c) && !isDigit(c) && c != '-' && c != ':' && c != '.' && c != '_' {
+			return false
+		}
+	}
+	return j >= len(buf) || isSpace(buf[j]) || buf[j] == '/' || buf[j] == '>'
+}
+
+// tagAttrs are the attributes of a start tag that the stream looks at.
+type tagAttrs struct {
+	href, to, typ          span
+	hasHref, hasTo, hasTyp bool
+	selfClosing            bool
+}
+
 // startTag records the effect of a start tag whose attributes end at end.
-func (s *stream) startTag(page []byte, name []byte, end int, href span, hasHref bool) int {
-	var buf [maxTagName]byte
-	lname := lower(buf[:0], name)
+func (s *stream) startTag(buf []byte, name []byte, end int, at tagAttrs) int {
+	var lb [maxTagName]byte
+	lname := lower(lb[:0], name)
 	switch string(lname) {
 	case "a":
-		s.cur = -1
-		if hasHref {
-			s.links = append(s.links, href)
-			s.cur = int32(len(s.links) - 1)
+		switch {
+		case at.hasHref:
+			s.openLink(lname, at.href)
+		case s.nframes > 0 && !s.topIs("a"):
+			// <Link href><a>…</a></Link>: the component's link holds.
+		default:
+			s.nframes, s.cur = 0, -1
 		}
 		s.nextSrc = -1
 		return end
-	case "script", "style", "template", "xmp", "iframe", "noembed", "noframes", "object":
+	case "script":
 		s.brk()
-		return endTagStart(page, end, lname)
+		k := endTagStart(buf, end, lname)
+		if s.hidden != nil && !s.code {
+			s.script(buf, end, k, at)
+		}
+		s.brk()
+		return k
+	case "template":
+		if s.sfc {
+			return end
+		}
+		s.brk()
+		return endTagStart(buf, end, lname)
+	case "style", "xmp", "iframe", "noembed", "noframes", "object":
+		s.brk()
+		return endTagStart(buf, end, lname)
 	case "textarea", "title":
 		s.brk()
-		k := endTagStart(page, end, lname)
-		s.addText(page, end, k)
+		k := endTagStart(buf, end, lname)
+		s.addText(buf, end, k)
 		s.brk()
 		return k
 	case "plaintext":
 		s.brk()
-		s.addText(page, end, len(page))
-		return len(page)
+		s.addText(buf, end, len(buf))
+		return len(buf)
+	}
+	if !at.selfClosing && !isVoid(lname, name) {
+		switch {
+		case at.hasHref:
+			s.openLink(lname, at.href)
+		case at.hasTo && isRouterLink(lname):
+			s.openLink(lname, at.to)
+		}
 	}
 	if isBlock(lname) {
 		s.brk()
@@ -217,11 +494,109 @@ func (s *stream) startTag(page []byte, name []byte, end int, href span, hasHref 
 	return end
 }
 
+// script reads the content of a <script> element, buf[a:b]. JavaScript
+// and JSON are read as code: the strings they hold are what a single-page
+// app renders (a footer's data, document.write of markup), so they are
+// text, with JavaScript escapes undone and markup inside them parsed;
+// comments are dropped (blankCodeComments). Client-side templates
+// (text/html, text/x-template, …) are markup; other types are dropped.
+func (s *stream) script(buf []byte, a, b int, at tagAttrs) {
+	typ := ""
+	if at.hasTyp {
+		typ = strings.ToLower(strings.TrimSpace(cleanLink(s.attr(buf, at.typ))))
+	}
+	switch {
+	case typ == "" || strings.Contains(typ, "javascript") || strings.Contains(typ, "ecmascript") ||
+		strings.Contains(typ, "json") || typ == "module" || typ == "text/babel" || typ == "text/jsx":
+		s.codeBlock(buf, a, b)
+	case strings.Contains(typ, "html") || strings.Contains(typ, "template") || strings.Contains(typ, "handlebars"):
+		saved := *s
+		s.parse(buf[:b], a)
+		s.cur, s.nframes, s.frames = saved.cur, saved.nframes, saved.frames
+	}
+}
+
+// codeBlock parses buf[a:b] as code, decoding escapes first when there are any.
+func (s *stream) codeBlock(buf []byte, a, b int) {
+	saved := *s
+	if bytes.IndexByte(buf[a:b], '\\') >= 0 {
+		s.decoded(buf, a, b, true)
+	} else {
+		s.code = true
+		s.noPHPClose, s.noASPClose = false, false
+		s.parse(buf[:b], a)
+		s.code = saved.code
+		s.noPHPClose, s.noASPClose = saved.noPHPClose, saved.noASPClose
+	}
+	// Links do not leak out of a script.
+	s.cur, s.nframes, s.frames = saved.cur, saved.nframes, saved.frames
+	s.nextSrc = -1
+}
+
+// attr returns the bytes of an attribute value found in buf.
+func (s *stream) attr(buf []byte, sp span) []byte {
+	if int(sp.b) > len(buf) || sp.a > sp.b {
+		return nil
+	}
+	return buf[sp.a:sp.b]
+}
+
+// openLink starts a link carried by element lname, with href sp in the
+// buffer being parsed.
+func (s *stream) openLink(lname []byte, sp span) {
+	if s.hidden == nil {
+		return // the hidden stream reports numbers, not their links
+	}
+	if s.inAux {
+		sp.aux = true
+	}
+	if string(lname) == "a" && s.topIs("a") {
+		s.popLink() // an <a> inside an <a> closes the first, as in HTML
+	}
+	s.links = append(s.links, sp)
+	li := int32(len(s.links) - 1)
+	if s.nframes == maxLinkDepth {
+		s.cur = li
+		return
+	}
+	f := &s.frames[s.nframes]
+	f.n = uint8(copy(f.name[:], lname))
+	f.prev = s.cur
+	s.nframes++
+	s.cur = li
+	s.nextSrc = -1
+}
+
+// topIs reports whether the innermost open link element is lname.
+func (s *stream) topIs(lname string) bool {
+	if s.nframes == 0 {
+		return false
+	}
+	f := &s.frames[s.nframes-1]
+	return string(f.name[:f.n]) == lname
+}
+
+// popLink closes the innermost open link element.
+func (s *stream) popLink() {
+	s.nframes--
+	s.cur = s.frames[s.nframes].prev
+	s.nextSrc = -1
+}
+
 // endTag records the effect of an end tag.
 func (s *stream) endTag(name []byte) {
-	var buf [maxTagName]byte
-	lname := lower(buf[:0], name)
-	if string(lname) == "a" {
+	var lb [maxTagName]byte
+	lname := lower(lb[:0], name)
+	for k := s.nframes - 1; k >= 0; k-- {
+		f := &s.frames[k]
+		if string(f.name[:f.n]) == string(lname) {
+			for s.nframes > k {
+				s.popLink()
+			}
+			return
+		}
+	}
+	if string(lname) == "a" && s.nframes == 0 {
 		s.cur = -1
 		s.nextSrc = -1
 		return
@@ -229,6 +604,30 @@ func (s *stream) endTag(name []byte) {
 	if isBlock(lname) {
 		s.brk()
 	}
+}
+
+// isVoid reports whether an element has no content, so that an href on it
+// (<link href>, <area href>, <img>) carries no link for any text. The JSX
+// component <Link> is not the HTML element <link>: name keeps its case.
+func isVoid(lname, name []byte) bool {
+	switch string(lname) {
+	case "link":
+		return string(name) != "Link"
+	case "area", "base", "br", "col", "embed", "hr", "img", "image", "input", "meta",
+		"param", "source", "track", "wbr", "use":
+		return true
+	}
+	return false
+}
+
+// isRouterLink reports whether an element takes its link from a "to"
+// attribute: Vue's <router-link>, <nuxt-link>, React Router's <Link>, <NavLink>.
+func isRouterLink(lname []byte) bool {
+	switch string(lname) {
+	case "router-link", "routerlink", "nuxt-link", "nuxtlink", "link", "navlink", "a-link", "el-link":
+		return true
+	}
+	return false
 }
 
 // isBlock reports whether an element breaks the line it stands in. Unknown
@@ -256,14 +655,17 @@ func tagName(page []byte, i int) ([]byte, int) {
 }
 
 // scanAttrs walks the attributes of a tag from page[i] to the closing '>' and
-// returns the offset after it; with wantHref it also returns the raw value of
-// the first href attribute. A tag left open at the end of the page ends there.
-func scanAttrs(page []byte, i int, wantHref bool) (end int, href span, hasHref bool) {
+// returns the offset after it; with want it also returns the raw values of
+// the href, to and type attributes (href also as Vue's :href or
+// v-bind:href, marked bound). A value may be quoted with \" as markup inside
+// a JavaScript string is. A tag left open at the end of the page ends there.
+func scanAttrs(page []byte, i int, want bool) (end int, at tagAttrs) {
 	n := len(page)
 	for i < n {
 		c := page[i]
 		if c == '>' {
-			return i + 1, href, hasHref
+			at.selfClosing = i > 0 && page[i-1] == '/'
+			return i + 1, at
 		}
 		if isSpace(c) || c == '/' {
 			i++
@@ -287,29 +689,95 @@ func scanAttrs(page []byte, i int, wantHref bool) (end int, href span, hasHref b
 			k++
 		}
 		if k >= n {
-			return n, href, hasHref
+			return n, at
 		}
 		var v span
-		if q := page[k]; q == '"' || q == '\'' {
+		q := page[k]
+		switch {
+		case q == '"' || q == '\'':
 			e := bytes.IndexByte(page[k+1:], q)
 			if e < 0 {
-				return n, href, hasHref
+				return n, at
 			}
-			v = span{int32(k + 1), int32(k + 1 + e)}
+			v = span{a: int32(k + 1), b: int32(k + 1 + e)}
 			i = k + 2 + e
-		} else {
+		case q == '\\' && k+1 < n && (page[k+1] == '"' || page[k+1] == '\''):
+			e := bytes.Index(page[k+2:], page[k:k+2])
+			if e < 0 {
+				return n, at
+			}
+			v = span{a: int32(k + 2), b: int32(k + 2 + e)}
+			i = k + 4 + e
+		case q == '{':
+			// JSX: href={…} runs to the matching brace.
+			e := matchBrace(page, k)
+			v = span{a: int32(k), b: int32(e)}
+			i = e
+		default:
 			vs := k
 			for k < n && !isSpace(page[k]) && page[k] != '>' {
 				k++
 			}
-			v = span{int32(vs), int32(k)}
+			v = span{a: int32(vs), b: int32(k)}
 			i = k
 		}
-		if wantHref && !hasHref && len(name) == 4 && equalFoldASCII(name, "href") {
-			href, hasHref = v, true
+		if want {
+			at.set(name, v)
 		}
 	}
-	return n, href, hasHref
+	return n, at
+}
+
+// set records attribute name = v if it is one the stream looks at.
+func (at *tagAttrs) set(name []byte, v span) {
+	switch len(name) {
+	case 2, 3:
+		if equalFoldASCII(name, "to") || equalFoldASCII(name, ":to") {
+			if !at.hasTo {
+				v.bound = name[0] == ':'
+				at.to, at.hasTo = v, true
+			}
+		}
+	case 4:
+		if !at.hasHref && equalFoldASCII(name, "href") {
+			at.href, at.hasHref = v, true
+		} else if !at.hasTyp && equalFoldASCII(name, "type") {
+			at.typ, at.hasTyp = v, true
+		}
+	case 5, 11:
+		if !at.hasHref && (equalFoldASCII(name, ":href") || equalFoldASCII(name, "v-bind:href")) {
+			v.bound = true
+			at.href, at.hasHref = v, true
+		}
+	}
+}
+
+// matchBrace returns the offset after the brace that closes the one at
+// page[k], skipping quoted strings; it gives up at a '>' on depth 1 past
+// 256 bytes or at the end of the page.
+func matchBrace(page []byte, k int) int {
+	depth := 0
+	for i := k; i < len(page) && i < k+1024; i++ {
+		switch c := page[i]; c {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"', '\'', '`':
+			if e := bytes.IndexByte(page[i+1:min(len(page), k+1024)], c); e >= 0 {
+				i += e + 1
+			}
+		}
+	}
+	// Unbalanced: the value ends at the next space, as an unquoted one.
+	i := k
+	for i < len(page) && !isSpace(page[i]) && page[i] != '>' {
+		i++
+	}
+	return i
 }
 
 // endTagStart returns the offset of the "</name" that closes a raw-text
@@ -431,67 +899,6 @@ func decodeNumeric(num []byte, n int) (string, int) {
 		return "\uFFFD", n
 	}
 	return string(r), n
-}
-
-// blankTemplates replaces template expressions ({{ … }}, {% … %}, {# … #},
-// ${ … }) in the text with hard breaks: they are placeholders, not content,
-// and whatever sits inside them (a default value, a variable name) is not a
-// number the page shows.
-func blankTemplates(text []byte) {
-	const limit = 512 // an expression longer than this is not one
-	closers := [...]string{"}}", "%}", "#}", "}"}
-	// next caches, per closer, where its next occurrence was found (+1),
-	// or -1 when there is none further on: each closer is searched for at
-	// most once per stretch of text, so the pass stays linear.
-	var next [len(closers)]int
-	find := func(ci, from int) int {
-		switch c := next[ci]; {
-		case c == -1:
-			return -1
-		case c > 0 && c-1 >= from:
-			return c - 1
-		}
-		e := bytes.Index(text[from:], []byte(closers[ci]))
-		if e < 0 {
-			next[ci] = -1
-			return -1
-		}
-		next[ci] = from + e + 1
-		return from + e
-	}
-	for i := 0; i+1 < len(text); {
-		k := bytes.IndexByte(text[i:], '{')
-		if k < 0 {
-			return
-		}
-		p := i + k
-		ci := -1
-		switch {
-		case p+1 < len(text) && text[p+1] == '{':
-			ci = 0
-		case p+1 < len(text) && text[p+1] == '%':
-			ci = 1
-		case p+1 < len(text) && text[p+1] == '#':
-			ci = 2
-		case p > 0 && text[p-1] == '$':
-			ci = 3
-			p--
-		}
-		if ci < 0 || p+2 > len(text) {
-			i = p + 1
-			continue
-		}
-		e := find(ci, p+2)
-		if e < 0 || e > p+limit {
-			i = p + 2
-			continue
-		}
-		stop := e + len(closers[ci])
-		for q := p; q < stop; q++ {
-			text[q] = hardBreak
-		}
-		i = stop
-	}
 }
 
 func isSpace(c byte) bool {

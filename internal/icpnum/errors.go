@@ -15,6 +15,7 @@ const (
 	CodeBadYear     = "icp.number.bad_year"     // the year part is not a plausible year
 	CodeBadSerial   = "icp.number.bad_serial"   // serial 0
 	CodeBadSite     = "icp.number.bad_site"     // "-N" with N missing, 0 or too long
+	CodeBadService  = "icp.number.bad_service"  // "-N" followed by a letter other than A, X, K
 	CodeBadCategory = "icp.number.bad_category" // operating licence category other than A1/A2/B1/B2
 	CodeIsPSB       = "icp.number.is_psb"       // a PSB number given where an ICP number was expected
 	CodeAliasAbbr   = "icp.number.alias_abbr"   // warning: 甘 for Gansu, not known to be used
@@ -28,9 +29,10 @@ const (
 	CodePSBProvinceMismatch = "psb.number.province_mismatch" // abbreviation and county code disagree
 	CodePSBBadSerial        = "psb.number.bad_serial"        // serial 0
 	CodePSBMissingAbbr      = "psb.number.missing_abbr"      // warning: no prefix, derived from the county code
-	CodePSBAliasAbbr        = "psb.number.alias_abbr"        // warning: 陇/蜀 where PSB numbers use 甘/川
+	CodePSBAliasAbbr        = "psb.number.alias_abbr"        // warning: 陇/蜀/黔 where PSB numbers use 甘/川/贵
 	CodePSBUnusualKind      = "psb.number.unusual_kind"      // warning: digits 7-8 are not "02"
 	CodePSBMissingHao       = "psb.number.missing_hao"       // warning: trailing 号 missing
+	CodePSBLegacy           = "psb.number.legacy"            // warning: an older 12- or 13-digit city number (深公网安备…)
 )
 
 // Error is a parse failure with a stable code and a message in Chinese and

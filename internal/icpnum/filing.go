@@ -6,7 +6,9 @@ import (
 )
 
 // Filing is a parsed ICP filing number (ICP备案号): the entity number
-// 京ICP备2021000001号, or a website number 京ICP备2021000001号-1 when Site > 0.
+// 京ICP备2021000001号, or the number of one of the entity's services when
+// Site > 0: a website 京ICP备2021000001号-1, an App 京ICP备2021000001号-2A, a
+// mini-program 京ICP备2021000001号-3X or a quick app 京ICP备2021000001号-4K.
 type Filing struct {
 	// Province is the province the abbreviation stands for.
 	Province Province
@@ -19,8 +21,16 @@ type Filing struct {
 	Serial int
 	// Digits is 8 for the older form with a 2-digit year, 10 for the current one.
 	Digits int
-	// Site is the website index N of "-N", counting from 1; 0 is the entity number.
+	// Site is the service index N of "-N", counting from 1; 0 is the entity
+	// number. Since 2023 the index counts all the entity's services
+	// (websites, Apps, mini-programs, quick apps) together; the name stays
+	// from the time when websites were the only ones.
 	Site int
+	// Service is the type of the service numbered Site: ServiceWebsite for
+	// "-N" without a letter, ServiceApp, ServiceMiniProgram or
+	// ServiceQuickApp for "-NA", "-NX", "-NK"; "" for the entity number.
+	// String treats "" with Site > 0 as a website.
+	Service ServiceType
 }
 
 // parseNotes records what a parse accepted but a validator should mention.
@@ -28,11 +38,13 @@ type parseNotes struct {
 	alias       bool // a documented alias abbreviation was used
 	missingHao  bool // the trailing 号 was missing
 	derivedAbbr bool // PSB: no abbreviation, derived from the county code
+	legacy      bool // PSB: an older 12- or 13-digit city number
 }
 
 // ParseFiling parses an ICP filing number in any of the forms it is seen in:
-// 8 or 10 digits, with or without "-N", with full-width or odd characters
-// (see Normalize), with or without the trailing 号.
+// 8 or 10 digits, with or without "-N", with a service type letter after N
+// (-1A, -1x, -1Ｋ), with full-width or odd characters (see Normalize), with
+// or without the trailing 号.
 func ParseFiling(s string) (Filing, error) {
 	f, _, err := parseFiling(s)
 	return f, err
@@ -91,19 +103,20 @@ func parseFiling(s string) (Filing, parseNotes, error) {
 		return Filing{}, notes, newError(CodeBadSerial, s, "备案流水号不能为 0", "the serial cannot be 0")
 	}
 	notes.missingHao = !sc.eat("号")
-	site, err := sc.site(s)
+	site, svc, err := sc.service(s)
 	if err != nil {
 		return Filing{}, notes, err
 	}
-	f.Site = site
+	f.Site, f.Service = site, svc
 	if !sc.done() {
 		return Filing{}, notes, trailing(CodeBadFormat, s, sc.rest())
 	}
 	return f, notes, nil
 }
 
-// String returns the normalised number, for example 京ICP备2021000001号-1 or
-// 陇ICP备15000343号-1 (8-digit numbers keep their 2-digit year).
+// String returns the normalised number, for example 京ICP备2021000001号-1,
+// 京ICP备2026059598号-1X or 陇ICP备15000343号-1 (8-digit numbers keep their
+// 2-digit year; the type letter is always upper case).
 func (f Filing) String() string {
 	b := make([]byte, 0, 40)
 	b = append(b, f.Abbr...)
@@ -115,14 +128,21 @@ func (f Filing) String() string {
 	}
 	b = appendPadded(b, f.Serial, 6)
 	b = append(b, "号"...)
-	b = appendSite(b, f.Site)
+	b = appendService(b, f.Site, f.Service)
 	return string(b)
 }
 
-// Entity returns the entity (主体) number of a website number: f with Site 0.
+// Entity returns the entity (主体) number of a service number: f with Site 0
+// and no service type.
 func (f Filing) Entity() Filing {
-	f.Site = 0
+	f.Site, f.Service = 0, ""
 	return f
+}
+
+// IsWebsite reports whether f numbers a website (号-N without a letter), as
+// opposed to the entity itself or an App, mini-program or quick app.
+func (f Filing) IsWebsite() bool {
+	return f.Site > 0 && (f.Service == "" || f.Service == ServiceWebsite)
 }
 
 // FormatFiling returns a filing number in the current 10-digit form, as issued
@@ -134,12 +154,14 @@ func FormatFiling(abbr string, year, serial, site int) string {
 }
 
 // License is a parsed ICP licence number (ICP经营许可证, "ICP证"), for example
-// 京ICP证030173号. Licence holders' website records show it with "-N".
+// 京ICP证030173号. Licence holders' service records show it with "-N" and,
+// for a service that is not a website, a type letter (-2A).
 type License struct {
-	Province Province // the issuing province
-	Abbr     string   // the abbreviation as written
-	Serial   int      // the 6-digit serial
-	Site     int      // the website index N of "-N"; 0 for the licence itself
+	Province Province    // the issuing province
+	Abbr     string      // the abbreviation as written
+	Serial   int         // the 6-digit serial
+	Site     int         // the service index N of "-N"; 0 for the licence itself
+	Service  ServiceType // the type of service Site; "" for the licence itself
 }
 
 // ParseLicense parses an ICP licence number, 京ICP证030173号 or 京ICP证030173号-1,
@@ -182,11 +204,11 @@ func parseLicense(s string) (License, parseNotes, error) {
 		return License{}, notes, newError(CodeBadSerial, s, "许可证流水号不能为 0", "the serial cannot be 0")
 	}
 	notes.missingHao = !sc.eat("号")
-	site, err := sc.site(s)
+	site, svc, err := sc.service(s)
 	if err != nil {
 		return License{}, notes, err
 	}
-	l.Site = site
+	l.Site, l.Service = site, svc
 	if !sc.done() {
 		return License{}, notes, trailing(CodeBadFormat, s, sc.rest())
 	}
@@ -200,7 +222,7 @@ func (l License) String() string {
 	b = append(b, "ICP证"...)
 	b = appendPadded(b, l.Serial, 6)
 	b = append(b, "号"...)
-	b = appendSite(b, l.Site)
+	b = appendService(b, l.Site, l.Service)
 	return string(b)
 }
 
@@ -212,47 +234,55 @@ func FormatLicense(abbr string, serial int) string {
 // OperatingLicense is a value-added telecom operating licence number
 // (增值电信业务经营许可证), for example 京B2-20212732. Without a province prefix
 // (B2-20080207) it is, by common understanding, a cross-regional licence issued
-// by MIIT itself (icp-rules.md §4.2 marks this unsourced).
+// by MIIT itself (icp-rules.md §4.2 marks this unsourced); so is the licence
+// of a foreign-invested company, whose prefix is 合字 (合字B1.B2-20130004).
 type OperatingLicense struct {
-	// Province is the issuing province; zero (IsZero) when there is no prefix.
+	// Province is the issuing province; zero (IsZero) when there is no
+	// prefix or the prefix is 合字.
 	Province Province
-	// Abbr is the prefix as written, "" when there is none.
+	// Abbr is the prefix as written: a province abbreviation, 合字, or "".
 	Abbr string
-	// Category is the service category: A1, A2, B1 or B2 (B2 covers ICP and EDI).
+	// Category is the service category: A1, A2, B1 or B2 (B2 covers ICP and
+	// EDI), or several of them joined by "." when one licence covers them
+	// all (B1.B2).
 	Category string
 	// Year is the 4-digit year and Serial the 4-digit serial of the 8 digits.
 	Year, Serial int
-	// Site is the website index of a "-N" suffix, which footers show as well
-	// (浙B2-20080101-4); 0 when there is none.
+	// Site is the service index of a "-N" suffix, which licence holders'
+	// websites show (浙B2-20080101-4) and their Apps and mini-programs too,
+	// with a type letter (粤B2-20090059-1626X); 0 when there is none.
 	Site int
+	// Service is the type of service Site (ServiceWebsite without a
+	// letter); "" when there is no suffix.
+	Service ServiceType
 }
 
-// ParseOperatingLicense parses 京B2-20212732, B2-20080207 (no prefix) and the
-// footer form with a site index, 浙B2-20080101-4.
+// prefixJoint is the prefix of licences issued to foreign-invested companies.
+const prefixJoint = "合字"
+
+// ParseOperatingLicense parses 京B2-20212732, B2-20080207 (no prefix),
+// 合字B1.B2-20130004, and the footer forms with a service suffix,
+// 浙B2-20080101-4 and 粤B2-20090059-1626X.
 func ParseOperatingLicense(s string) (OperatingLicense, error) {
 	sc := scanner{s: prepare(s)}
 	if sc.done() {
 		return OperatingLicense{}, newError(CodeEmpty, s, "经营许可证号为空", "the operating licence number is empty")
 	}
 	var o OperatingLicense
-	if abbr := sc.abbr(); abbr != "" {
+	if sc.eat(prefixJoint) {
+		o.Abbr = prefixJoint
+	} else if abbr := sc.abbr(); abbr != "" {
 		p, ok := ProvinceByAbbr(abbr)
 		if !ok {
 			return OperatingLicense{}, newError(CodeBadProvince, s, "未知的省份简称“"+abbr+"”", "unknown province abbreviation "+strconv.Quote(abbr))
 		}
 		o.Province, o.Abbr = p, abbr
 	}
-	rest := sc.rest()
-	if len(rest) < 3 || rest[0] < 'A' || rest[0] > 'Z' || rest[1] < '0' || rest[1] > '9' || rest[2] != '-' {
-		return OperatingLicense{}, newError(CodeBadFormat, s, "不是经营许可证号（应为“京B2-20212732”的形式）", "not an operating licence number (expected the form 京B2-20212732)")
+	cat, err := sc.categories(s)
+	if err != nil {
+		return OperatingLicense{}, err
 	}
-	switch cat := rest[:2]; cat {
-	case "A1", "A2", "B1", "B2":
-		o.Category = cat
-	default:
-		return OperatingLicense{}, newError(CodeBadCategory, s, "未知的业务类别“"+cat+"”（应为 A1、A2、B1 或 B2）", "unknown service category "+strconv.Quote(cat)+" (expected A1, A2, B1 or B2)")
-	}
-	sc.i += 3
+	o.Category = cat
 	d := sc.digits()
 	if len(d) != 8 {
 		return OperatingLicense{}, newError(CodeBadDigits, s,
@@ -266,27 +296,63 @@ func ParseOperatingLicense(s string) (OperatingLicense, error) {
 	if o.Serial == 0 {
 		return OperatingLicense{}, newError(CodeBadSerial, s, "许可证序号不能为 0", "the serial cannot be 0")
 	}
-	site, err := sc.site(s)
+	site, svc, err := sc.service(s)
 	if err != nil {
 		return OperatingLicense{}, err
 	}
-	o.Site = site
+	o.Site, o.Service = site, svc
 	if !sc.done() {
 		return OperatingLicense{}, trailing(CodeBadFormat, s, sc.rest())
 	}
 	return o, nil
 }
 
-// String returns the normalised number, 京B2-20212732 or B2-20080207.
+// categories reads one or more service categories (B2, B1.B2, B1、B2) and
+// the "-" after them, and returns them joined by ".".
+func (sc *scanner) categories(input string) (string, error) {
+	var cats []byte
+	for {
+		r := sc.rest()
+		if len(r) < 3 || r[0] < 'A' || r[0] > 'Z' || r[1] < '0' || r[1] > '9' {
+			return "", newError(CodeBadFormat, input, "不是经营许可证号（应为“京B2-20212732”的形式）", "not an operating licence number (expected the form 京B2-20212732)")
+		}
+		switch cat := r[:2]; cat {
+		case "A1", "A2", "B1", "B2":
+			if len(cats) > 0 {
+				cats = append(cats, '.')
+			}
+			cats = append(cats, cat...)
+		default:
+			return "", newError(CodeBadCategory, input, "未知的业务类别“"+cat+"”（应为 A1、A2、B1 或 B2）", "unknown service category "+strconv.Quote(cat)+" (expected A1, A2, B1 or B2)")
+		}
+		sc.i += 2
+		switch {
+		case sc.eat("-"):
+			return string(cats), nil
+		case len(cats) < 12 && (sc.eat(".") || sc.eat("、") || sc.eat("/") || sc.eat("，") || sc.eat(",")):
+			continue
+		}
+		return "", newError(CodeBadFormat, input, "不是经营许可证号（应为“京B2-20212732”的形式）", "not an operating licence number (expected the form 京B2-20212732)")
+	}
+}
+
+// String returns the normalised number: 京B2-20212732, B2-20080207,
+// 合字B1.B2-20130004, 粤B2-20090059-1626X.
 func (o OperatingLicense) String() string {
-	b := make([]byte, 0, 24)
+	b := make([]byte, 0, 32)
 	b = append(b, o.Abbr...)
 	b = append(b, o.Category...)
 	b = append(b, '-')
 	b = appendPadded(b, o.Year, 4)
 	b = appendPadded(b, o.Serial, 4)
-	b = appendSite(b, o.Site)
+	b = appendService(b, o.Site, o.Service)
 	return string(b)
+}
+
+// Licence returns the licence number itself, without a service suffix.
+func (o OperatingLicense) Licence() OperatingLicense {
+	o.Site, o.Service = 0, ""
+	return o
 }
 
 // FormatOperatingLicense returns a B2 licence number: abbr + "B2-" + 4-digit

@@ -93,6 +93,111 @@ func TestParseFiling(t *testing.T) {
 	}
 }
 
+func TestParseFilingService(t *testing.T) {
+	tests := []struct {
+		in, want string
+		site     int
+		service  ServiceType
+		website  bool
+	}{
+		// Real numbers of Apps and mini-programs (MIIT files them since 2023).
+		{"陕ICP备2024026116号-1A", "陕ICP备2024026116号-1A", 1, ServiceApp, false},
+		{"京ICP备2026059598号-1X", "京ICP备2026059598号-1X", 1, ServiceMiniProgram, false},
+		{"黔ICP备2025044274号-1X", "黔ICP备2025044274号-1X", 1, ServiceMiniProgram, false},
+		{"皖ICP备2023023087号-1X", "皖ICP备2023023087号-1X", 1, ServiceMiniProgram, false},
+		// Typing variants: lower case, full-width letter, spaces.
+		{"京ICP备2026059598号-1x", "京ICP备2026059598号-1X", 1, ServiceMiniProgram, false},
+		{"京ICP备2026059598号－１Ｘ", "京ICP备2026059598号-1X", 1, ServiceMiniProgram, false},
+		{"京ICP备2026059598号 - 3 k", "京ICP备2026059598号-3K", 3, ServiceQuickApp, false},
+		{"京ICP备2026059598-2a", "京ICP备2026059598号-2A", 2, ServiceApp, false},
+		{"京ICP备2026059598号-2", "京ICP备2026059598号-2", 2, ServiceWebsite, true},
+		{"京ICP备2026059598号", "京ICP备2026059598号", 0, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			f, err := ParseFiling(tt.in)
+			if err != nil {
+				t.Fatalf("ParseFiling(%q): %v", tt.in, err)
+			}
+			if f.String() != tt.want || f.Site != tt.site || f.Service != tt.service || f.IsWebsite() != tt.website {
+				t.Errorf("got %q site %d service %q website %v, want %q %d %q %v", f.String(), f.Site, f.Service, f.IsWebsite(), tt.want, tt.site, tt.service, tt.website)
+			}
+			if e := f.Entity(); e.Site != 0 || e.Service != "" || e.String() != tt.want[:len("京ICP备2026059598号")] {
+				t.Errorf("Entity() = %+v (%q)", e, e.String())
+			}
+			again, err := ParseFiling(f.String())
+			if err != nil || !reflect.DeepEqual(again, f) {
+				t.Errorf("re-parse of %q = %+v, %v", f.String(), again, err)
+			}
+		})
+	}
+	if got := FormatService("京", 2026, 59598, 1, ServiceMiniProgram); got != "京ICP备2026059598号-1X" {
+		t.Errorf("FormatService = %q", got)
+	}
+	if got := FormatService("京", 2026, 59598, 2, ServiceWebsite); got != "京ICP备2026059598号-2" {
+		t.Errorf("FormatService website = %q", got)
+	}
+	// A Filing built by hand with only Site prints as a website.
+	if got := (Filing{Abbr: "京", Year: 2021, Serial: 1, Digits: 10, Site: 1}).String(); got != "京ICP备2021000001号-1" {
+		t.Errorf("String() without Service = %q", got)
+	}
+	for _, tt := range []struct{ in, code string }{
+		{"京ICP备2026059598号-1B", CodeBadService},
+		{"京ICP备2026059598号-1XX", CodeBadFormat},
+		{"京ICP备2026059598号-X", CodeBadSite},
+		{"京ICP备2026059598号-1X-2", CodeBadFormat},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParseFiling(tt.in)
+			if got := errCode(t, err); got != tt.code {
+				t.Errorf("ParseFiling(%q) code %q, want %q", tt.in, got, tt.code)
+			}
+		})
+	}
+}
+
+func TestServiceType(t *testing.T) {
+	tests := []struct {
+		t              ServiceType
+		letter, zh, en string
+	}{
+		{ServiceWebsite, "", "网站", "website"},
+		{ServiceApp, "A", "App", "App"},
+		{ServiceMiniProgram, "X", "小程序", "mini-program"},
+		{ServiceQuickApp, "K", "快应用", "quick app"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.t), func(t *testing.T) {
+			if tt.t.Letter() != tt.letter || tt.t.NameZH() != tt.zh || tt.t.NameEN() != tt.en || !tt.t.Valid() {
+				t.Errorf("%q: letter %q zh %q en %q valid %v", tt.t, tt.t.Letter(), tt.t.NameZH(), tt.t.NameEN(), tt.t.Valid())
+			}
+			for _, in := range []string{string(tt.t), tt.en, tt.zh} {
+				if got, ok := ParseServiceType(in); !ok || got != tt.t {
+					t.Errorf("ParseServiceType(%q) = %q, %v", in, got, ok)
+				}
+			}
+			if tt.letter != "" {
+				if got, ok := ServiceTypeByLetter(tt.letter[0] + 'a' - 'A'); !ok || got != tt.t {
+					t.Errorf("ServiceTypeByLetter(%q) = %q, %v", tt.letter, got, ok)
+				}
+			}
+		})
+	}
+	if _, ok := ServiceTypeByLetter('B'); ok {
+		t.Error("B is a service letter")
+	}
+	if ServiceType("bogus").Valid() || ServiceType("").Valid() {
+		t.Error("bogus types are valid")
+	}
+	if len(ServiceTypes()) != 4 {
+		t.Errorf("ServiceTypes() = %v", ServiceTypes())
+	}
+	en, zh := DescribeService(ServiceMiniProgram, 1)
+	if en != "mini-program, service 1" || zh != "小程序, 第1个服务" {
+		t.Errorf("DescribeService = %q, %q", en, zh)
+	}
+}
+
 func TestParseFilingErrors(t *testing.T) {
 	tests := []struct {
 		in, code string
@@ -222,6 +327,13 @@ func TestParseOperatingLicense(t *testing.T) {
 		{"粤B2-20090059", "粤B2-20090059", "44", "B2", 2009, 59, 0},
 		{"京 b2－２０２１２７３２", "京B2-20212732", "11", "B2", 2021, 2732, 0},
 		{"沪B1-20150001", "沪B1-20150001", "31", "B1", 2015, 1, 0},
+		// Licence holders' services (Tencent's mini-program and website).
+		{"粤B2-20090059-1626X", "粤B2-20090059-1626X", "44", "B2", 2009, 59, 1626},
+		{"粤B2-20090059-18", "粤B2-20090059-18", "44", "B2", 2009, 59, 18},
+		// A foreign-invested company's licence covering two categories (1号店).
+		{"合字B1.B2-20130004", "合字B1.B2-20130004", "", "B1.B2", 2013, 4, 0},
+		{"合字B1、B2-20170004", "合字B1.B2-20170004", "", "B1.B2", 2017, 4, 0},
+		{"B1.B2-20130004", "B1.B2-20130004", "", "B1.B2", 2013, 4, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -258,6 +370,9 @@ func TestParseOperatingLicense(t *testing.T) {
 		{"京B2-20212732-", CodeBadSite},
 		{"京B220212732", CodeBadFormat},
 		{"京ICP证030173号", CodeBadFormat},
+		{"合字B1.C2-20130004", CodeBadCategory},
+		{"合字B1.-20130004", CodeBadFormat},
+		{"粤B2-20090059-1626Q", CodeBadService},
 	}
 	for _, tt := range bad {
 		t.Run(tt.in, func(t *testing.T) {

@@ -12,6 +12,8 @@ var seeds = []string{
 	"京ＩＣＰ备２０２１０００００１号&nbsp;-&nbsp;1", "京ICP证030173号-1", "京B2-20212732", "B2-20080207",
 	"浙B2-20080101-4", "京公网安备 11010602005139号", "浙公网安备33028302000652", "51012402001727",
 	"甘ICP备15000343号", "陇公网安备62010202000001号", "&nb&nbsp;sp;", "京ICP备99000001号-000001", "",
+	"陕ICP备2024026116号-1A", "京ICP备2026059598号-1x", "京ICP备2026059598号－３Ｋ", "粤B2-20090059-1626X",
+	"合字B1.B2-20130004", "京ICP证030173号-2a", "深公网安备：4403101910665", "深公网安备4403300900603",
 }
 
 // checkRoundTrip asserts the property every parser here keeps: the String()
@@ -53,8 +55,11 @@ func FuzzParseFiling(f *testing.F) {
 		if !r.Valid || r.Normalized != v.String() {
 			t.Fatalf("ParseFiling(%q) ok but Validate = %+v", in, r)
 		}
-		if e := v.Entity(); e.Site != 0 || !strings.HasPrefix(v.String(), e.String()) {
+		if e := v.Entity(); e.Site != 0 || e.Service != "" || !strings.HasPrefix(v.String(), e.String()) {
 			t.Fatalf("Entity() of %q = %q", v.String(), e.String())
+		}
+		if (v.Site == 0) != (v.Service == "") || v.Service != "" && !v.Service.Valid() {
+			t.Fatalf("%q: site %d with service %q", in, v.Site, v.Service)
 		}
 	})
 }
@@ -108,7 +113,7 @@ func FuzzParsePSB(f *testing.F) {
 			return
 		}
 		checkRoundTrip(t, in, v, ParsePSB)
-		if len(v.Code()) != 14 || v.Code()[:2] != v.Province.Code {
+		if n := len(v.Code()); (n != 14 && v.Legacy == "") || (n < 12 || n > 14) || v.Code()[:2] != v.Province.Code {
 			t.Fatalf("%q: code %q does not match province %s", in, v.Code(), v.Province.Code)
 		}
 		if !r.Valid || r.Normalized != v.String() {

@@ -36,10 +36,12 @@ type Province struct {
 	// no real number is known to use them (Gansu: 甘, the province's usual
 	// abbreviation, where its ICP numbers use 陇). Validation warns about them.
 	ICPAliases []string
-	// PSBAbbr is the abbreviation used in PSB numbers (Sichuan: 川, Gansu: 甘).
+	// PSBAbbr is the abbreviation used in PSB numbers (Sichuan: 川, Gansu: 甘,
+	// Guizhou: 贵, as public footers show it: 贵公网安备52010202003658号).
 	PSBAbbr string
 	// PSBAliases are abbreviations accepted when parsing PSB numbers with a
-	// warning (Gansu: 陇, Sichuan: 蜀), because people carry the ICP prefix over.
+	// warning (Gansu: 陇, Sichuan: 蜀, Guizhou: 黔), because people carry the
+	// ICP prefix over.
 	PSBAliases []string
 }
 
@@ -74,7 +76,7 @@ var provinces = [...]Province{
 	{Code: "46", NameZH: "海南", FullNameZH: "海南省", NameEN: "Hainan", ICPAbbrs: []string{"琼"}, PSBAbbr: "琼"},
 	{Code: "50", NameZH: "重庆", FullNameZH: "重庆市", NameEN: "Chongqing", ICPAbbrs: []string{"渝"}, PSBAbbr: "渝"},
 	{Code: "51", NameZH: "四川", FullNameZH: "四川省", NameEN: "Sichuan", ICPAbbrs: []string{"蜀", "川"}, PSBAbbr: "川", PSBAliases: []string{"蜀"}},
-	{Code: "52", NameZH: "贵州", FullNameZH: "贵州省", NameEN: "Guizhou", ICPAbbrs: []string{"黔"}, PSBAbbr: "黔"},
+	{Code: "52", NameZH: "贵州", FullNameZH: "贵州省", NameEN: "Guizhou", ICPAbbrs: []string{"黔"}, PSBAbbr: "贵", PSBAliases: []string{"黔"}},
 	{Code: "53", NameZH: "云南", FullNameZH: "云南省", NameEN: "Yunnan", ICPAbbrs: []string{"滇"}, PSBAbbr: "滇"},
 	{Code: "54", NameZH: "西藏", FullNameZH: "西藏自治区", NameEN: "Tibet", ICPAbbrs: []string{"藏"}, PSBAbbr: "藏"},
 	{Code: "61", NameZH: "陕西", FullNameZH: "陕西省", NameEN: "Shaanxi", ICPAbbrs: []string{"陕"}, PSBAbbr: "陕"},

@@ -32,6 +32,10 @@ func TestParsePSB(t *testing.T) {
 		{"甘公网安备62010202000001号", "甘公网安备62010202000001号", "62", "620102", "02", 1},
 		{"陇公网安备62010202000001号", "陇公网安备62010202000001号", "62", "620102", "02", 1},
 		{"蜀公网安备51012402001727号", "蜀公网安备51012402001727号", "51", "510124", "02", 1727},
+		// Guizhou's PSB numbers read 贵 in public footers; bare digits get it.
+		{"贵公网安备52010202003658号", "贵公网安备52010202003658号", "52", "520102", "02", 3658},
+		{"52010202003658", "贵公网安备52010202003658号", "52", "520102", "02", 3658},
+		{"黔公网安备52270102000276号", "黔公网安备52270102000276号", "52", "522701", "02", 276},
 		{"京公网安备11010601005139号", "京公网安备11010601005139号", "11", "110106", "01", 5139},
 	}
 	for _, tt := range tests {
@@ -57,6 +61,51 @@ func TestParsePSB(t *testing.T) {
 	}
 	if got := FormatPSB("京", "110106", 5139); got != "京公网安备11010602005139号" {
 		t.Errorf("FormatPSB = %q", got)
+	}
+}
+
+func TestParsePSBLegacy(t *testing.T) {
+	tests := []struct{ in, want, county, legacy string }{
+		// Older Shenzhen numbers seen in public footers.
+		{"深公网安备：4403101910665", "深公网安备4403101910665号", "440310", "1910665"},
+		{"深公网安备4403300900603", "深公网安备4403300900603号", "440330", "0900603"},
+		{"深公网安备 440330090060号", "深公网安备440330090060号", "440330", "090060"},
+		{"深公网安备44030502000017号", "深公网安备44030502000017号", "440305", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			p, err := ParsePSB(tt.in)
+			if err != nil {
+				t.Fatalf("ParsePSB(%q): %v", tt.in, err)
+			}
+			if p.String() != tt.want || p.County != tt.county || p.Legacy != tt.legacy || p.Province.Code != "44" {
+				t.Errorf("got %q %+v", p.String(), p)
+			}
+			again, err := ParsePSB(p.String())
+			if err != nil || !reflect.DeepEqual(again, p) {
+				t.Errorf("re-parse = %+v, %v; want %+v", again, err, p)
+			}
+		})
+	}
+	if p, ok := PSBPrefix("深"); !ok || p.Code != "44" {
+		t.Errorf("PSBPrefix(深) = %+v, %v", p, ok)
+	}
+	if _, ok := PSBPrefix("港"); ok {
+		t.Error("PSBPrefix(港) is ok")
+	}
+	for _, tt := range []struct{ in, code string }{
+		{"深公网安备11000002000001号", CodePSBProvinceMismatch},
+		{"深公网安备4401101910665", CodePSBProvinceMismatch},
+		{"深公网安备44031019106", CodePSBBadDigits},
+		{"深公网安备4403100000000", CodePSBBadSerial},
+		{"粤公网安备4403101910665", CodePSBBadDigits},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := ParsePSB(tt.in)
+			if got := errCode(t, err); got != tt.code {
+				t.Errorf("ParsePSB(%q) code %q, want %q", tt.in, got, tt.code)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package icpnum
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/beian/beian/internal/finding"
@@ -33,8 +34,10 @@ func DetectKind(s string) (Kind, bool) {
 		return KindLicense, true
 	}
 	sc := scanner{s: n}
-	sc.abbr()
-	if r := sc.rest(); len(r) >= 3 && (r[0] == 'A' || r[0] == 'B') && (r[1] == '1' || r[1] == '2') && r[2] == '-' {
+	if !sc.eat(prefixJoint) {
+		sc.abbr()
+	}
+	if r := sc.rest(); len(r) >= 3 && (r[0] == 'A' || r[0] == 'B') && (r[1] == '1' || r[1] == '2') && (r[2] == '-' || r[2] == '.' || strings.HasPrefix(r[2:], "、")) {
 		return KindOperatingLicense, true
 	}
 	if len(n) == 14 && allDigits(n) || len(n) == 17 && allDigits(n[:14]) && n[14:] == "号" {
@@ -47,7 +50,10 @@ func DetectKind(s string) (Kind, bool) {
 // ICP licence number or an operating licence number, and says which. Info
 // holds kind, province, province_en, province_code, abbr, serial, site and
 // entity_number, plus year (filings, operating licences), digits (filings)
-// and category (operating licences). Normalized is set when the number parses.
+// and category (operating licences). A service number (site > 0) adds
+// service_type (website, app, mini_program, quick_app), service_index and
+// service_en / service_zh ("mini-program, service 1" / "小程序, 第1个服务").
+// Normalized is set when the number parses.
 func Validate(s string) finding.Result {
 	var r finding.Result
 	kind, ok := DetectKind(s)
@@ -77,6 +83,7 @@ func Validate(s string) finding.Result {
 			putProvince(info, f.Province, f.Abbr)
 			info["year"], info["serial"], info["digits"], info["site"] = f.Year, f.Serial, f.Digits, f.Site
 			info["entity_number"] = f.Entity().String()
+			putService(info, f.Site, f.Service)
 		}
 	case KindLicense:
 		var l License
@@ -86,8 +93,9 @@ func Validate(s string) finding.Result {
 			putProvince(info, l.Province, l.Abbr)
 			info["serial"], info["site"] = l.Serial, l.Site
 			e := l
-			e.Site = 0
+			e.Site, e.Service = 0, ""
 			info["entity_number"] = e.String()
+			putService(info, l.Site, l.Service)
 		}
 	case KindOperatingLicense:
 		var o OperatingLicense
@@ -97,9 +105,8 @@ func Validate(s string) finding.Result {
 			putProvince(info, o.Province, o.Abbr)
 			info["category"], info["year"], info["serial"], info["site"] = o.Category, o.Year, o.Serial, o.Site
 			info["cross_regional"] = o.Province.IsZero()
-			e := o
-			e.Site = 0
-			info["entity_number"] = e.String()
+			info["entity_number"] = o.Licence().String()
+			putService(info, o.Site, o.Service)
 		}
 	}
 	if err != nil {
@@ -121,7 +128,8 @@ func Validate(s string) finding.Result {
 
 // ValidatePSB checks the text of `beian validate psb`. Info holds province,
 // province_en, province_code, abbr, county_code, kind, serial, code (the 14
-// digits) and query_url.
+// digits) and query_url; an older 12- or 13-digit number has legacy: true
+// instead of kind and serial.
 func ValidatePSB(s string) finding.Result {
 	var r finding.Result
 	p, notes, err := parsePSB(s)
@@ -138,6 +146,16 @@ func ValidatePSB(s string) finding.Result {
 		"query_url":   p.QueryURL(),
 	}
 	putProvince(r.Info, p.Province, p.Abbr)
+	if notes.legacy {
+		// The digits after the county code of an older number do not split
+		// into kind and serial.
+		delete(r.Info, "kind")
+		delete(r.Info, "serial")
+		r.Info["legacy"] = true
+		r.Findings = append(r.Findings, finding.Warnf(CodePSBLegacy,
+			"这是旧式公安备案号（"+strconv.Itoa(len(p.Code()))+" 位），现行号码为 14 位，请核对是否已换发",
+			"this is an older PSB number ("+strconv.Itoa(len(p.Code()))+" digits); current numbers have 14, please check whether it was reissued"))
+	}
 	if notes.derivedAbbr {
 		r.Findings = append(r.Findings, finding.Warnf(CodePSBMissingAbbr,
 			"号码缺少“"+p.Abbr+"公网安备”前缀，已按区划代码补全",
@@ -148,7 +166,7 @@ func ValidatePSB(s string) finding.Result {
 			p.Province.NameZH+"的公安备案号使用“"+p.Province.PSBAbbr+"”，不是“"+p.Abbr+"”，请核对",
 			p.Province.NameEN+" PSB numbers use "+p.Province.PSBAbbr+", not "+p.Abbr+"; please check"))
 	}
-	if p.Kind != "02" {
+	if p.Kind != "02" && !notes.legacy {
 		r.Findings = append(r.Findings, finding.Warnf(CodePSBUnusualKind,
 			"第 7-8 位为“"+p.Kind+"”，已知号码均为“02”，请核对",
 			"digits 7-8 are "+p.Kind+" where every known number has 02; please check"))
@@ -158,6 +176,18 @@ func ValidatePSB(s string) finding.Result {
 			"号码末尾缺少“号”字", `the trailing "号" is missing`))
 	}
 	return r.Finish()
+}
+
+// putService adds the service fields of a service number (site > 0).
+func putService(info map[string]any, site int, t ServiceType) {
+	if site <= 0 {
+		return
+	}
+	if t == "" {
+		t = ServiceWebsite
+	}
+	info["service_type"], info["service_index"] = string(t), site
+	info["service_en"], info["service_zh"] = DescribeService(t, site)
 }
 
 // putProvince adds the province fields to info; a zero province (a
