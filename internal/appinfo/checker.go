@@ -1,0 +1,167 @@
+package appinfo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/beian/beian/internal/vocab"
+)
+
+// Checker validates the service data of one application. It is a value the
+// filing service builds per check from what it knows about the application
+// (the entity's province and nature, today's date); it reads no clock and
+// no store, so the same input always gives the same findings.
+type Checker struct {
+	// Vocab holds the controlled vocabularies; nil means vocab.Default().
+	Vocab *vocab.Vocab
+	// Commitments says where "no pre-approval applies" needs a signed
+	// commitment; nil means DefaultCommitmentRules().
+	Commitments *CommitmentRules
+	// Today is the date validity periods are judged on (only its date in
+	// its own location counts). It must be set: a zero Today is reported
+	// as the finding checker.no_date rather than silently passing expired
+	// approvals.
+	Today time.Time
+	// Province is the entity's province (abbreviation, name or GB/T 2260
+	// code), for the province rules.
+	Province string
+	// Nature is the entity's nature (form.Nature*): every nature but an
+	// individual has a legal representative (法定代表人), so its principals
+	// must say whether they are one.
+	Nature string
+	// RequireServerIPs: the operation places the service on the provider's
+	// network (first filing, new service, new access), so the App's server
+	// IP addresses are required.
+	RequireServerIPs bool
+}
+
+func (c Checker) vocab() *vocab.Vocab {
+	if c.Vocab == nil {
+		return vocab.Default()
+	}
+	return c.Vocab
+}
+
+// start opens a report, refusing a Checker without a date.
+func (c Checker) start() *report {
+	r := &report{}
+	if c.Today.IsZero() {
+		r.errorf("", "checker.no_date",
+			"校验未提供当前日期，无法判断有效期（系统错误，请联系服务商）",
+			"the check was given no current date, so validity cannot be judged (a system error; contact the provider)")
+	}
+	return r
+}
+
+// maxNameRunes bounds a service name. It is a sanity bound, not a published
+// rule: App store names are far shorter, and a longer one is a paste error.
+const maxNameRunes = 64
+
+// cleanText normalises free text the way a form should be read: NFKC
+// (full-width letters and digits become ASCII), trimmed, inner runs of
+// white space collapsed to one space.
+func cleanText(s string) string {
+	return strings.Join(strings.Fields(norm.NFKC.String(s)), " ")
+}
+
+// hasControl reports whether s holds a control or format character (a
+// zero-width space, a direction override) that no name should carry.
+func hasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return true
+		}
+	}
+	return false
+}
+
+// name checks a service name: present, printable, at most maxNameRunes.
+// what is the service's kind in messages ("App", "小程序"/"mini-program").
+func (c Checker) name(r *report, field, v, whatZH, whatEN string) {
+	v = cleanText(v)
+	switch n := utf8.RuneCountInString(v); {
+	case v == "":
+		r.errorf(field, "service.name_required", "未填写"+whatZH+"名称", "the "+whatEN+" name is empty")
+	case hasControl(v):
+		r.errorf(field, "service.name_bad_char",
+			whatZH+"名称"+quote(v)+"含有控制字符或不可见字符", "the "+whatEN+" name "+quote(v)+" contains a control or invisible character")
+	case n > maxNameRunes:
+		r.errorf(field, "service.name_too_long",
+			fmt.Sprintf("%s名称有%d个字符，超过%d个字符", whatZH, n, maxNameRunes),
+			fmt.Sprintf("the %s name has %d characters, more than %d", whatEN, n, maxNameRunes))
+	}
+}
+
+// contentTypes checks the chosen content codes: at least one, each a known
+// second-level code, none twice. It returns the valid ones, for the
+// pre-approval check.
+func (c Checker) contentTypes(r *report, field string, codes []string) []vocab.ContentType {
+	if len(codes) == 0 {
+		r.errorf(field, "content_type.required", "请至少选择一项服务内容", "choose at least one content type")
+		return nil
+	}
+	v := c.vocab()
+	seen := map[string]bool{}
+	var out []vocab.ContentType
+	for i, code := range codes {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		code = strings.TrimSpace(code)
+		ct, ok := v.ContentType(code)
+		switch {
+		case code == "":
+			r.errorf(at, "content_type.empty", "服务内容为空", "the content type is empty")
+		case !ok:
+			r.errorf(at, "content_type.unknown", "未知的服务内容"+quote(code), "unknown content type "+quote(code))
+		case !ct.Leaf():
+			r.errorf(at, "content_type.not_leaf",
+				"请选择“"+ct.ZH+"”下的二级服务内容，而不是一级类目",
+				"choose a second-level content type under "+ct.EN+", not the group itself")
+		case seen[code]:
+			r.errorf(at, "content_type.duplicate", "服务内容“"+ct.ZH+"”重复", "the content type "+ct.EN+" appears twice")
+		default:
+			seen[code] = true
+			out = append(out, ct)
+		}
+	}
+	return out
+}
+
+// languages checks the service's languages: at least one, each known, none twice.
+func (c Checker) languages(r *report, field string, codes []string) {
+	if len(codes) == 0 {
+		r.errorf(field, "language.required", "请至少选择一种服务语言", "choose at least one language")
+		return
+	}
+	v := c.vocab()
+	seen := map[string]bool{}
+	for i, code := range codes {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		code = strings.TrimSpace(code)
+		l, ok := v.Language(code)
+		switch {
+		case !ok:
+			r.errorf(at, "language.unknown", "未知的语言代码"+quote(code), "unknown language code "+quote(code))
+		case seen[code]:
+			r.errorf(at, "language.duplicate", "语言“"+l.ZH+"”重复", "the language "+l.EN+" appears twice")
+		}
+		seen[code] = true
+	}
+}
+
+// maxRemarkRunes bounds the remarks, which the filing system shows to the
+// reviewers; a sanity bound like maxNameRunes.
+const maxRemarkRunes = 1000
+
+// remarks checks the optional remarks.
+func (c Checker) remarks(r *report, field, v string) {
+	if n := utf8.RuneCountInString(strings.TrimSpace(v)); n > maxRemarkRunes {
+		r.errorf(field, "remarks.too_long",
+			fmt.Sprintf("备注有%d个字符，超过%d个字符", n, maxRemarkRunes),
+			fmt.Sprintf("the remarks have %d characters, more than %d", n, maxRemarkRunes))
+	}
+}
