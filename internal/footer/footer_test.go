@@ -78,6 +78,12 @@ func TestExtract(t *testing.T) {
 		{"placeholders", `粤ICP备xxxxxxxx号 京ICP备2021xxxxxx号 京ICP备2021****号 {{ icp }} ${icp} 京ICP备{{ n }}号 京ICP备XXXXXXXX号-1 京公网安备 xxxxxxxxxxxxxx号 B2-2021XXXX`, res{}},
 		{"template expressions hide literals", `{{ "京ICP备12345678号" }} {% icp "京ICP备12345679号" %} ${'京ICP备12345670号'}`, res{}},
 		{"server-side code", `<?php echo "京ICP备12345678号"; ?><% out.print("京ICP备12345679号"); %><%= "京ICP备12345670号" %>`, res{}},
+		{"line comment after a closing quote", "icp: \"京ICP备12345678号\" // 旧号 京ICP备12345679号\n", res{filings: []string{"京ICP备12345678号"}}},
+		{"a visible // between words is text", "<p>备案 // 京ICP备12345678号</p>", res{filings: []string{"京ICP备12345678号"}}},
+		{"config sibling indented differently", "\trecord: '京ICP备12345678号',\n    recordLink: 'https://beian.miit.gov.cn/',\n  },\n}",
+			res{filings: []string{"京ICP备12345678号"}, icpLink: "https://beian.miit.gov.cn/"}},
+		{"config link of another object is not the number's", "  },\n\trecord: '京ICP备12345678号',\n  },\n  { recordLink: 'https://beian.miit.gov.cn/' }",
+			res{filings: []string{"京ICP备12345678号"}}},
 		{"style, comment, template, title attribute", `<style>/*京ICP备12345679号*/</style><!-- 京ICP备12345670号 --><template>京ICP备12345671号</template><a title="京ICP备12345672号" href="x">link</a>`,
 			res{hidden: []Hidden{{"京ICP备12345670号", KindICPFiling, "html_comment"}}}},
 		{"script strings are what an app renders", `<script>var a="京ICP备12345678号"; // 京ICP备12345679号

@@ -139,7 +139,8 @@ func (m *matcher) configLink(kind Kind, a, b int) (string, bool) {
 		if p.a <= a && b <= p.b || !isLinkKey(p.key) {
 			continue
 		}
-		sibling := p.parent == holder.parent && (p.parent >= 0 || sameBlock(t, p, holder)) && relatedKey(p.key, holder.key)
+		sibling := p.parent == holder.parent && (p.parent >= 0 || sameBlock(t, p, holder) || sameTopObject(toks, p, holder)) &&
+			relatedKey(p.key, holder.key)
 		render := p.a < a && (p.key == "href" || p.key == "to") && rendersAround(toks, p, holder)
 		if !sibling && !render {
 			continue
@@ -381,6 +382,28 @@ func sameBlock(t []byte, p, h pair) bool {
 		}
 	}
 	return true
+}
+
+// sameTopObject reports whether pairs p and h, both at the top of the
+// window, are properties of one JavaScript object whose opening brace lies
+// before the window: a comma separates them and no bracket opens or closes
+// between them. Indentation says nothing in JavaScript, where a tab-indented
+// record: '…' beside a space-indented recordLink: '…' is common.
+func sameTopObject(toks []ctok, p, h pair) bool {
+	lo, hi := min(p.b, h.b), max(p.a, h.a)
+	comma := false
+	for _, tk := range toks {
+		if tk.a < lo || tk.a >= hi || tk.parent != -1 {
+			continue
+		}
+		switch tk.kind {
+		case ',':
+			comma = true
+		case '{', '}', '[', ']', '(', ')', ';':
+			return false
+		}
+	}
+	return comma
 }
 
 // within reports whether bracket token p is anc or nested inside it.

@@ -118,9 +118,9 @@ func formAt(text []byte, p int) int {
 // config module, a component), is read as text, and a comment there is a
 // note to programmers ("// 备案号，例如：陕ICP备16000646号"), not something a
 // visitor sees. A block comment /* … */ is taken anywhere (bounded in
-// length); a line comment // only at the start of a line or after code
-// punctuation (;,{}()[] and spaces), so that "https://…" and a visible
-// "a // b" are left alone.
+// length); a line comment // only at the start of a line, after code
+// punctuation (;,{}()[] and spaces) or after a closing quote and a space, so
+// that "https://…" and a visible "a // b" are left alone.
 func blankCodeComments(text []byte) {
 	noBlockEnd := false
 	for i := 0; i+1 < len(text); {
@@ -174,16 +174,22 @@ func blankCodeComments(text []byte) {
 }
 
 // lineCommentStart reports whether the "//" at text[p] starts a line comment:
-// only spaces or code punctuation stand before it on its line.
+// only spaces or code punctuation stand before it on its line, or a string
+// that ends with its quote and then a space (icp: "京ICP备…" // 旧号 …, a
+// last property without its comma; a Go struct tag and its comment).
 func lineCommentStart(text []byte, p int) bool {
+	spaced := false
 	for q := p - 1; q >= 0 && q >= p-256; q-- {
 		switch c := text[q]; c {
 		case ' ', '\t', '\r':
+			spaced = true
 			continue
 		case '\n':
 			return true
 		case ';', ',', '{', '}', '(', ')', '[', ']':
 			return true
+		case '"', '\'', '`':
+			return spaced
 		default:
 			return false
 		}
