@@ -112,7 +112,9 @@ func TestCheckApp(t *testing.T) {
 			"platforms[0].fingerprint", "fingerprint.mismatch"},
 		{"no fingerprint", func(a *App) { a.Platforms[1].Fingerprint = "" }, "platforms[1].fingerprint", "fingerprint.empty"},
 		{"no public key", func(a *App) { a.Platforms[1].PublicKey = "" }, "platforms[1].public_key", "key.empty"},
-		{"private key", func(a *App) { a.Platforms[1].PublicKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----" },
+		{"private key", func(a *App) {
+			a.Platforms[1].PublicKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----"
+		},
 			"platforms[1].public_key", "key.private"},
 		{"expired pre-approval", func(a *App) {
 			a.ContentTypes = []string{"finance.payment"}

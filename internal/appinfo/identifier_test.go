@@ -85,7 +85,7 @@ func TestParseBundleName(t *testing.T) {
 	tests := []struct {
 		in, want, code string
 	}{
-		{in: "com.tencent.wechat", want: "com.tencent.wechat"},             // WeChat for HarmonyOS NEXT
+		{in: "com.tencent.wechat", want: "com.tencent.wechat"},               // WeChat for HarmonyOS NEXT
 		{in: "com.example.myapplication", want: "com.example.myapplication"}, // DevEco Studio's template
 		{in: "com.huawei.hmos.browser", want: "com.huawei.hmos.browser"},
 		{in: "com.a", code: "bundle_name.length"}, // under 7 bytes
