@@ -3,6 +3,7 @@ package lookup
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // entry is one cached answer: the exact bytes of a 200 response and their
@@ -113,6 +114,10 @@ type Stats struct {
 	Entries      int   // answers held
 	Bytes        int   // their approximate size
 	Clears       uint64
+
+	IndexRows  int           // rows in the in-memory index; 0 while there is none
+	IndexBytes int           // its approximate size
+	IndexBuild time.Duration // how long its last build took
 }
 
 func (c *cache) stats() Stats {

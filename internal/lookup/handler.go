@@ -20,6 +20,7 @@ const (
 	DefaultCacheBytes = 64 << 20
 	DefaultMaxAge     = 60 * time.Second
 	DefaultRefresh    = time.Second
+	DefaultRebuild    = 10 * time.Second
 )
 
 // HeaderVersion is set on every response of the handler ("X-Beian-Lookup:
@@ -27,12 +28,27 @@ const (
 // a route.
 const HeaderVersion = "X-Beian-Lookup"
 
+// Limiter decides whether a client may make one more request now, and if
+// not, how long it should wait. The server passes its per-client-IP limiter
+// (internal/ratelimit); the lookup only asks it.
+type Limiter interface {
+	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
 // Options configure a Handler; the zero value is usable.
 type Options struct {
-	// Allow, when set, is asked first for every request; false answers 429
-	// with Retry-After set to the returned wait (at least one second). The
-	// server plugs its per-client-IP limiter in here.
-	Allow func(*http.Request) (bool, time.Duration)
+	// Limiter, when set, is asked first for every request with the key
+	// ClientIP returns; a refusal answers 429 with Retry-After set to the
+	// returned wait (at least one second).
+	Limiter Limiter
+	// ClientIP returns the client's address for the limiter: the server
+	// passes its trusted-proxy-aware resolver (internal/clientip). When nil
+	// it is the host of the connection's remote address.
+	ClientIP func(*http.Request) string
+	// Rebuild is the least time between two builds of the in-memory index
+	// while the registry keeps changing (DefaultRebuild when 0); between
+	// them lookups are answered by the database. Only Run builds it.
+	Rebuild time.Duration
 	// CacheBytes bounds the memory of cached answers (DefaultCacheBytes
 	// when 0; negative disables the cache).
 	CacheBytes int
@@ -46,7 +62,7 @@ type Options struct {
 	Log *slog.Logger
 }
 
-// Handler serves GET /api/v1/filings?domain=|number=|entity=[&limit=N][&cursor=C]
+// Handler serves GET /api/v1/filings?domain=|number=|entity=[&serviceType=T][&limit=N][&cursor=C]
 // as JSON {"items":[…],"next":"…"} with a strong ETag (If-None-Match → 304)
 // and Cache-Control, answering repeated queries from a bounded in-process
 // cache that is dropped when the registry changes.
@@ -58,6 +74,15 @@ type Handler struct {
 	hv      headerValues
 	checked atomic.Int64 // Unix nanoseconds of the last version check
 	version atomic.Pointer[string]
+
+	// The in-memory index, built and kept current by Run; nil while there
+	// is none (before the first build, after a change until the next), and
+	// then the database answers.
+	snap    atomic.Pointer[snapshot]
+	running atomic.Bool   // Run is active: it, not requests, checks the version
+	gen     atomic.Uint64 // bumped by Invalidate; a build begun before is discarded
+	kick    chan struct{} // Invalidate wakes Run
+	events  chan string   // tests only: what Run did
 }
 
 // headerValues are header values built once and shared read-only by every
@@ -77,10 +102,16 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 	if opts.Refresh <= 0 {
 		opts.Refresh = DefaultRefresh
 	}
+	if opts.Rebuild <= 0 {
+		opts.Rebuild = DefaultRebuild
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{reg: reg, opts: opts, refresh: int64(opts.Refresh), hv: headerValues{
+	if opts.ClientIP == nil {
+		opts.ClientIP = remoteHost
+	}
+	h := &Handler{reg: reg, opts: opts, refresh: int64(opts.Refresh), kick: make(chan struct{}, 1), hv: headerValues{
 		version: []string{"v2"}, json: []string{"application/json; charset=utf-8"}, nosniff: []string{"nosniff"},
 		noStore: []string{"no-store"}, control: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
 	}}
@@ -94,17 +125,27 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 // after committing a registry change (store.Tx.AfterCommit) so that the
 // change shows at once instead of within Options.Refresh.
 func (h *Handler) Invalidate() {
+	h.gen.Add(1)
+	h.snap.Store(nil)
 	if h.cache != nil {
 		h.cache.clear()
 	}
+	select {
+	case h.kick <- struct{}{}:
+	default:
+	}
 }
 
-// Stats reports the cache's hits, misses and size.
+// Stats reports the cache's hits, misses and size, and the index's.
 func (h *Handler) Stats() Stats {
-	if h.cache == nil {
-		return Stats{}
+	var st Stats
+	if h.cache != nil {
+		st = h.cache.stats()
 	}
-	return h.cache.stats()
+	if s := h.snap.Load(); s != nil {
+		st.IndexRows, st.IndexBytes, st.IndexBuild = len(s.rows), s.size(), s.built
+	}
+	return st
 }
 
 // ServeHTTP answers one lookup.
@@ -117,8 +158,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, http.StatusMethodNotAllowed, &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"})
 		return
 	}
-	if h.opts.Allow != nil {
-		if ok, wait := h.opts.Allow(r); !ok {
+	if h.opts.Limiter != nil {
+		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
 			secs := max(1, int(math.Ceil(wait.Seconds())))
 			hdr["Retry-After"] = []string{strconv.Itoa(secs)}
 			h.writeError(w, http.StatusTooManyRequests, &Error{Code: "rate_limited",
@@ -169,7 +210,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // query comes back as *Error, a failure of the database as err.
 func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, error) {
 	v := r.URL.Query()
-	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"), Cursor: v.Get("cursor")}
+	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"),
+		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -177,7 +219,7 @@ func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, 
 		}
 		q.Limit = n
 	}
-	page, err := h.reg.Search(ctx, q)
+	page, err := h.Search(ctx, q)
 	if err != nil {
 		var le *Error
 		if errors.As(err, &le) {
@@ -198,7 +240,7 @@ func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, 
 // since the last read, and drops the cache when it changed. One request
 // does the read; the others go on with the cache as it is.
 func (h *Handler) maybeRefresh(ctx context.Context) {
-	if h.cache == nil {
+	if h.cache == nil || h.running.Load() {
 		return
 	}
 	now := time.Now().UnixNano()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -206,22 +207,39 @@ func TestHandlerErrors(t *testing.T) {
 	}
 }
 
+// limiter refuses the keys in deny and records the keys it was asked.
+type limiter struct {
+	deny  string
+	asked []string
+}
+
+func (l *limiter) Allow(key string) (bool, time.Duration) {
+	l.asked = append(l.asked, key)
+	return key != l.deny, 1500 * time.Millisecond
+}
+
 func TestHandlerRateLimit(t *testing.T) {
 	r, _ := newRegistry(t, registry())
-	var asked int
-	h := NewHandler(r, Options{Allow: func(req *http.Request) (bool, time.Duration) {
-		asked++
-		return req.Header.Get("X-Test-Client") != "greedy", 1500 * time.Millisecond
-	}})
-	if w := get(h, "domain=example.com"); w.Code != http.StatusOK {
+	l := &limiter{deny: "203.0.113.9"}
+	h := NewHandler(r, Options{Limiter: l, ClientIP: func(req *http.Request) string { return req.Header.Get("X-Test-Client") }})
+	if w := get(h, "domain=example.com", "X-Test-Client", "198.51.100.1"); w.Code != http.StatusOK {
 		t.Errorf("allowed client: %d", w.Code)
 	}
-	w := get(h, "domain=example.com", "X-Test-Client", "greedy")
+	w := get(h, "domain=example.com", "X-Test-Client", "203.0.113.9")
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "2" || !strings.Contains(w.Body.String(), "rate_limited") {
 		t.Errorf("limited client: %d Retry-After %q %s", w.Code, w.Header().Get("Retry-After"), w.Body)
 	}
-	if asked != 2 {
-		t.Errorf("Allow asked %d times, want 2", asked)
+	if !slices.Equal(l.asked, []string{"198.51.100.1", "203.0.113.9"}) {
+		t.Errorf("limiter asked for %q", l.asked)
+	}
+	// Without a ClientIP function the key is the peer's address.
+	l = &limiter{}
+	h = NewHandler(r, Options{Limiter: l})
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/filings?domain=example.com", nil)
+	req.RemoteAddr = "[2001:db8::1]:4242"
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if !slices.Equal(l.asked, []string{"2001:db8::1"}) {
+		t.Errorf("default key %q, want the remote host", l.asked)
 	}
 }
 

@@ -55,8 +55,11 @@ type Query struct {
 	Domain string // a host; a subdomain finds the filing of its registrable domain
 	Number string // an entity number (京ICP备2021000001号) or a service number (…号-1, …号-2A)
 	Entity string // an entity name prefix
-	Cursor string // Page.Next of the previous page; "" for the first
-	Limit  int    // rows per page; 0 is DefaultLimit, above MaxLimit is MaxLimit
+	// ServiceType keeps services of one type: website, app, mini_program or
+	// quick_app (or its letter, A, X, K); "" keeps all.
+	ServiceType string
+	Cursor      string // Page.Next of the previous page; "" for the first
+	Limit       int    // rows per page; 0 is DefaultLimit, above MaxLimit is MaxLimit
 }
 
 // Page is one page of results. Next is the cursor of the following page,
@@ -132,12 +135,21 @@ const selectRows = `SELECT e.name, e.nature, e.number, e.license_number, w.numbe
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
 	WHERE e.status = 'active' AND w.status = 'active' AND `
 
-// Search runs q and returns one page.
-func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
+// request is a validated Query with its page: the criterion, the cursor
+// (after says whether there is one) and the page size.
+type request struct {
+	c     criterion
+	cur   cursor
+	after bool
+	limit int
+}
+
+// prepare validates q for either path.
+func prepare(q Query) (request, error) {
 	limit := q.Limit
 	switch {
 	case limit < 0:
-		return Page{}, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number")
+		return request{}, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number")
 	case limit == 0:
 		limit = DefaultLimit
 	case limit > MaxLimit:
@@ -145,13 +157,29 @@ func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
 	}
 	cur, err := decodeCursor(q.Cursor)
 	if err != nil {
-		return Page{}, err
+		return request{}, err
 	}
-	where, args, err := r.filter(q, cur)
+	c, err := parse(q)
+	if err != nil {
+		return request{}, err
+	}
+	return request{c: c, cur: cur, after: q.Cursor != "", limit: limit}, nil
+}
+
+// Search runs q against the database and returns one page. A refused query
+// is an *Error naming the parameter.
+func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
+	rq, err := prepare(q)
 	if err != nil {
 		return Page{}, err
 	}
-	if q.Cursor != "" {
+	return r.search(ctx, rq)
+}
+
+func (r *Registry) search(ctx context.Context, rq request) (Page, error) {
+	limit, cur := rq.limit, rq.cur
+	where, args := r.where(rq.c, cur)
+	if rq.after {
 		// Keyset: rows strictly after the last one of the previous page in
 		// the order below, so pages neither repeat nor skip rows when the
 		// registry changes between them.
@@ -195,7 +223,7 @@ func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
 			rec.LimitAccess = "是"
 		}
 		rec.UpdateRecordTime = store.FromMicros(updated).In(r.zone).Format(time.DateTime)
-		rec.ServiceType = string(icpnum.ServiceWebsite)
+		rec.ServiceType = string(serviceOf(rec.ServiceLicence))
 		page.Items = append(page.Items, rec)
 	}
 	if err := rows.Err(); err != nil {
@@ -204,9 +232,30 @@ func (r *Registry) Search(ctx context.Context, q Query) (Page, error) {
 	return page, nil
 }
 
-// filter returns the WHERE condition (after selectRows) for the one
-// criterion of q, and its arguments.
-func (r *Registry) filter(q Query, cur cursor) (string, []any, error) {
+// kind is the one criterion of a lookup.
+type kind uint8
+
+const (
+	byDomain  kind = iota + 1 // names: the host and its parents down to the registrable domain
+	bySite                    // value: a service number (…号-1, …号-2A)
+	byEntity                  // value: an entity number (…号)
+	byLicence                 // value: an ICP licence number (…ICP证…号)
+	byPrefix                  // value: an entity name prefix
+)
+
+// criterion is a validated Query: what to match and the service type
+// wanted; both the SQL path and the in-memory index answer from it, so they
+// accept and refuse the same queries.
+type criterion struct {
+	kind    kind
+	names   []string
+	value   string
+	service icpnum.ServiceType // "" for every type
+}
+
+// parse validates q: exactly one of domain, number and entity, each well
+// formed, and a known service type.
+func parse(q Query) (criterion, error) {
 	domain, number, entity := strings.TrimSpace(q.Domain), strings.TrimSpace(q.Number), strings.TrimSpace(q.Entity)
 	var given []string // the fields given, in the order of the API
 	for _, f := range [...]struct{ name, v string }{{"domain", domain}, {"number", number}, {"entity", entity}} {
@@ -215,27 +264,95 @@ func (r *Registry) filter(q Query, cur cursor) (string, []any, error) {
 		}
 	}
 	if len(given) == 0 {
-		return "", nil, badField("domain", "lookup.query_required", "请输入域名、备案号或主办单位名称", "give domain, number or entity")
+		return criterion{}, badField("domain", "lookup.query_required", "请输入域名、备案号或主办单位名称", "give domain, number or entity")
 	}
 	if len(given) > 1 {
-		return "", nil, badField(given[1], "lookup.one_criterion", "域名、备案号、主办单位名称只能选一项查询", "give only one of domain, number and entity")
+		return criterion{}, badField(given[1], "lookup.one_criterion", "域名、备案号、主办单位名称只能选一项查询", "give only one of domain, number and entity")
 	}
+	var c criterion
+	if st := strings.TrimSpace(q.ServiceType); st != "" {
+		t, ok := icpnum.ParseServiceType(st)
+		if !ok {
+			return criterion{}, badField("serviceType", "lookup.bad_service_type",
+				"服务类型须为 website、app、mini_program 或 quick_app", "serviceType must be website, app, mini_program or quick_app")
+		}
+		c.service = t
+	}
+	var err error
 	switch {
 	case domain != "":
-		names, err := domainChain(domain)
-		if err != nil {
-			return "", nil, err
-		}
-		args := make([]any, len(names))
-		for i, n := range names {
+		c.kind = byDomain
+		c.names, err = domainChain(domain)
+	case number != "":
+		c.kind, c.value, err = parseNumber(number)
+	default:
+		c.kind = byPrefix
+		c.value, err = checkPrefix(entity)
+	}
+	return c, err
+}
+
+// filter returns the WHERE condition (after selectRows) for q, and its
+// arguments; cur moves the start of a prefix range forward.
+func (r *Registry) filter(q Query, cur cursor) (string, []any, error) {
+	c, err := parse(q)
+	if err != nil {
+		return "", nil, err
+	}
+	where, args := r.where(c, cur)
+	return where, args, nil
+}
+
+// where is the SQL form of c.
+func (r *Registry) where(c criterion, cur cursor) (string, []any) {
+	var where string
+	var args []any
+	switch c.kind {
+	case byDomain:
+		args = make([]any, len(c.names))
+		for i, n := range c.names {
 			args[i] = n
 		}
-		return `d.name IN (?` + strings.Repeat(", ?", len(names)-1) + `)`, args, nil
-	case number != "":
-		return numberFilter(number)
+		where = `d.name IN (?` + strings.Repeat(", ?", len(c.names)-1) + `)`
+	case bySite:
+		where, args = `w.number = ?`, []any{c.value}
+	case byEntity:
+		where, args = `e.number = ?`, []any{c.value}
+	case byLicence:
+		where, args = `e.license_number = ?`, []any{c.value}
 	default:
-		return r.prefixFilter(entity, cur)
+		low := c.value
+		if cur.Name > low {
+			low = cur.Name
+		}
+		if hi, ok := nextPrefix(c.value); ok {
+			where, args = r.name+` >= ? AND `+r.name+` < ?`, []any{low, hi}
+		} else {
+			where, args = r.name+` >= ?`, []any{low}
+		}
 	}
+	// The type of a service is the letter its number ends with (none for
+	// a website), as MIIT prints it; it is not stored apart.
+	switch c.service {
+	case "":
+	case icpnum.ServiceWebsite:
+		where += ` AND w.number NOT LIKE '%A' AND w.number NOT LIKE '%X' AND w.number NOT LIKE '%K'`
+	default:
+		where += ` AND w.number LIKE ?`
+		args = append(args, "%"+c.service.Letter())
+	}
+	return where, args
+}
+
+// serviceOf returns the type of a service number: the type of its final
+// letter, a website when it ends in a digit.
+func serviceOf(number string) icpnum.ServiceType {
+	if number != "" {
+		if t, ok := icpnum.ServiceTypeByLetter(number[len(number)-1]); ok {
+			return t
+		}
+	}
+	return icpnum.ServiceWebsite
 }
 
 // domainChain returns the names a lookup of host matches: the host itself
@@ -264,52 +381,43 @@ func domainChain(host string) ([]string, error) {
 	return names, nil
 }
 
-// numberFilter matches a filing number as the platform stores it: the
+// parseNumber reads a filing number as the platform stores it: the
 // entity number without "-N" (all its services), a service number with
 // it. The parser is icpnum's, so full-width digits, a missing 号 and type
 // letters (-2A, -3X, -4K) are accepted; an ICP licence number (京ICP证…号)
 // finds the licence holder.
-func numberFilter(number string) (string, []any, error) {
+func parseNumber(number string) (kind, string, error) {
 	f, err := icpnum.ParseFiling(number)
 	if err == nil {
 		if f.Site > 0 {
-			return `w.number = ?`, []any{f.String()}, nil
+			return bySite, f.String(), nil
 		}
-		return `e.number = ?`, []any{f.String()}, nil
+		return byEntity, f.String(), nil
 	}
 	if l, lerr := icpnum.ParseLicense(number); lerr == nil {
 		if l.Site > 0 {
-			return `w.number = ?`, []any{l.String()}, nil
+			return bySite, l.String(), nil
 		}
-		return `e.license_number = ?`, []any{l.String()}, nil
+		return byLicence, l.String(), nil
 	}
 	var ne icpnum.Error
 	if errors.As(err, &ne) {
-		return "", nil, badField("number", "lookup.bad_number", "备案号无效："+ne.ZH, "not a filing number: "+ne.EN)
+		return 0, "", badField("number", "lookup.bad_number", "备案号无效："+ne.ZH, "not a filing number: "+ne.EN)
 	}
-	return "", nil, badField("number", "lookup.bad_number", "备案号无效", "not a filing number")
+	return 0, "", badField("number", "lookup.bad_number", "备案号无效", "not a filing number")
 }
 
-// prefixFilter matches entity names starting with prefix as one range of
-// the name index, [prefix, next(prefix)), starting at the cursor's name
-// when that is later, so a deep page seeks instead of scanning.
-func (r *Registry) prefixFilter(prefix string, cur cursor) (string, []any, error) {
+// checkPrefix refuses an entity name prefix that cannot be a name: invalid
+// UTF-8, NUL, or longer than any registered name.
+func checkPrefix(prefix string) (string, error) {
 	if !utf8.ValidString(prefix) || strings.ContainsRune(prefix, 0) {
-		return "", nil, badField("entity", "lookup.bad_entity", "主办单位名称含无效字符", "the entity name contains invalid characters")
+		return "", badField("entity", "lookup.bad_entity", "主办单位名称含无效字符", "the entity name contains invalid characters")
 	}
 	if utf8.RuneCountInString(prefix) > maxEntityRunes {
-		return "", nil, badField("entity", "lookup.bad_entity",
+		return "", badField("entity", "lookup.bad_entity",
 			fmt.Sprintf("主办单位名称不能超过 %d 个字", maxEntityRunes), fmt.Sprintf("the entity name is longer than %d characters", maxEntityRunes))
 	}
-	low := prefix
-	if cur.Name > low {
-		low = cur.Name
-	}
-	hi, ok := nextPrefix(prefix)
-	if !ok {
-		return r.name + ` >= ?`, []any{low}, nil
-	}
-	return r.name + ` >= ? AND ` + r.name + ` < ?`, []any{low, hi}, nil
+	return prefix, nil
 }
 
 // nextPrefix returns the least string above every string that starts with

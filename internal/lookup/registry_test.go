@@ -55,14 +55,16 @@ func services(p Page) []string {
 	return out
 }
 
-func TestSearch(t *testing.T) {
-	r, _ := newRegistry(t, registry())
-	ctx := context.Background()
-	for _, tc := range []struct {
-		name string
-		q    Query
-		want []string
-	}{
+// searchCase is a query of the shared registry and the rows it returns
+// ("serviceLicence domain").
+type searchCase struct {
+	name string
+	q    Query
+	want []string
+}
+
+func searchCases() []searchCase {
+	return []searchCase{
 		{"apex", Query{Domain: "example.com"}, []string{"京ICP备2021000001号-1 example.com"}},
 		{"subdomain", Query{Domain: "www.example.com"}, []string{"京ICP备2021000001号-1 example.com"}},
 		{"deep subdomain under a two-label suffix", Query{Domain: "a.b.example.com.cn"}, []string{"京ICP备2021000001号-2 example.com.cn"}},
@@ -82,17 +84,28 @@ func TestSearch(t *testing.T) {
 		{"unknown number", Query{Number: "京ICP备2021999999号"}, nil},
 		{"cancelled website's number", Query{Number: "京ICP备2021000006号-1"}, nil},
 		{"entity prefix", Query{Entity: "北京"}, []string{
-			"京ICP备2021000004号-1 ding.com",          // 北京丁
-			"京ICP备2021000002号-1 yi.cn",             // 北京乙
-			"京ICP备2021000006号-2 ji2.com",           // 北京己 (its cancelled site left out)
-			"京ICP备2021000001号-1 example.com",       // 北京甲
+			"京ICP备2021000004号-1 ding.com",    // 北京丁
+			"京ICP备2021000002号-1 yi.cn",       // 北京乙
+			"京ICP备2021000006号-2 ji2.com",     // 北京己 (its cancelled site left out)
+			"京ICP备2021000001号-1 example.com", // 北京甲
 			"京ICP备2021000001号-1 example.net",
 			"京ICP备2021000001号-2 example.com.cn",
 			"京ICP备2021000001号-3A ",
 		}},
 		{"entity prefix is not a substring search", Query{Entity: "科技"}, nil},
 		{"whole name", Query{Entity: "北亭丙有限公司"}, []string{"京ICP备2021000003号-1 bing.org"}},
-	} {
+		{"service type app", Query{Number: "京ICP备2021000001号", ServiceType: "app"}, []string{"京ICP备2021000001号-3A "}},
+		{"service type by letter", Query{Entity: "北京", ServiceType: "a"}, []string{"京ICP备2021000001号-3A "}},
+		{"service type website", Query{Number: "京ICP备2021000001号", ServiceType: "website"}, []string{
+			"京ICP备2021000001号-1 example.com", "京ICP备2021000001号-1 example.net", "京ICP备2021000001号-2 example.com.cn"}},
+		{"service type with no match", Query{Domain: "example.com", ServiceType: "mini_program"}, nil},
+	}
+}
+
+func TestSearch(t *testing.T) {
+	r, _ := newRegistry(t, registry())
+	ctx := context.Background()
+	for _, tc := range searchCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := r.Search(ctx, tc.q)
 			if err != nil {
@@ -251,6 +264,7 @@ func TestSearchErrors(t *testing.T) {
 		{"bad cursor", "cursor", "lookup.bad_cursor", Query{Entity: "北京", Cursor: "!!"}},
 		{"cursor of another shape", "cursor", "lookup.bad_cursor", Query{Entity: "北京", Cursor: "WzFd"}}, // [1]
 		{"negative limit", "limit", "lookup.bad_limit", Query{Entity: "北京", Limit: -1}},
+		{"unknown service type", "serviceType", "lookup.bad_service_type", Query{Entity: "北京", ServiceType: "wechat"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := r.Search(ctx, tc.q)

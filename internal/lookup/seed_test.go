@@ -133,3 +133,18 @@ func newRegistry(t testing.TB, entities []seedEntity) (*Registry, *store.DB) {
 	}
 	return r, db
 }
+
+// synthetic returns n entities of one website and domain each (every tenth
+// with an App too), named so that prefixes select ranges.
+func synthetic(n int) []seedEntity {
+	es := make([]seedEntity, n)
+	for i := range es {
+		num := "京ICP备" + itoa(2000+i/1000000) + pad6(i%1000000) + "号"
+		es[i] = seedEntity{name: [...]string{"北京", "上海", "广州"}[i%3] + pad6(i) + "公司", number: num,
+			sites: []seedSite{{number: num + "-1", name: "站" + itoa(i), domains: []string{"s" + pad6(i) + ".com"}}}}
+		if i%10 == 0 {
+			es[i].sites = append(es[i].sites, seedSite{number: num + "-2A", name: "App" + itoa(i)})
+		}
+	}
+	return es
+}

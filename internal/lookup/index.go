@@ -1,0 +1,437 @@
+package lookup
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/store"
+)
+
+// snapshot is every row the public lookup can return, held in memory so
+// that a lookup costs a hash probe or a binary search instead of a query:
+// the lookup then answers at the speed of the HTTP server, not of the
+// database's read pool. It is immutable once built and replaced whole when
+// the registry changes.
+//
+// Strings live in one byte arena and are referred to by offset, and the
+// indexes are open-addressing tables of int32 (see table): the structure
+// holds no pointers, so a registry of millions of rows costs the garbage
+// collector nothing to scan, and building it allocates a few large slices
+// rather than a string per field.
+type snapshot struct {
+	arena    []byte
+	ents     []ent
+	sites    []site
+	rows     []row   // every row of the lookup, in its order (entity name, website id, domain id)
+	entSites []int32 // site indices grouped by entity (ent.sites0..sites1), ascending website id
+
+	byDomain  table // active domain name → row
+	bySite    table // service number → site
+	byEntity  table // entity number → ent
+	byLicence table // ICP licence number → ent
+
+	version string        // Registry.Version read before the load
+	built   time.Duration // how long the load took
+}
+
+// ref is a string of the arena.
+type ref struct{ off, n uint32 }
+
+type ent struct {
+	name, number, licence ref
+	nature                uint8 // index into natureLabels
+	sites0, sites1        int32
+}
+
+type site struct {
+	id, updated               int64
+	ent                       int32
+	number, name, home, types ref
+	limit                     bool
+	service                   uint8 // index into serviceTypes
+	row0, nrows               int32
+	dom0, ndom                int32 // during the build: the site's domains in doms
+}
+
+type row struct {
+	site     int32
+	domain   ref
+	domainID int64
+}
+
+func (s *snapshot) b(r ref) []byte   { return s.arena[r.off : r.off+r.n : r.off+r.n] }
+func (s *snapshot) str(r ref) string { return string(s.b(r)) }
+
+// add appends v to the arena.
+func (s *snapshot) add(v string) ref {
+	r := ref{off: uint32(len(s.arena)), n: uint32(len(v))}
+	s.arena = append(s.arena, v...)
+	return r
+}
+
+// natureLabels are the labels natureName returns, in a fixed order.
+var natureLabels = [...]string{"企业", "个人", "政府机关", "事业单位", "社会团体", "其他"}
+
+// serviceTypes are the service types in the order of their codes in site.
+var serviceTypes = [...]icpnum.ServiceType{icpnum.ServiceWebsite, icpnum.ServiceApp, icpnum.ServiceMiniProgram, icpnum.ServiceQuickApp}
+
+func serviceCode(t icpnum.ServiceType) uint8 {
+	for i, v := range serviceTypes {
+		if v == t {
+			return uint8(i)
+		}
+	}
+	return 0
+}
+
+func natureIndex(nature string) uint8 {
+	label := natureName(nature)
+	for i, l := range natureLabels {
+		if l == label {
+			return uint8(i)
+		}
+	}
+	return uint8(len(natureLabels) - 1)
+}
+
+// loadRows is the one statement a snapshot is built from: one statement, so
+// that it sees one consistent state of the registry on both databases.
+// Rows come in website order with a website's domains together.
+const loadRows = `SELECT w.id, w.entity_id, e.name, e.nature, e.number, e.license_number, w.number, w.name,
+	w.home_url, w.content_types, w.limit_access, w.updated_at, COALESCE(d.id, 0), COALESCE(d.name, '')
+	FROM websites w JOIN entities e ON e.id = w.entity_id
+	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
+	WHERE w.status = 'active' AND e.status = 'active'
+	ORDER BY w.id`
+
+// load builds a snapshot of the registry.
+func (r *Registry) load(ctx context.Context) (*snapshot, error) {
+	start := time.Now()
+	version, err := r.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	if err := r.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM websites WHERE status = 'active'`).Scan(&total); err != nil {
+		return nil, fmt.Errorf("lookup: index: %w", err)
+	}
+	s := &snapshot{version: version}
+	est := int(min(total, 1<<26))
+	s.arena = make([]byte, 0, est*160)
+	s.sites = make([]site, 0, est)
+	s.ents = make([]ent, 0, est)
+	type dom struct {
+		id   int64
+		name ref
+	}
+	doms := make([]dom, 0, est)
+	entOf := make(map[int64]int32, est)
+	types := map[string]ref{} // content types repeat: stored once each
+
+	rows, err := r.db.R().QueryContext(ctx, loadRows)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: index: %w", err)
+	}
+	defer rows.Close()
+	var (
+		wid, eid, did, updated               int64
+		limit                                int
+		ename, nature, wnum, wname, home, ct string
+		dname                                string
+		enum, lic                            sql.NullString
+	)
+	for rows.Next() {
+		if err := rows.Scan(&wid, &eid, &ename, &nature, &enum, &lic, &wnum, &wname, &home, &ct, &limit, &updated, &did, &dname); err != nil {
+			return nil, fmt.Errorf("lookup: index: %w", err)
+		}
+		if n := len(s.sites); n == 0 || s.sites[n-1].id != wid {
+			e, ok := entOf[eid]
+			if !ok {
+				e = int32(len(s.ents))
+				entOf[eid] = e
+				en := ent{name: s.add(ename), nature: natureIndex(nature)}
+				if enum.Valid {
+					en.number = s.add(enum.String)
+				}
+				if lic.Valid {
+					en.licence = s.add(lic.String)
+				}
+				s.ents = append(s.ents, en)
+			}
+			t, ok := types[ct]
+			if !ok {
+				t = s.add(ct)
+				if len(types) < 1<<12 {
+					types[ct] = t
+				}
+			}
+			s.sites = append(s.sites, site{id: wid, updated: updated, ent: e, number: s.add(wnum), name: s.add(wname),
+				home: s.add(home), types: t, limit: limit != 0, service: serviceCode(serviceOf(wnum)), dom0: int32(len(doms))})
+		}
+		if did != 0 {
+			doms = append(doms, dom{id: did, name: s.add(dname)})
+			s.sites[len(s.sites)-1].ndom++
+		}
+		if len(s.arena) > 1<<32-1<<20 {
+			return nil, fmt.Errorf("lookup: index: the registry's public text exceeds 4 GiB")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lookup: index: %w", err)
+	}
+	rows.Close()
+	entOf = nil
+
+	// Each entity's sites, in website id order (counting sort, stable).
+	ne := len(s.ents)
+	count := make([]int32, ne+1)
+	for i := range s.sites {
+		count[s.sites[i].ent+1]++
+	}
+	for i := 1; i <= ne; i++ {
+		count[i] += count[i-1]
+	}
+	for i := range s.ents {
+		s.ents[i].sites0, s.ents[i].sites1 = count[i], count[i]
+	}
+	s.entSites = make([]int32, len(s.sites))
+	for i := range s.sites {
+		e := &s.ents[s.sites[i].ent]
+		s.entSites[e.sites1] = int32(i)
+		e.sites1++
+	}
+
+	// Rows in the lookup's order: entities by name (bytes, which is code
+	// point order), and where names are equal, the websites of all those
+	// entities by id; each website's domains by id, or one row without a
+	// domain.
+	order := make([]int32, ne)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := bytes.Compare(s.b(s.ents[a].name), s.b(s.ents[b].name)); c != 0 {
+			return c
+		}
+		return int(a - b)
+	})
+	s.rows = make([]row, 0, len(doms)+len(s.sites)/8)
+	var run []int32
+	emit := func(si int32) {
+		st := &s.sites[si]
+		st.row0 = int32(len(s.rows))
+		if st.ndom == 0 {
+			s.rows = append(s.rows, row{site: si})
+		}
+		ds := doms[st.dom0 : st.dom0+st.ndom]
+		slices.SortFunc(ds, func(a, b dom) int { return int(a.id - b.id) })
+		for _, d := range ds {
+			s.rows = append(s.rows, row{site: si, domain: d.name, domainID: d.id})
+		}
+		st.nrows = int32(len(s.rows)) - st.row0
+	}
+	for i := 0; i < ne; {
+		j := i + 1
+		for j < ne && bytes.Equal(s.b(s.ents[order[i]].name), s.b(s.ents[order[j]].name)) {
+			j++
+		}
+		if j == i+1 {
+			e := s.ents[order[i]]
+			for _, si := range s.entSites[e.sites0:e.sites1] {
+				emit(si)
+			}
+		} else {
+			run = run[:0]
+			for _, ei := range order[i:j] {
+				run = append(run, s.entSites[s.ents[ei].sites0:s.ents[ei].sites1]...)
+			}
+			slices.Sort(run) // site indices follow website ids
+			for _, si := range run {
+				emit(si)
+			}
+		}
+		i = j
+	}
+
+	s.byDomain = newTable(len(doms))
+	for i := range s.rows {
+		if s.rows[i].domainID != 0 {
+			s.byDomain.insert(s.b(s.rows[i].domain), int32(i), s.rowDomain)
+		}
+	}
+	s.bySite = newTable(len(s.sites))
+	for i := range s.sites {
+		s.bySite.insert(s.b(s.sites[i].number), int32(i), s.siteNumber)
+	}
+	s.byEntity = newTable(ne)
+	s.byLicence = newTable(ne / 16)
+	for i := range s.ents {
+		if s.ents[i].number.n > 0 {
+			s.byEntity.insert(s.b(s.ents[i].number), int32(i), s.entNumber)
+		}
+		if s.ents[i].licence.n > 0 {
+			s.byLicence.insert(s.b(s.ents[i].licence), int32(i), s.entLicence)
+		}
+	}
+	s.built = time.Since(start)
+	return s, nil
+}
+
+func (s *snapshot) rowDomain(v int32) []byte  { return s.b(s.rows[v].domain) }
+func (s *snapshot) siteNumber(v int32) []byte { return s.b(s.sites[v].number) }
+func (s *snapshot) entNumber(v int32) []byte  { return s.b(s.ents[v].number) }
+func (s *snapshot) entLicence(v int32) []byte { return s.b(s.ents[v].licence) }
+
+// size is the approximate memory of the snapshot in bytes.
+func (s *snapshot) size() int {
+	const entSize, siteSize, rowSize = 48, 88, 24
+	return cap(s.arena) + entSize*cap(s.ents) + siteSize*cap(s.sites) + rowSize*cap(s.rows) + 4*cap(s.entSites) +
+		s.byDomain.bytes() + s.bySite.bytes() + s.byEntity.bytes() + s.byLicence.bytes()
+}
+
+// search answers rq from the snapshot, with the same rows in the same
+// order as Registry.search.
+func (s *snapshot) search(rq request, zone *time.Location) Page {
+	page := Page{Items: make([]Record, 0, min(rq.limit, 8))}
+	var last int32 = -1
+	take := func(ri int32) bool { // false once the page is full
+		rw := &s.rows[ri]
+		st := &s.sites[rw.site]
+		if rq.c.service != "" && serviceTypes[st.service] != rq.c.service {
+			return true
+		}
+		if rq.after && s.compare(ri, rq.cur) <= 0 {
+			return true
+		}
+		if len(page.Items) == rq.limit {
+			page.Next = s.cursorOf(last).encode()
+			return false
+		}
+		page.Items = append(page.Items, s.record(ri, zone))
+		last = ri
+		return true
+	}
+	sites := func(list []int32) {
+		for _, si := range list {
+			st := &s.sites[si]
+			for ri := st.row0; ri < st.row0+st.nrows; ri++ {
+				if !take(ri) {
+					return
+				}
+			}
+		}
+	}
+	switch rq.c.kind {
+	case byDomain:
+		found := make([]int32, 0, len(rq.c.names))
+		for _, n := range rq.c.names {
+			if ri := s.byDomain.find(n, s.rowDomain); ri >= 0 {
+				found = append(found, ri)
+			}
+		}
+		slices.Sort(found)
+		for _, ri := range found {
+			if !take(ri) {
+				break
+			}
+		}
+	case bySite:
+		if si := s.bySite.find(rq.c.value, s.siteNumber); si >= 0 {
+			sites([]int32{si})
+		}
+	case byEntity, byLicence:
+		t, key := &s.byEntity, s.entNumber
+		if rq.c.kind == byLicence {
+			t, key = &s.byLicence, s.entLicence
+		}
+		if ei := t.find(rq.c.value, key); ei >= 0 {
+			e := s.ents[ei]
+			sites(s.entSites[e.sites0:e.sites1])
+		}
+	case byPrefix:
+		low := rq.c.value
+		if rq.cur.Name > low {
+			low = rq.cur.Name
+		}
+		lo := s.firstName(low)
+		hi := int32(len(s.rows))
+		if next, ok := nextPrefix(rq.c.value); ok {
+			hi = s.firstName(next)
+		}
+		for ri := lo; ri < hi; ri++ {
+			if !take(ri) {
+				break
+			}
+		}
+	}
+	return page
+}
+
+// firstName returns the first row whose entity name is at least name.
+func (s *snapshot) firstName(name string) int32 {
+	i, _ := slices.BinarySearchFunc(s.rows, name, func(r row, name string) int {
+		return bytes.Compare(s.b(s.ents[s.sites[r.site].ent].name), []byte(name))
+	})
+	return int32(i)
+}
+
+// compare orders row ri against a cursor in the lookup's order.
+func (s *snapshot) compare(ri int32, c cursor) int {
+	rw := &s.rows[ri]
+	st := &s.sites[rw.site]
+	if d := bytes.Compare(s.b(s.ents[st.ent].name), []byte(c.Name)); d != 0 {
+		return d
+	}
+	if st.id != c.Website {
+		if st.id < c.Website {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case rw.domainID < c.Domain:
+		return -1
+	case rw.domainID > c.Domain:
+		return 1
+	}
+	return 0
+}
+
+func (s *snapshot) cursorOf(ri int32) cursor {
+	rw := &s.rows[ri]
+	st := &s.sites[rw.site]
+	return cursor{Name: s.str(s.ents[st.ent].name), Website: st.id, Domain: rw.domainID}
+}
+
+// record is row ri as the lookup returns it; the fields are those
+// Registry.search fills from its columns.
+func (s *snapshot) record(ri int32, zone *time.Location) Record {
+	rw := &s.rows[ri]
+	st := &s.sites[rw.site]
+	e := &s.ents[st.ent]
+	rec := Record{
+		UnitName:         s.str(e.name),
+		NatureName:       natureLabels[e.nature],
+		MainLicence:      s.str(e.number),
+		ServiceLicence:   s.str(st.number),
+		ServiceName:      s.str(st.name),
+		Domain:           s.str(rw.domain),
+		HomeURL:          s.str(st.home),
+		ContentTypeName:  s.str(st.types),
+		LimitAccess:      "否",
+		UpdateRecordTime: store.FromMicros(st.updated).In(zone).Format(time.DateTime),
+		ServiceType:      string(serviceTypes[st.service]),
+	}
+	if e.licence.n > 0 {
+		rec.MainLicence = s.str(e.licence)
+	}
+	if st.limit {
+		rec.LimitAccess = "是"
+	}
+	return rec
+}

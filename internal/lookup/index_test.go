@@ -1,0 +1,171 @@
+package lookup
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/beian/beian/internal/store"
+)
+
+// searchBoth runs q on the database and on the snapshot and fails the test
+// when the pages differ in any field, the cursor included.
+func searchBoth(t *testing.T, r *Registry, s *snapshot, q Query) Page {
+	t.Helper()
+	ctx := context.Background()
+	want, err := r.Search(ctx, q)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	rq, err := prepare(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.search(rq, r.zone)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%+v:\nindex    %+v\ndatabase %+v", q, got, want)
+	}
+	return got
+}
+
+func TestIndexMatchesDatabase(t *testing.T) {
+	r, _ := newRegistry(t, registry())
+	s, err := r.load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range searchCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			// Every page size, following the cursors to the end.
+			for limit := 1; limit <= 8; limit++ {
+				q := tc.q
+				q.Limit = limit
+				var got []string
+				for pages := 0; ; pages++ {
+					if pages > 10 {
+						t.Fatalf("limit %d: no end", limit)
+					}
+					p := searchBoth(t, r, s, q)
+					got = append(got, services(p)...)
+					if p.Next == "" {
+						break
+					}
+					q.Cursor = p.Next
+				}
+				if len(got) != len(tc.want) {
+					t.Errorf("limit %d: %q, want %q", limit, got, tc.want)
+				}
+			}
+		})
+	}
+	// Every field of every row, through the entity prefix of everything.
+	p := searchBoth(t, r, s, Query{Entity: "北", Limit: MaxLimit})
+	if len(p.Items) != 8 {
+		t.Errorf("%d rows under 北, want 8", len(p.Items))
+	}
+	if it := p.Items[6]; it.ServiceType != "app" || it.ServiceLicence != "京ICP备2021000001号-3A" || it.Domain != "" {
+		t.Errorf("the App row: %+v", it)
+	}
+	if last := p.Items[7]; last.UnitName != "北亭丙有限公司" { // 京 U+4EAC sorts before 亭 U+4EAD
+		t.Errorf("last row %+v, want 北亭丙有限公司's", last)
+	}
+}
+
+func TestIndexPages(t *testing.T) {
+	// Equal names (two entities called 王伟 and more) interleave their
+	// websites by id in the lookup's order; the index must do the same.
+	var es []seedEntity
+	for i := range 30 {
+		name := "王伟"
+		if i%3 == 1 {
+			name += "甲"
+		}
+		n := "京ICP备2022" + pad6(i+1) + "号"
+		es = append(es, seedEntity{name: name, number: n, sites: []seedSite{
+			{number: n + "-1", name: "s", domains: []string{"w" + pad6(i) + ".com", "x" + pad6(i) + ".com"}},
+			{number: n + "-2", name: "t"},
+			{number: n + "-3X", name: "u", domains: []string{"-gone" + pad6(i) + ".com"}},
+		}})
+	}
+	r, _ := newRegistry(t, es)
+	s, err := r.load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.rows) != 30*4 {
+		t.Fatalf("%d rows, want %d", len(s.rows), 30*4)
+	}
+	for _, q := range []Query{{Entity: "王"}, {Entity: "王伟"}, {Entity: "王伟甲"}, {Entity: "王", ServiceType: "mini_program"},
+		{Number: "京ICP备2022000002号"}, {Domain: "www.x000004.com"}} {
+		for _, limit := range []int{1, 3, 7, MaxLimit} {
+			q.Limit, q.Cursor = limit, ""
+			for {
+				p := searchBoth(t, r, s, q)
+				if p.Next == "" {
+					break
+				}
+				q.Cursor = p.Next
+			}
+		}
+	}
+}
+
+func TestRunKeepsIndexCurrent(t *testing.T) {
+	r, db := newRegistry(t, registry())
+	ctx, cancel := context.WithCancel(context.Background())
+	h := NewHandler(r, Options{Refresh: time.Millisecond, Rebuild: time.Millisecond})
+	h.events = make(chan string, 16)
+	done := make(chan error)
+	go func() { done <- h.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	wait := func(what string) {
+		t.Helper()
+		for {
+			select {
+			case e := <-h.events:
+				if e == what {
+					return
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no %q from Run", what)
+			}
+		}
+	}
+	wait("built")
+	if st := h.Stats(); st.IndexRows != 9 || st.IndexBytes == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	// An answer from the index costs no statement.
+	n := db.Queries()
+	if p := decodePage(t, get(h, "domain=www.ding.com")); len(p.Items) != 1 || p.Items[0].MainLicence != "京ICP证030173号" {
+		t.Errorf("from the index: %+v", p.Items)
+	}
+	if d := db.Queries() - n; d > 1 { // Run's version check may fall in between
+		t.Errorf("%d statements for an answer from the index", d)
+	}
+	// A change: the version moves, the index and cache are dropped, the
+	// database answers, then a new index.
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.Q().ExecContext(ctx, `UPDATE entities SET name = '北京丁改名公司', updated_at = updated_at + 1 WHERE number = '京ICP备2021000004号'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wait("dropped")
+	wait("built")
+	if p := decodePage(t, get(h, "domain=www.ding.com")); p.Items[0].UnitName != "北京丁改名公司" {
+		t.Errorf("after a change: %+v", p.Items)
+	}
+	// Invalidate drops the index at once.
+	h.Invalidate()
+	if st := h.Stats(); st.IndexRows != 0 {
+		t.Errorf("after Invalidate the index still answers: %+v", st)
+	}
+	wait("built")
+}
