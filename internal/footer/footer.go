@@ -20,6 +20,11 @@
 //     a browser receives, and a template expression is a placeholder.
 //     <noscript> counts: crawlers and the authorities' checkers run without
 //     JavaScript and see it. Hidden elements (display:none) are not detected.
+//     A UI component's display attributes count, because the component
+//     renders them (<uv-cell title="备案号" value="皖ICP备…号-1X">, <Cell
+//     label="…">: value, label, text, title, content, desc on a custom
+//     element or a capitalised JSX tag); an HTML element's are tooltips or
+//     form state and do not.
 //   - Scripts count as code: the strings of a <script> (JavaScript, JSON)
 //     are what a single-page app renders (a Vue or React footer's data
 //     icp: '京ICP备…', document.write of markup, a JSON state), so they are

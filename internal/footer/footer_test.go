@@ -84,6 +84,10 @@ func TestExtract(t *testing.T) {
 			res{filings: []string{"京ICP备12345678号"}, icpLink: "https://beian.miit.gov.cn/"}},
 		{"config link of another object is not the number's", "  },\n\trecord: '京ICP备12345678号',\n  },\n  { recordLink: 'https://beian.miit.gov.cn/' }",
 			res{filings: []string{"京ICP备12345678号"}}},
+		{"component attributes it renders", `<uv-cell title="备案号" value="皖ICP备2023023087号-1X"></uv-cell><Cell label="京公网安备11010602005139号" />`,
+			res{filings: []string{"皖ICP备2023023087号-1X"}, psb: []string{"京公网安备11010602005139号"}}},
+		{"component placeholder and HTML value are not shown text", `<el-input placeholder="京ICP备12345678号"></el-input><input value="京ICP备12345679号"><option title="京ICP备12345670号">`, res{}},
+		{"two component attributes do not join", `<van-cell title="京ICP备12345678号" value="-2"></van-cell>`, res{filings: []string{"京ICP备12345678号"}}},
 		{"style, comment, template, title attribute", `<style>/*京ICP备12345679号*/</style><!-- 京ICP备12345670号 --><template>京ICP备12345671号</template><a title="京ICP备12345672号" href="x">link</a>`,
 			res{hidden: []Hidden{{"京ICP备12345670号", KindICPFiling, "html_comment"}}}},
 		{"script strings are what an app renders", `<script>var a="京ICP备12345678号"; // 京ICP备12345679号

@@ -429,11 +429,18 @@ func wellFormedTag(buf []byte, name []byte, j int) bool {
 	return j >= len(buf) || isSpace(buf[j]) || buf[j] == '/' || buf[j] == '>'
 }
 
+// maxShownAttrs bounds the display attributes of one component that are read.
+const maxShownAttrs = 4
+
 // tagAttrs are the attributes of a start tag that the stream looks at.
 type tagAttrs struct {
 	href, to, typ          span
 	hasHref, hasTo, hasTyp bool
 	selfClosing            bool
+	// shown are the values of the attributes a UI component renders as its
+	// text (value, label, text, title, content, desc), in tag order.
+	shown  [maxShownAttrs]span
+	nshown int
 }
 
 // startTag records the effect of a start tag whose attributes end at end.
@@ -491,7 +498,38 @@ func (s *stream) startTag(buf []byte, name []byte, end int, at tagAttrs) int {
 	if isBlock(lname) {
 		s.brk()
 	}
+	if at.nshown > 0 && isComponent(name) {
+		s.shownAttrs(buf, at)
+	}
 	return end
+}
+
+// isComponent reports whether a tag names a UI component rather than an
+// HTML element: a custom element (uv-cell, van-cell, el-descriptions-item)
+// or a JSX component (Cell, List.Item). Components render some of their
+// attributes as text: <uv-cell title="备案号" value="皖ICP备2023023087号-1X">
+// shows both, where an HTML element's title is only a tooltip.
+func isComponent(name []byte) bool {
+	if len(name) == 0 {
+		return false
+	}
+	if c := name[0]; c >= 'A' && c <= 'Z' {
+		return true
+	}
+	return bytes.IndexByte(name, '-') > 0
+}
+
+// shownAttrs adds the display attributes of a component as text, each
+// apart (a number does not run from one attribute into the next).
+func (s *stream) shownAttrs(buf []byte, at tagAttrs) {
+	for _, sp := range at.shown[:at.nshown] {
+		if int(sp.b) > len(buf) || sp.a >= sp.b {
+			continue
+		}
+		s.brk()
+		s.addText(buf, int(sp.a), int(sp.b))
+		s.brk()
+	}
 }
 
 // script reads the content of a <script> element, buf[a:b]. JavaScript
@@ -730,6 +768,11 @@ func scanAttrs(page []byte, i int, want bool) (end int, at tagAttrs) {
 
 // set records attribute name = v if it is one the stream looks at.
 func (at *tagAttrs) set(name []byte, v span) {
+	if at.nshown < maxShownAttrs && isShownAttr(name) {
+		at.shown[at.nshown] = v
+		at.nshown++
+		return
+	}
 	switch len(name) {
 	case 2, 3:
 		if equalFoldASCII(name, "to") || equalFoldASCII(name, ":to") {
@@ -750,6 +793,22 @@ func (at *tagAttrs) set(name []byte, v span) {
 			at.href, at.hasHref = v, true
 		}
 	}
+}
+
+// isShownAttr reports whether an attribute of a component holds text it
+// renders. Bound values (:value="icp", value={icp}) are expressions and
+// have other names or start with a brace, which addText leaves to the
+// template blanking; placeholder is a hint, not content.
+func isShownAttr(name []byte) bool {
+	switch len(name) {
+	case 4:
+		return equalFoldASCII(name, "text") || equalFoldASCII(name, "desc")
+	case 5:
+		return equalFoldASCII(name, "value") || equalFoldASCII(name, "label") || equalFoldASCII(name, "title")
+	case 7:
+		return equalFoldASCII(name, "content")
+	}
+	return false
 }
 
 // matchBrace returns the offset after the brace that closes the one at
