@@ -87,33 +87,31 @@ func (c Checker) CheckApp(a App) []finding.Finding {
 // maxSDKNoteRunes bounds the note of an unlisted SDK; a sanity bound.
 const maxSDKNoteRunes = 200
 
-// sdks checks the declared SDKs: known codes, none twice, and a note for
-// "other" that says what the SDK is.
+var sdkField = codeField{empty: "sdk.empty", unknown: "sdk.unknown", duplicate: "sdk.duplicate",
+	zh: "第三方SDK", en: "SDK",
+	hintZH: "：不在列表中的SDK请选择“其他”并填写说明", hintEN: ": choose other and describe an SDK that is not listed"}
+
+// sdks checks the declared SDKs: known codes, none twice (but "other",
+// once per unlisted SDK), and a note for "other" that says what it is.
 func (c Checker) sdks(r *report, field string, list []SDKUse) {
 	v := c.vocab()
 	seen := map[string]bool{}
 	for i, s := range list {
 		at := fmt.Sprintf("%s[%d]", field, i)
 		code := strings.TrimSpace(s.Code)
+		if _, ok := pickCode(r, at+".code", sdkField, code, v.SDK, func(s vocab.SDK) vocab.Term { return s.Term }, seen); !ok {
+			continue
+		}
 		note := cleanText(s.Note)
-		sdk, ok := v.SDK(code)
 		switch {
-		case code == "":
-			r.errorf(at+".code", "sdk.empty", "未选择第三方SDK", "the SDK is empty")
-		case !ok:
-			r.errorf(at+".code", "sdk.unknown",
-				"未知的第三方SDK"+quote(code)+"：不在列表中的SDK请选择“其他”并填写说明",
-				"unknown SDK "+quote(code)+": choose other and describe an SDK that is not listed")
 		case code == vocab.SDKOther && note == "":
 			r.errorf(at+".note", "sdk.note_required",
 				"选择“其他”SDK时须说明SDK名称、提供方和用途", "an other SDK needs a note with its name, provider and purpose")
 		case utf8.RuneCountInString(note) > maxSDKNoteRunes:
 			r.errorf(at+".note", "sdk.note_too_long",
 				fmt.Sprintf("SDK说明超过%d个字符", maxSDKNoteRunes), fmt.Sprintf("the SDK note is longer than %d characters", maxSDKNoteRunes))
-		case code != vocab.SDKOther && seen[code]:
-			r.errorf(at+".code", "sdk.duplicate", "第三方SDK“"+sdk.ZH+"”重复", "the SDK "+sdk.EN+" appears twice")
 		}
-		seen[code] = true
+		delete(seen, vocab.SDKOther)
 	}
 }
 
@@ -190,6 +188,11 @@ func (c Checker) serverIPs(r *report, field string, list []string) {
 	}
 }
 
+var appPlatformField = codeField{empty: "platform.empty", unknown: "platform.unknown", duplicate: "platform.duplicate",
+	zh: "App运行平台", en: "App platform"}
+
+func platformTerm(p vocab.Platform) vocab.Term { return p.Term }
+
 // platforms checks every platform the App is filed on: at least one, each
 // a known App platform, none twice.
 func (c Checker) platforms(r *report, field string, list []AppPlatform) {
@@ -198,23 +201,17 @@ func (c Checker) platforms(r *report, field string, list []AppPlatform) {
 		return
 	}
 	v := c.vocab()
+	app := func(code string) (vocab.Platform, bool) {
+		p, ok := v.Platform(code)
+		return p, ok && p.Service == operation.App
+	}
 	seen := map[string]bool{}
 	for i, p := range list {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		code := strings.TrimSpace(p.Platform)
-		pl, ok := v.Platform(code)
-		switch {
-		case code == "":
-			r.errorf(at+".platform", "platform.empty", "未选择运行平台", "the platform is empty")
-			continue
-		case !ok || pl.Service != operation.App:
-			r.errorf(at+".platform", "platform.unknown", "未知的App运行平台"+quote(code), "unknown App platform "+quote(code))
-			continue
-		case seen[code]:
-			r.errorf(at+".platform", "platform.duplicate", "运行平台“"+pl.ZH+"”重复", "the platform "+pl.EN+" appears twice")
+		pl, ok := pickCode(r, at+".platform", appPlatformField, strings.TrimSpace(p.Platform), app, platformTerm, seen)
+		if !ok {
 			continue
 		}
-		seen[code] = true
 		c.platform(r, at, pl, p)
 	}
 }

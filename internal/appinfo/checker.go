@@ -97,6 +97,43 @@ func (c Checker) name(r *report, field, v, whatZH, whatEN string) {
 	}
 }
 
+// codeField describes a field whose values are codes of one vocabulary:
+// the finding codes of its three common faults and what it holds, for the
+// messages.
+type codeField struct {
+	empty, unknown, duplicate string // finding codes
+	zh, en                    string // "服务内容", "content type"
+	hintZH, hintEN            string // added to the unknown message
+}
+
+var (
+	contentField = codeField{empty: "content_type.empty", unknown: "content_type.unknown", duplicate: "content_type.duplicate",
+		zh: "服务内容", en: "content type"}
+	languageField = codeField{empty: "language.empty", unknown: "language.unknown", duplicate: "language.duplicate",
+		zh: "语言", en: "language"}
+)
+
+// pickCode checks one code of field f at path at: present, known to get,
+// not chosen before (seen, which it updates). term gives the entry's labels
+// for the duplicate message.
+func pickCode[T any](r *report, at string, f codeField, code string, get func(string) (T, bool), term func(T) vocab.Term, seen map[string]bool) (T, bool) {
+	v, ok := get(code)
+	switch {
+	case code == "":
+		r.errorf(at, f.empty, "未选择"+f.zh, "the "+f.en+" is empty")
+	case !ok:
+		r.errorf(at, f.unknown, "未知的"+f.zh+quote(code)+f.hintZH, "unknown "+f.en+" "+quote(code)+f.hintEN)
+	case seen[code]:
+		l := term(v)
+		r.errorf(at, f.duplicate, f.zh+"“"+l.ZH+"”重复", "the "+f.en+" "+l.EN+" appears twice")
+	default:
+		seen[code] = true
+		return v, true
+	}
+	var zero T
+	return zero, false
+}
+
 // contentTypes checks the chosen content codes: at least one, each a known
 // second-level code, none twice. It returns the valid ones, for the
 // pre-approval check.
@@ -110,21 +147,15 @@ func (c Checker) contentTypes(r *report, field string, codes []string) []vocab.C
 	var out []vocab.ContentType
 	for i, code := range codes {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		code = strings.TrimSpace(code)
-		ct, ok := v.ContentType(code)
+		ct, ok := pickCode(r, at, contentField, strings.TrimSpace(code), v.ContentType,
+			func(c vocab.ContentType) vocab.Term { return c.Term }, seen)
 		switch {
-		case code == "":
-			r.errorf(at, "content_type.empty", "服务内容为空", "the content type is empty")
 		case !ok:
-			r.errorf(at, "content_type.unknown", "未知的服务内容"+quote(code), "unknown content type "+quote(code))
 		case !ct.Leaf():
 			r.errorf(at, "content_type.not_leaf",
 				"请选择“"+ct.ZH+"”下的二级服务内容，而不是一级类目",
 				"choose a second-level content type under "+ct.EN+", not the group itself")
-		case seen[code]:
-			r.errorf(at, "content_type.duplicate", "服务内容“"+ct.ZH+"”重复", "the content type "+ct.EN+" appears twice")
 		default:
-			seen[code] = true
 			out = append(out, ct)
 		}
 	}
@@ -140,16 +171,8 @@ func (c Checker) languages(r *report, field string, codes []string) {
 	v := c.vocab()
 	seen := map[string]bool{}
 	for i, code := range codes {
-		at := fmt.Sprintf("%s[%d]", field, i)
-		code = strings.TrimSpace(code)
-		l, ok := v.Language(code)
-		switch {
-		case !ok:
-			r.errorf(at, "language.unknown", "未知的语言代码"+quote(code), "unknown language code "+quote(code))
-		case seen[code]:
-			r.errorf(at, "language.duplicate", "语言“"+l.ZH+"”重复", "the language "+l.EN+" appears twice")
-		}
-		seen[code] = true
+		pickCode(r, fmt.Sprintf("%s[%d]", field, i), languageField, strings.TrimSpace(code), v.Language,
+			func(l vocab.Language) vocab.Term { return l.Term }, seen)
 	}
 }
 

@@ -71,7 +71,7 @@ func TestDescriptionLengthInCharacters(t *testing.T) {
 		{strings.Repeat("字", 200), true},
 		{strings.Repeat("字", 201), false},
 		{"  " + strings.Repeat("字", 10) + "     " + strings.Repeat("字", 9) + "  ", true}, // 19 + one space
-		{strings.Repeat("ａ", 20), true}, // full-width letters count once each
+		{strings.Repeat("ａ", 20), true},                                                  // full-width letters count once each
 	} {
 		m := validMiniProgram(t)
 		m.Description = tt.desc

@@ -188,6 +188,9 @@ func dateOnly(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+var preApprovalField = codeField{empty: "preapproval.type_required", unknown: "preapproval.type_unknown", duplicate: "preapproval.duplicate",
+	zh: "前置审批类型", en: "pre-approval type"}
+
 // preApprovals checks the declared pre-approvals of a service whose valid
 // content types are content; field is the JSON path of the list.
 func (c Checker) preApprovals(r *report, field string, list []PreApproval, content []vocab.ContentType) {
@@ -203,32 +206,24 @@ func (c Checker) preApprovals(r *report, field string, list []PreApproval, conte
 	for i, p := range list {
 		at := fmt.Sprintf("%s[%d]", field, i)
 		typ := strings.TrimSpace(p.Type)
-		t, ok := v.PreApprovalType(typ)
-		switch {
-		case typ == "":
-			r.errorf(at+".type", "preapproval.type_required", "未选择前置审批类型", "the pre-approval type is empty")
-			continue
-		case !ok:
-			r.errorf(at+".type", "preapproval.type_unknown",
-				"未知的前置审批类型"+quote(typ), "unknown pre-approval type "+quote(typ))
-			continue
-		case declared[typ]:
-			r.errorf(at+".type", "preapproval.duplicate",
-				"前置审批类型“"+t.ZH+"”重复填写", "the pre-approval type "+t.EN+" appears twice")
+		t, ok := pickCode(r, at+".type", preApprovalField, typ, v.PreApprovalType,
+			func(t vocab.PreApprovalType) vocab.Term { return t.Term }, declared)
+		if !ok {
 			continue
 		}
-		declared[typ] = true
 		if typ == vocab.PreApprovalNone {
 			c.noneApplies(r, at, p, len(list), content)
 			continue
 		}
 		c.approval(r, at, t, p, today)
 	}
-	// Content that needs a pre-approval the service does not declare.
+	// Content that needs a pre-approval the service does not declare, once
+	// per missing type.
 	for _, ct := range content {
 		if ct.PreApproval == "" || declared[ct.PreApproval] {
 			continue
 		}
+		declared[ct.PreApproval] = true
 		need, _ := v.PreApprovalType(ct.PreApproval)
 		r.errorf(field, "preapproval.missing_for_content",
 			"服务内容“"+ct.ZH+"”须取得“"+need.ZH+"”前置审批："+need.DocumentZH,

@@ -214,3 +214,18 @@ func mustContent(t *testing.T, codes ...string) []vocab.ContentType {
 	}
 	return out
 }
+
+// TestMissingOncePerType: two news content types without a news licence
+// give one finding, naming the first.
+func TestMissingOncePerType(t *testing.T) {
+	fs := checkPreApprovals(t, checker(), []string{"news.general", "news.current_affairs", "reading.ebooks"}, []PreApproval{{Type: "none"}})
+	n := 0
+	for _, f := range fs {
+		if f.Code == "preapproval.missing_for_content" {
+			n++
+		}
+	}
+	if n != 2 { // news and publishing
+		t.Errorf("%d missing-approval findings, want 2: %v", n, fs)
+	}
+}
