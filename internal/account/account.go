@@ -99,7 +99,7 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 	if p.CIDRs == nil {
 		p.CIDRs = []string{}
 	}
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		err := tx.Q().QueryRowContext(ctx, `INSERT INTO providers (code, name, created_at) VALUES (?, ?, ?) RETURNING id`,
 			code, name, store.Micros(s.now())).Scan(&p.ID)
 		if store.IsUnique(err) {
@@ -121,7 +121,7 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 
 // Providers lists providers.
 func (s *Service) Providers(ctx context.Context) ([]Provider, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, code, name FROM providers ORDER BY code`)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id, code, name FROM providers ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("providers: %w", err)
 	}
@@ -140,7 +140,7 @@ func (s *Service) Providers(ctx context.Context) ([]Provider, error) {
 		return nil, fmt.Errorf("providers: %w", err)
 	}
 	for i := range out {
-		r, err := s.db.R(ctx).QueryContext(ctx, `SELECT cidr FROM provider_cidrs WHERE provider_id = ? ORDER BY cidr`, out[i].ID)
+		r, err := s.db.R().QueryContext(ctx, `SELECT cidr FROM provider_cidrs WHERE provider_id = ? ORDER BY cidr`, out[i].ID)
 		if err != nil {
 			return nil, fmt.Errorf("provider cidrs: %w", err)
 		}
@@ -197,7 +197,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 			return Account{}, &Error{Code: "account.provider_required", Field: "provider", Message: "a provider account needs --provider CODE (接入商账号须指定接入商)", Kind: "invalid"}
 		}
 		var id int64
-		err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, providerCode).Scan(&id))
+		err := store.One(s.db.R().QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, providerCode).Scan(&id))
 		if errors.Is(err, store.ErrNotFound) {
 			return Account{}, &Error{Code: "account.unknown_provider", Field: "provider", Message: fmt.Sprintf("unknown provider %q (接入商不存在)", providerCode), Kind: "invalid"}
 		}
@@ -216,7 +216,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		return Account{}, fmt.Errorf("hash password: %w", err)
 	}
 	a := Account{Email: email, Name: strings.TrimSpace(name), Role: role, ProviderCode: providerCode}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		err := tx.Q().QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, role, provider_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, email, a.Name, hash, string(role), providerID, store.Micros(s.now())).Scan(&a.ID)
 		if store.IsUnique(err) {
@@ -244,7 +244,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 	email = strings.ToLower(strings.TrimSpace(email))
 	var a Account
 	var hash, role string
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT a.id, a.email, a.name, a.password_hash, a.role, COALESCE(p.code, '')
+	err := store.One(s.db.R().QueryRowContext(ctx, `SELECT a.id, a.email, a.name, a.password_hash, a.role, COALESCE(p.code, '')
 		FROM accounts a LEFT JOIN providers p ON p.id = a.provider_id WHERE a.email = ?`, email).Scan(&a.ID, &a.Email, &a.Name, &hash, &role, &a.ProviderCode))
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check so that timing does not reveal accounts.
@@ -280,7 +280,7 @@ func (s *Service) IssueToken(ctx context.Context, email, password string) (strin
 		return "", Account{}, fmt.Errorf("token: %w", err)
 	}
 	now := s.now()
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.Q().ExecContext(ctx, `INSERT INTO tokens (digest, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			digest, a.ID, store.Micros(now), store.Micros(now.Add(TokenLifetime)))
 		if err != nil {
@@ -298,7 +298,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 	var expires int64
 	var providerID *int64
 	var providerCode *string
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT a.id, a.email, a.role, a.provider_id, p.code, t.expires_at
+	err := store.One(s.db.R().QueryRowContext(ctx, `SELECT a.id, a.email, a.role, a.provider_id, p.code, t.expires_at
 		FROM tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN providers p ON p.id = a.provider_id
 		WHERE t.digest = ?`, auth.TokenDigest(token)).Scan(&p.AccountID, &p.Email, &role, &providerID, &providerCode, &expires))
 	if errors.Is(err, store.ErrNotFound) {
@@ -322,7 +322,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 
 // RevokeToken ends a token (sign-out); revoking an unknown token is not an error.
 func (s *Service) RevokeToken(ctx context.Context, token string) error {
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Q().ExecContext(ctx, `DELETE FROM tokens WHERE digest = ?`, auth.TokenDigest(token)); err != nil {
 			return fmt.Errorf("revoke token: %w", err)
 		}
@@ -336,7 +336,7 @@ func (s *Service) Accounts(ctx context.Context, limit int) ([]Account, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(p.code, '') FROM accounts a
+	rows, err := s.db.R().QueryContext(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(p.code, '') FROM accounts a
 		LEFT JOIN providers p ON p.id = a.provider_id
 		ORDER BY CASE WHEN a.role = 'applicant' THEN 1 ELSE 0 END, a.role, a.id DESC LIMIT ?`, limit)
 	if err != nil {

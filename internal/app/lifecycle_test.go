@@ -390,7 +390,7 @@ func TestAuditVerify(t *testing.T) {
 	ctx := context.Background()
 	exec := func(q string, args ...any) {
 		t.Helper()
-		if err := e.App.DB.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		if err := e.App.DB.InTx(ctx, func(tx *store.Tx) error {
 			_, err := tx.Q().ExecContext(ctx, q, args...)
 			return err
 		}); err != nil {

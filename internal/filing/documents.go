@@ -17,8 +17,8 @@ func (s *Service) AddDocument(ctx context.Context, actor auth.Principal, id int6
 		return Document{}, invalid("kind", "document.bad_kind", fmt.Sprintf("unknown document kind %q (文件类型无效)", kind))
 	}
 	var d Document
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.ownApp(ctx, actor, id)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := s.ownApp(ctx, tx.Q(), actor, id)
 		if err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func (s *Service) Snapshot(ctx context.Context, actor auth.Principal) (gate.Snap
 		return gate.Snapshot{}, err
 	}
 	snap := gate.Snapshot{GeneratedAt: s.now().UTC(), Entries: []gate.FeedEntry{}}
-	snap.Version, err = gateList(ctx, s.db.R(ctx), pid, func(e gate.FeedEntry) error {
+	snap.Version, err = gateList(ctx, s.db.R(), pid, func(e gate.FeedEntry) error {
 		snap.Entries = append(snap.Entries, e)
 		return nil
 	})
@@ -46,7 +46,7 @@ func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64
 	if err != nil {
 		return gate.Changes{}, err
 	}
-	q := s.db.R(ctx)
+	q := s.db.R()
 	var max int64
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&max); err != nil {
 		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
@@ -80,7 +80,7 @@ func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64
 // (every provider when code is ""), then the domains of open applications as
 // pending. It needs no data key: nothing it reads is sealed.
 func GateList(ctx context.Context, db *store.DB, code string, yield func(gate.FeedEntry) error) (int64, error) {
-	q := db.R(ctx)
+	q := db.R()
 	var pid int64
 	if code != "" {
 		if err := store.One(q.QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&pid)); err != nil {

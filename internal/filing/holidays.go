@@ -20,7 +20,7 @@ const MaxHolidayOverrides = 64 << 10
 // HolidayOverrides returns the override text an admin saved ("" if none).
 func (s *Service) HolidayOverrides(ctx context.Context) (string, error) {
 	var v string
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, settingHolidays).Scan(&v))
+	err := store.One(s.db.R().QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, settingHolidays).Scan(&v))
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}
@@ -61,7 +61,7 @@ func (s *Service) SetHolidayOverrides(ctx context.Context, actor auth.Principal,
 	if err != nil {
 		return nil, invalid("overrides", "holidays.bad_overrides", fmt.Sprintf("%v (节假日调整格式错误)", err))
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Q().ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			settingHolidays, text, store.Micros(s.now())); err != nil {

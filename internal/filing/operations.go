@@ -43,10 +43,10 @@ type regWebsite struct {
 	domains  []string
 }
 
-func (s *Service) entityByNumber(ctx context.Context, number string) (*regEntity, error) {
+func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number string) (*regEntity, error) {
 	var e regEntity
 	var lic sql.NullString
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, status
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, status
 		FROM entities WHERE number = ?`, number).Scan(&e.id, &e.accountID, &e.number, &e.certKey, &e.province, &e.nature, &lic, &e.status))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -58,9 +58,9 @@ func (s *Service) entityByNumber(ctx context.Context, number string) (*regEntity
 	return &e, nil
 }
 
-func (s *Service) websiteByNumber(ctx context.Context, number string) (*regWebsite, error) {
+func (s *Service) websiteByNumber(ctx context.Context, q store.Querier, number string) (*regWebsite, error) {
 	var w regWebsite
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id, entity_id, number, status FROM websites WHERE number = ?`, number).
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status FROM websites WHERE number = ?`, number).
 		Scan(&w.id, &w.entityID, &w.number, &w.status))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -68,7 +68,7 @@ func (s *Service) websiteByNumber(ctx context.Context, number string) (*regWebsi
 	if err != nil {
 		return nil, fmt.Errorf("website %s: %w", number, err)
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT name FROM domains WHERE website_id = ? AND status = 'active' ORDER BY name`, w.id)
+	rows, err := q.QueryContext(ctx, `SELECT name FROM domains WHERE website_id = ? AND status = 'active' ORDER BY name`, w.id)
 	if err != nil {
 		return nil, fmt.Errorf("website %s domains: %w", number, err)
 	}
@@ -108,12 +108,12 @@ func parseWebsiteNumber(i int, w form.Website) (string, error) {
 }
 
 // ownEntity resolves the filed entity of c and checks that the actor owns it.
-func (s *Service) ownEntity(ctx context.Context, accountID int64, c form.Content) (*regEntity, error) {
+func (s *Service) ownEntity(ctx context.Context, q store.Querier, accountID int64, c form.Content) (*regEntity, error) {
 	num, err := parseEntityNumber(c)
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.entityByNumber(ctx, num)
+	e, err := s.entityByNumber(ctx, q, num)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (s *Service) ownEntity(ctx context.Context, accountID int64, c form.Content
 }
 
 // ownWebsites resolves the filed websites of c, all under entity e.
-func (s *Service) ownWebsites(ctx context.Context, e *regEntity, c form.Content) ([]*regWebsite, error) {
+func (s *Service) ownWebsites(ctx context.Context, q store.Querier, e *regEntity, c form.Content) ([]*regWebsite, error) {
 	if len(c.Websites) == 0 {
 		return nil, invalid("websites", "application.websites_required", "name at least one website (请至少选择一个网站)")
 	}
@@ -141,7 +141,7 @@ func (s *Service) ownWebsites(ctx context.Context, e *regEntity, c form.Content)
 		if err != nil {
 			return nil, err
 		}
-		rw, err := s.websiteByNumber(ctx, num)
+		rw, err := s.websiteByNumber(ctx, q, num)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,7 @@ func (s *Service) ownWebsites(ctx context.Context, e *regEntity, c form.Content)
 // resolve checks, before any review, that the operation can apply to the
 // registry as it is: the rows it names exist and belong to the applicant,
 // and nothing it may not change is changed.
-func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op Operation, c form.Content) error {
+func (s *Service) resolve(ctx context.Context, q store.Querier, accountID, providerID int64, op Operation, c form.Content) error {
 	switch op {
 	case OpFirstFiling:
 		return nil
@@ -166,7 +166,7 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 		if err != nil {
 			return err
 		}
-		e, err := s.entityByNumber(ctx, num)
+		e, err := s.entityByNumber(ctx, q, num)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 			if err != nil {
 				return err
 			}
-			rw, err := s.websiteByNumber(ctx, num)
+			rw, err := s.websiteByNumber(ctx, q, num)
 			if err != nil {
 				return err
 			}
@@ -202,7 +202,7 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 			}
 			if op == OpNewAccess && rw != nil {
 				var n int
-				if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
+				if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
 					rw.id, providerID).Scan(&n); err != nil {
 					return fmt.Errorf("access: %w", err)
 				}
@@ -214,7 +214,7 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 		}
 		return nil
 	case OpChangeEntity:
-		e, err := s.ownEntity(ctx, accountID, c)
+		e, err := s.ownEntity(ctx, q, accountID, c)
 		if err != nil {
 			return err
 		}
@@ -227,11 +227,11 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 		}
 		return nil
 	case OpChangeWebsite, OpCancelWebsite, OpChangeAccess, OpCancelAccess:
-		e, err := s.ownEntity(ctx, accountID, c)
+		e, err := s.ownEntity(ctx, q, accountID, c)
 		if err != nil {
 			return err
 		}
-		sites, err := s.ownWebsites(ctx, e, c)
+		sites, err := s.ownWebsites(ctx, q, e, c)
 		if err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 			}
 			if op == OpChangeAccess || op == OpCancelAccess {
 				var n int
-				if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
+				if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
 					rw.id, providerID).Scan(&n); err != nil {
 					return fmt.Errorf("access: %w", err)
 				}
@@ -258,10 +258,10 @@ func (s *Service) resolve(ctx context.Context, accountID, providerID int64, op O
 		}
 		return nil
 	case OpCancelEntity:
-		_, err := s.ownEntity(ctx, accountID, c)
+		_, err := s.ownEntity(ctx, q, accountID, c)
 		return err
 	case OpCommercialLicense:
-		e, err := s.ownEntity(ctx, accountID, c)
+		e, err := s.ownEntity(ctx, q, accountID, c)
 		if err != nil {
 			return err
 		}
@@ -315,7 +315,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			if err != nil {
 				return issued{}, err
 			}
-			rw, err := s.websiteByNumber(ctx, num)
+			rw, err := s.websiteByNumber(ctx, tx.Q(), num)
 			if err != nil {
 				return issued{}, err
 			}
@@ -335,9 +335,12 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 		}
 		return out, nil
 	case OpChangeEntity:
-		e, err := s.entityByNumber(ctx, strings.TrimSpace(mustEntityNumber(c)))
-		if err != nil || e == nil {
-			return issued{}, errors.Join(err, notFound("entity"))
+		e, err := s.entityByNumber(ctx, tx.Q(), strings.TrimSpace(mustEntityNumber(c)))
+		if err != nil {
+			return issued{}, err
+		}
+		if e == nil {
+			return issued{}, notFound("entity")
 		}
 		if _, err := tx.Q().ExecContext(ctx, `UPDATE entities SET name = ?, nature = ?, data_enc = ?, updated_at = ? WHERE id = ?`,
 			strings.TrimSpace(c.Entity.Name), c.Entity.Nature, s.box.SealString(marshal(c.Entity), fmt.Sprintf("entity:%d", e.id)), store.Micros(now), e.id); err != nil {
@@ -345,16 +348,22 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 		}
 		return issued{entity: e.number, entityID: e.id}, nil
 	case OpChangeWebsite, OpChangeAccess, OpCancelWebsite, OpCancelAccess:
-		e, err := s.entityByNumber(ctx, mustEntityNumber(c))
-		if err != nil || e == nil {
-			return issued{}, errors.Join(err, notFound("entity"))
+		e, err := s.entityByNumber(ctx, tx.Q(), mustEntityNumber(c))
+		if err != nil {
+			return issued{}, err
+		}
+		if e == nil {
+			return issued{}, notFound("entity")
 		}
 		out := issued{entity: e.number, entityID: e.id}
 		for i, w := range c.Websites {
 			num, _ := parseWebsiteNumber(i, w)
-			rw, err := s.websiteByNumber(ctx, num)
-			if err != nil || rw == nil {
-				return issued{}, errors.Join(err, notFound("website"))
+			rw, err := s.websiteByNumber(ctx, tx.Q(), num)
+			if err != nil {
+				return issued{}, err
+			}
+			if rw == nil {
+				return issued{}, notFound("website")
 			}
 			switch app.Operation {
 			case OpChangeWebsite:
@@ -378,11 +387,14 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 		}
 		return out, nil
 	case OpCancelEntity:
-		e, err := s.entityByNumber(ctx, mustEntityNumber(c))
-		if err != nil || e == nil {
-			return issued{}, errors.Join(err, notFound("entity"))
+		e, err := s.entityByNumber(ctx, tx.Q(), mustEntityNumber(c))
+		if err != nil {
+			return issued{}, err
 		}
-		rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT number FROM websites WHERE entity_id = ? AND status = 'active'`, e.id)
+		if e == nil {
+			return issued{}, notFound("entity")
+		}
+		rows, err := tx.Q().QueryContext(ctx, `SELECT number FROM websites WHERE entity_id = ? AND status = 'active'`, e.id)
 		if err != nil {
 			return issued{}, fmt.Errorf("cancel entity %s: %w", e.number, err)
 		}
@@ -397,7 +409,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 		}
 		rows.Close()
 		for _, n := range nums {
-			rw, err := s.websiteByNumber(ctx, n)
+			rw, err := s.websiteByNumber(ctx, tx.Q(), n)
 			if err != nil {
 				return issued{}, err
 			}
@@ -431,7 +443,7 @@ func (s *Service) ensureEntity(ctx context.Context, tx *store.Tx, app *Applicati
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.entityByNumber(ctx, num)
+	e, err := s.entityByNumber(ctx, tx.Q(), num)
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +518,7 @@ func (s *Service) changeWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 
 // gateDeleteAll removes a domain from the gate feed of every provider with access to the website.
 func (s *Service) gateDeleteAll(ctx context.Context, tx *store.Tx, websiteID int64, domain string, now time.Time) error {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT provider_id FROM accesses WHERE website_id = ? AND status = 'active'`, websiteID)
+	rows, err := tx.Q().QueryContext(ctx, `SELECT provider_id FROM accesses WHERE website_id = ? AND status = 'active'`, websiteID)
 	if err != nil {
 		return fmt.Errorf("gate delete %s: %w", domain, err)
 	}
@@ -581,9 +593,12 @@ func (s *Service) cancelAccess(ctx context.Context, tx *store.Tx, providerID int
 
 // issueLicence issues the ICP licence (ICP证) and operating-licence numbers.
 func (s *Service) issueLicence(ctx context.Context, tx *store.Tx, app *Application, now time.Time) (issued, error) {
-	e, err := s.entityByNumber(ctx, mustEntityNumber(*app.Content))
-	if err != nil || e == nil {
-		return issued{}, errors.Join(err, notFound("entity"))
+	e, err := s.entityByNumber(ctx, tx.Q(), mustEntityNumber(*app.Content))
+	if err != nil {
+		return issued{}, err
+	}
+	if e == nil {
+		return issued{}, notFound("entity")
 	}
 	prov, ok := icpnum.ProvinceByCode(e.province)
 	if !ok {

@@ -65,7 +65,7 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 	if actor.Role != auth.RoleApplicant {
 		return nil, forbidden("only applicants have websites (仅申请人可查看)")
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
+	rows, err := s.db.R().QueryContext(ctx, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
 		e.license_number, (SELECT p.status FROM psb_filings p WHERE p.website_id = w.id ORDER BY p.id DESC LIMIT 1)
 		FROM websites w JOIN entities e ON e.id = w.entity_id WHERE e.account_id = ? ORDER BY w.number`, actor.AccountID)
 	if err != nil {
@@ -107,7 +107,7 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 		return nil, fmt.Errorf("websites: %w", err)
 	}
 	for i := range out {
-		rw, err := s.websiteByNumber(ctx, out[i].Number)
+		rw, err := s.websiteByNumber(ctx, s.db.R(), out[i].Number)
 		if err != nil {
 			return nil, err
 		}
@@ -123,13 +123,13 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 }
 
 // ownActiveWebsite loads a website of the applicant that is filed and active.
-func (s *Service) ownActiveWebsite(ctx context.Context, actor auth.Principal, id int64) (*regWebsite, error) {
+func (s *Service) ownActiveWebsite(ctx context.Context, q store.Querier, actor auth.Principal, id int64) (*regWebsite, error) {
 	if actor.Role != auth.RoleApplicant {
 		return nil, forbidden("only the website's owner does this (仅网站所有者可操作)")
 	}
 	var number, status string
 	var owner int64
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT w.number, w.status, e.account_id FROM websites w JOIN entities e ON e.id = w.entity_id
+	err := store.One(q.QueryRowContext(ctx, `SELECT w.number, w.status, e.account_id FROM websites w JOIN entities e ON e.id = w.entity_id
 		WHERE w.id = ?`, id).Scan(&number, &status, &owner))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && owner != actor.AccountID) {
 		return nil, notFound("website")
@@ -140,7 +140,7 @@ func (s *Service) ownActiveWebsite(ctx context.Context, actor auth.Principal, id
 	if status != "active" {
 		return nil, &Error{Kind: KindConflict, Code: "website.not_active", Message: fmt.Sprintf("website %s is %s (网站备案状态不可用)", number, status)}
 	}
-	return s.websiteByNumber(ctx, number)
+	return s.websiteByNumber(ctx, q, number)
 }
 
 // SetGoLive records the day a filed website went live; the PSB filing is due 30 days later.
@@ -152,11 +152,11 @@ func (s *Service) SetGoLive(ctx context.Context, actor auth.Principal, websiteID
 	if d > calendar.DateOf(s.now()) {
 		return invalid("go_live", "psb.go_live_future", "go_live cannot be in the future (上线日期不能晚于今天)")
 	}
-	rw, err := s.ownActiveWebsite(ctx, actor, websiteID)
+	rw, err := s.ownActiveWebsite(ctx, s.db.R(), actor, websiteID)
 	if err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Q().ExecContext(ctx, `UPDATE websites SET go_live = ?, updated_at = ? WHERE id = ?`, d.String(), store.Micros(s.now()), rw.id); err != nil {
 			return fmt.Errorf("go-live %s: %w", rw.number, err)
 		}
@@ -166,12 +166,12 @@ func (s *Service) SetGoLive(ctx context.Context, actor auth.Principal, websiteID
 
 // FilePSB opens the PSB filing of an approved website.
 func (s *Service) FilePSB(ctx context.Context, actor auth.Principal, websiteID int64, req PSBRequest) (*PSBFiling, error) {
-	rw, err := s.ownActiveWebsite(ctx, actor, websiteID)
+	rw, err := s.ownActiveWebsite(ctx, s.db.R(), actor, websiteID)
 	if err != nil {
 		return nil, err
 	}
 	var goLive sql.NullString
-	if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT go_live FROM websites WHERE id = ?`, rw.id).Scan(&goLive); err != nil {
+	if err := s.db.R().QueryRowContext(ctx, `SELECT go_live FROM websites WHERE id = ?`, rw.id).Scan(&goLive); err != nil {
 		return nil, fmt.Errorf("website %s: %w", rw.number, err)
 	}
 	if strings.TrimSpace(req.GoLive) != "" {
@@ -186,7 +186,7 @@ func (s *Service) FilePSB(ctx context.Context, actor auth.Principal, websiteID i
 	d, _ := calendar.ParseDate(goLive.String)
 	now := s.now()
 	var id int64
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		err := tx.Q().QueryRowContext(ctx, `INSERT INTO psb_filings (website_id, account_id, go_live, due_date, interactive, status, inspection_required, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, rw.id, actor.AccountID, d.String(), (d + PSBDays).String(),
 			boolInt(req.Interactive), boolInt(req.Interactive), store.Micros(now), store.Micros(now)).Scan(&id)
@@ -201,7 +201,7 @@ func (s *Service) FilePSB(ctx context.Context, actor auth.Principal, websiteID i
 	if err != nil {
 		return nil, err
 	}
-	return s.psbFiling(ctx, id)
+	return s.psbFiling(ctx, s.db.R(), id)
 }
 
 func boolInt(b bool) int {
@@ -211,13 +211,13 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (s *Service) psbFiling(ctx context.Context, id int64) (*PSBFiling, error) {
+func (s *Service) psbFiling(ctx context.Context, q store.Querier, id int64) (*PSBFiling, error) {
 	var p PSBFiling
 	var county, number sql.NullString
 	var inter, insp int
 	var reasons string
 	var created, updated int64
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
+	err := store.One(q.QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
 		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
 		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE p.id = ?`, id).Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
 		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
@@ -244,7 +244,7 @@ func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status str
 	if status == "" {
 		status = "pending"
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
 	if err != nil {
 		return nil, fmt.Errorf("psb queue: %w", err)
 	}
@@ -263,7 +263,7 @@ func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status str
 	}
 	out := []*PSBFiling{}
 	for _, id := range ids {
-		p, err := s.psbFiling(ctx, id)
+		p, err := s.psbFiling(ctx, s.db.R(), id)
 		if err != nil {
 			return nil, err
 		}
@@ -288,8 +288,8 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 	if actor.Role != auth.RolePSB {
 		return nil, forbidden("only the PSB desk decides here (仅公安备案审核人员可操作)")
 	}
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		p, err := s.psbFiling(ctx, id)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		p, err := s.psbFiling(ctx, tx.Q(), id)
 		if err != nil {
 			return err
 		}
@@ -337,12 +337,12 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 	if err != nil {
 		return nil, err
 	}
-	return s.psbFiling(ctx, id)
+	return s.psbFiling(ctx, s.db.R(), id)
 }
 
 // GetPSB returns a PSB filing to its owner or the PSB desk.
 func (s *Service) GetPSB(ctx context.Context, actor auth.Principal, id int64) (*PSBFiling, error) {
-	p, err := s.psbFiling(ctx, id)
+	p, err := s.psbFiling(ctx, s.db.R(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +350,7 @@ func (s *Service) GetPSB(ctx context.Context, actor auth.Principal, id int64) (*
 		return p, nil
 	}
 	var owner int64
-	if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT account_id FROM psb_filings WHERE id = ?`, id).Scan(&owner); err != nil {
+	if err := s.db.R().QueryRowContext(ctx, `SELECT account_id FROM psb_filings WHERE id = ?`, id).Scan(&owner); err != nil {
 		return nil, fmt.Errorf("psb %d: %w", id, err)
 	}
 	if actor.Role == auth.RoleApplicant && owner == actor.AccountID {

@@ -109,7 +109,7 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		VALUES (?, ?, 'active', ?, ?, ?)`, websiteID, app.providerID, marshal(ips), store.Micros(now), store.Micros(now)); err != nil {
 		return fmt.Errorf("insert access %s: %w", num, err)
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
+	rows, err := tx.Q().QueryContext(ctx, `SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
 	if err != nil {
 		return fmt.Errorf("application %d domains: %w", app.ID, err)
 	}
@@ -217,7 +217,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 	q := `SELECT id FROM applications WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, id LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.R(ctx).QueryContext(ctx, q, args...)
+	rows, err := s.db.R().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
@@ -234,12 +234,12 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return s.loadAudited(ctx, actor, ids)
+	return s.loadAudited(ctx, s.db.R(), actor, ids)
 }
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("applications: %w", err)
 	}
@@ -256,7 +256,7 @@ func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("applications: %w", err)
 	}
-	return s.loadAudited(ctx, actor, ids)
+	return s.loadAudited(ctx, s.db.R(), actor, ids)
 }
 
 // Lookup is the public query: by domain (a host under a filed domain finds
@@ -304,7 +304,7 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 	default:
 		return nil, invalid("domain", "lookup.query_required", "give domain, number or entity (请输入域名、备案号或主办单位名称)")
 	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
+	rows, err := s.db.R().QueryContext(ctx, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
@@ -337,11 +337,11 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 
 // loadAudited loads applications with their decrypted content and records
 // the read in the audit log.
-func (s *Service) loadAudited(ctx context.Context, actor auth.Principal, ids []int64) ([]*Application, error) {
+func (s *Service) loadAudited(ctx context.Context, q store.Querier, actor auth.Principal, ids []int64) ([]*Application, error) {
 	out := make([]*Application, 0, len(ids))
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
-			a, err := s.load(ctx, id)
+			a, err := s.load(ctx, q, id)
 			if err != nil {
 				return err
 			}

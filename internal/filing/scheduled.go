@@ -52,7 +52,7 @@ func (s *Service) FlagOverdue(ctx context.Context) (int, error) {
 	now := s.now()
 	today := calendar.DateOf(now).String()
 	var n int64
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET overdue_at = ? WHERE overdue_at IS NULL
 			AND status IN ('provider_review', 'authority_review') AND due_date < ?`, store.Micros(now), today)
 		if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	today := calendar.DateOf(s.now())
 	sent := 0
 	// PSB: websites that went live and have no approved PSB number yet.
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT w.id, w.number, w.name, w.go_live, w.data_enc, a.email FROM websites w
+	rows, err := s.db.R().QueryContext(ctx, `SELECT w.id, w.number, w.name, w.go_live, w.data_enc, a.email FROM websites w
 		JOIN entities e ON e.id = w.entity_id JOIN accounts a ON a.id = e.account_id
 		WHERE w.status = 'active' AND w.go_live IS NOT NULL AND w.psb_number IS NULL`)
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("psb reminders: %w", err)
 	}
 	// Changes: draft change applications with an effective date.
-	rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
+	rows, err = s.db.R().QueryContext(ctx, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
 		WHERE ap.status IN ('draft', 'rejected') AND ap.operation IN ('change_entity', 'change_website', 'change_access')`)
 	if err != nil {
 		return 0, fmt.Errorf("change reminders: %w", err)
@@ -164,7 +164,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("change reminders: %w", err)
 	}
 	for _, j := range jobs {
-		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
 			now := s.now()
 			res, err := tx.Q().ExecContext(ctx, `INSERT INTO reminders (kind, subject, due_date, days_ahead, sent_at) VALUES (?, ?, ?, ?, ?)
 				ON CONFLICT DO NOTHING`, j.kind, j.subject, j.due, j.days, store.Micros(now))
@@ -184,7 +184,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 					return err
 				}
 			}
-			sent++
+			tx.AfterCommit(func() { sent++ })
 			return nil
 		})
 		if err != nil {
@@ -198,7 +198,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 // ShellGraceDays business days.
 func (s *Service) SweepShells(ctx context.Context) (int, error) {
 	today := calendar.DateOf(s.now())
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT number, shell_since FROM websites WHERE status = 'active' AND shell_since IS NOT NULL`)
+	rows, err := s.db.R().QueryContext(ctx, `SELECT number, shell_since FROM websites WHERE status = 'active' AND shell_since IS NOT NULL`)
 	if err != nil {
 		return 0, fmt.Errorf("shell sweep: %w", err)
 	}
@@ -220,8 +220,8 @@ func (s *Service) SweepShells(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, num := range due {
-		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-			rw, err := s.websiteByNumber(ctx, num)
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			rw, err := s.websiteByNumber(ctx, tx.Q(), num)
 			if err != nil || rw == nil || rw.status != "active" {
 				return err
 			}
@@ -232,7 +232,7 @@ func (s *Service) SweepShells(ctx context.Context) (int, error) {
 			if err := s.cancelWebsite(ctx, tx, rw, s.now()); err != nil {
 				return err
 			}
-			n++
+			tx.AfterCommit(func() { n++ })
 			return s.auditEvent(ctx, tx, systemActor(), "website.shell_cancelled", fmt.Sprintf("website:%d", rw.id), map[string]any{"number": num})
 		})
 		if err != nil {
@@ -263,7 +263,7 @@ func (s *Service) DeliverSMS(ctx context.Context) (int, error) {
 }
 
 func (s *Service) deliver(ctx context.Context, channel string, send func(ctx context.Context, to, body string) error) (int, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
+	rows, err := s.db.R().QueryContext(ctx, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
 		WHERE channel = ? AND sent_at IS NULL ORDER BY id LIMIT 100`, channel)
 	if err != nil {
 		return 0, fmt.Errorf("deliver %s: %w", channel, err)
@@ -299,7 +299,7 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 			s.log.WarnContext(ctx, "delivery failed", "channel", channel, "outbox_id", m.id, "err", err)
 			continue
 		}
-		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
 			_, err := tx.Q().ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE id = ?`, store.Micros(s.now()), m.id)
 			return err
 		})

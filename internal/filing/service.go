@@ -120,15 +120,15 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 	}
 	content := req.Content()
 	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		providerID, err := s.providerID(ctx, req.Provider)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		providerID, err := s.providerID(ctx, tx.Q(), req.Provider)
 		if err != nil {
 			return err
 		}
-		if err := s.resolve(ctx, actor.AccountID, providerID, op, content); err != nil {
+		if err := s.resolve(ctx, tx.Q(), actor.AccountID, providerID, op, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, op, content, 0)
+		findings, err := s.check(ctx, tx.Q(), op, content, 0)
 		if err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 		if err := s.addHistory(ctx, tx, id, "create", "", StatusDraft, actor, nil, now); err != nil {
 			return err
 		}
-		app, err = s.load(ctx, id)
+		app, err = s.load(ctx, tx.Q(), id)
 		return err
 	})
 	if err != nil {
@@ -152,8 +152,8 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 // Update replaces the content of a draft or rejected application and re-runs the checks.
 func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, req CreateRequest) (*Application, error) {
 	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.loadFor(ctx, actor, id)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := s.loadFor(ctx, tx.Q(), actor, id)
 		if err != nil {
 			return err
 		}
@@ -168,17 +168,17 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 			return invalid("operation", "application.operation_fixed", "the operation of an application cannot change (申请类型不可更改)")
 		}
 		content := req.Content()
-		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, content); err != nil {
+		if err := s.resolve(ctx, tx.Q(), actor.AccountID, cur.providerID, cur.Operation, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, cur.Operation, content, id)
+		findings, err := s.check(ctx, tx.Q(), cur.Operation, content, id)
 		if err != nil {
 			return err
 		}
 		if err := s.updateContent(ctx, tx, id, content, findings, s.now()); err != nil {
 			return err
 		}
-		app, err = s.load(ctx, id)
+		app, err = s.load(ctx, tx.Q(), id)
 		return err
 	})
 	return app, err
@@ -189,9 +189,9 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 // reveal nothing.
 func (s *Service) Get(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
 	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		if app, err = s.loadFor(ctx, actor, id); err != nil {
+		if app, err = s.loadFor(ctx, tx.Q(), actor, id); err != nil {
 			return err
 		}
 		return s.auditRead(ctx, tx, actor, fmt.Sprintf("application:%d", id))
@@ -209,10 +209,10 @@ func (s *Service) auditRead(ctx context.Context, tx *store.Tx, actor auth.Princi
 func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
 	return s.step(ctx, actor, id, s.ownApp, ActSubmit, nil, func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error) {
 		// The facts may have changed since the draft was saved (a domain filed meanwhile).
-		if err := s.resolve(ctx, actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
+		if err := s.resolve(ctx, tx.Q(), actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
 			return moveOpts{}, err
 		}
-		findings, err := s.check(ctx, cur.Operation, *cur.Content, id)
+		findings, err := s.check(ctx, tx.Q(), cur.Operation, *cur.Content, id)
 		if err != nil {
 			return moveOpts{}, err
 		}
@@ -284,11 +284,11 @@ func (s *Service) AuthorityReview(ctx context.Context, actor auth.Principal, id 
 // it as the actor may see it, ask the state machine, let effect carry out
 // the transition's side effects and choose the deadline changes, record it.
 func (s *Service) step(ctx context.Context, actor auth.Principal, id int64,
-	load func(context.Context, auth.Principal, int64) (*Application, error), act Action, reasons []string,
+	load func(context.Context, store.Querier, auth.Principal, int64) (*Application, error), act Action, reasons []string,
 	effect func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error)) (*Application, error) {
 	var app *Application
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := load(ctx, actor, id)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := load(ctx, tx.Q(), actor, id)
 		if err != nil {
 			return err
 		}
@@ -304,7 +304,7 @@ func (s *Service) step(ctx context.Context, actor auth.Principal, id int64,
 		if err := s.move(ctx, tx, cur, to, act, actor, reasons, now, opts); err != nil {
 			return err
 		}
-		app, err = s.load(ctx, id)
+		app, err = s.load(ctx, tx.Q(), id)
 		return err
 	})
 	if err != nil {
@@ -333,18 +333,18 @@ func decide(d Decision, approve, reject Action) (Action, []string, error) {
 }
 
 // ownApp loads an application for its owner (applicant role).
-func (s *Service) ownApp(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
+func (s *Service) ownApp(ctx context.Context, q store.Querier, actor auth.Principal, id int64) (*Application, error) {
 	if actor.Role != auth.RoleApplicant {
 		return nil, forbidden("only the applicant does this (仅申请人可操作)")
 	}
-	return s.loadFor(ctx, actor, id)
+	return s.loadFor(ctx, q, actor, id)
 }
 
 // check runs the pure rules with the facts only the database knows.
-func (s *Service) check(ctx context.Context, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
+func (s *Service) check(ctx context.Context, q store.Querier, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
 	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), FiledDomains: map[string]string{}}
 	if appID != 0 {
-		docs, err := s.documents(ctx, appID)
+		docs, err := s.documents(ctx, q, appID)
 		if err != nil {
 			return nil, err
 		}
@@ -356,13 +356,13 @@ func (s *Service) check(ctx context.Context, op Operation, c form.Content, appID
 		facts.Province = s.rules.For(p)
 	}
 	if key := s.entityKey(c.Entity); key != "" {
-		num, err := s.entityNumberByKey(ctx, key)
+		num, err := s.entityNumberByKey(ctx, q, key)
 		if err != nil {
 			return nil, err
 		}
 		facts.EntityFiled = num
 		if num != "" {
-			if err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM websites w JOIN entities e ON e.id = w.entity_id
+			if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM websites w JOIN entities e ON e.id = w.entity_id
 				WHERE e.cert_index = ? AND w.status = 'active'`, key).Scan(&facts.EntityWebsites); err != nil {
 				return nil, fmt.Errorf("entity websites: %w", err)
 			}
@@ -375,7 +375,7 @@ func (s *Service) check(ctx context.Context, op Operation, c form.Content, appID
 				continue
 			}
 			for _, name := range []string{h.Name, h.Registrable} {
-				num, err := s.domainNumber(ctx, name)
+				num, err := s.domainNumber(ctx, q, name)
 				if err != nil {
 					return nil, err
 				}
@@ -420,8 +420,8 @@ func (s *Service) codeHash(appID int64, principal, code string) string {
 func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64, phone, code string) (*Application, error) {
 	var app *Application
 	var result error
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-		cur, err := s.ownApp(ctx, actor, id)
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := s.ownApp(ctx, tx.Q(), actor, id)
 		if err != nil {
 			return err
 		}
@@ -431,15 +431,19 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 		}
 		now := s.now()
 		if cur.SMSExpiresAt != nil && !now.Before(*cur.SMSExpiresAt) {
-			if err := s.move(ctx, tx, cur, StatusExpired, ActSMSExpired, systemActor(), []string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, now, moveOpts{}); err != nil {
+			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSExpired)
+			if err != nil {
 				return err
 			}
-			result = &Error{Kind: KindGone, Code: "sms.expired", Message: "the 24-hour SMS window has passed; the application expired (短信核验已超时，申请已失效)", Status: StatusExpired}
+			if err := s.move(ctx, tx, cur, to, ActSMSExpired, systemActor(), []string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, now, moveOpts{}); err != nil {
+				return err
+			}
+			result = &Error{Kind: KindGone, Code: "sms.expired", Message: "the 24-hour SMS window has passed; the application expired (短信核验已超时，申请已失效)", Status: to}
 			return nil
 		}
 		phone = strings.TrimSpace(phone)
 		code = strings.TrimSpace(code)
-		rows, err := s.smsRows(ctx, id, s.box.BlindIndex("phone", phone))
+		rows, err := s.smsRows(ctx, tx.Q(), id, s.box.BlindIndex("phone", phone))
 		if err != nil {
 			return err
 		}
@@ -462,18 +466,22 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 				return err
 			}
 			if failures >= SMSMaxFailures {
-				if err := s.move(ctx, tx, cur, StatusRejected, ActSMSFailed, systemActor(),
+				to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSFailed)
+				if err != nil {
+					return err
+				}
+				if err := s.move(ctx, tx, cur, to, ActSMSFailed, systemActor(),
 					[]string{"five wrong SMS codes returned the order (短信验证码连续错误5次，订单已退回)"}, now, moveOpts{}); err != nil {
 					return err
 				}
-				result = &Error{Kind: KindConflict, Code: "sms.too_many_failures", Message: "five wrong codes: the application was returned (验证码错误5次，申请已退回)", Status: StatusRejected}
+				result = &Error{Kind: KindConflict, Code: "sms.too_many_failures", Message: "five wrong codes: the application was returned (验证码错误5次，申请已退回)", Status: to}
 				return nil
 			}
 			result = &Error{Kind: KindInvalid, Code: "sms.wrong_code", Field: "code",
 				Message: fmt.Sprintf("wrong code; %d tries left (验证码错误，剩余%d次)", SMSMaxFailures-failures, SMSMaxFailures-failures)}
 			return nil
 		}
-		pending, err := s.smsPendingCount(ctx, id)
+		pending, err := s.smsPendingCount(ctx, tx.Q(), id)
 		if err != nil {
 			return err
 		}
@@ -487,7 +495,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 				return err
 			}
 		}
-		app, err = s.load(ctx, id)
+		app, err = s.load(ctx, tx.Q(), id)
 		return err
 	})
 	if err != nil {
@@ -502,22 +510,27 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 // ExpireSMS moves every application whose SMS window has passed to expired;
 // the scheduler calls it. It returns how many expired.
 func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
-	ids, err := s.smsExpiredIDs(ctx, s.now())
+	ids, err := s.smsExpiredIDs(ctx, s.db.R(), s.now())
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		err := s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
-			cur, err := s.load(ctx, id)
+		err := s.db.InTx(ctx, func(tx *store.Tx) error {
+			cur, err := s.load(ctx, tx.Q(), id)
 			if err != nil {
 				return err
 			}
 			if cur.Status != StatusSMSVerification {
 				return nil
 			}
-			n++
-			return s.move(ctx, tx, cur, StatusExpired, ActSMSExpired, systemActor(),
+			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSExpired)
+			if err != nil {
+				return err
+			}
+			// Counted once it has committed: a retried closure must not count twice.
+			tx.AfterCommit(func() { n++ })
+			return s.move(ctx, tx, cur, to, ActSMSExpired, systemActor(),
 				[]string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, s.now(), moveOpts{})
 		})
 		if err != nil {

@@ -25,13 +25,13 @@ import (
 // This file holds the SQL of the lifecycle, in Go strings with ? placeholders
 // (store rebinds them for PostgreSQL).
 
-func (s *Service) providerID(ctx context.Context, code string) (int64, error) {
+func (s *Service) providerID(ctx context.Context, q store.Querier, code string) (int64, error) {
 	code = strings.TrimSpace(code)
 	if code == "" {
 		return 0, invalid("provider", "application.provider_required", "provider is required (请选择接入商)")
 	}
 	var id int64
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&id))
+	err := store.One(q.QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&id))
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, invalid("provider", "application.unknown_provider", fmt.Sprintf("unknown provider %q (接入商不存在)", code))
 	}
@@ -213,8 +213,8 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to S
 }
 
 // loadFor loads an application and applies the visibility rule.
-func (s *Service) loadFor(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
-	app, err := s.load(ctx, id)
+func (s *Service) loadFor(ctx context.Context, q store.Querier, actor auth.Principal, id int64) (*Application, error) {
+	app, err := s.load(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +235,7 @@ func (s *Service) loadFor(ctx context.Context, actor auth.Principal, id int64) (
 	return nil, notFound("application")
 }
 
-func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
-	q := s.db.R(ctx)
+func (s *Service) load(ctx context.Context, q store.Querier, id int64) (*Application, error) {
 	var (
 		a                                 Application
 		op, st, payload, fs, webNums, prv string
@@ -300,14 +299,14 @@ func (s *Service) load(ctx context.Context, id int64) (*Application, error) {
 		fileBy := (eff - ChangeNoticeDays).String()
 		a.ChangeFileBy = &fileBy
 	}
-	if a.History, err = s.history(ctx, id); err != nil {
+	if a.History, err = s.history(ctx, q, id); err != nil {
 		return nil, err
 	}
-	if a.Documents, err = s.documents(ctx, id); err != nil {
+	if a.Documents, err = s.documents(ctx, q, id); err != nil {
 		return nil, err
 	}
 	if a.Status == StatusSMSVerification {
-		if a.SMSPending, err = s.smsPendingMasked(ctx, &a); err != nil {
+		if a.SMSPending, err = s.smsPendingMasked(ctx, q, &a); err != nil {
 			return nil, err
 		}
 	}
@@ -323,8 +322,8 @@ func (s *Service) businessDaysLeft(today, due calendar.Date) int {
 	return -s.Calendar().BusinessDaysBetween(due+1, today)
 }
 
-func (s *Service) history(ctx context.Context, id int64) ([]History, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT action, from_status, to_status, COALESCE(actor_id, 0), actor_role, reasons, at
+func (s *Service) history(ctx context.Context, q store.Querier, id int64) ([]History, error) {
+	rows, err := q.QueryContext(ctx, `SELECT action, from_status, to_status, COALESCE(actor_id, 0), actor_role, reasons, at
 		FROM application_history WHERE application_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("application %d history: %w", id, err)
@@ -347,8 +346,8 @@ func (s *Service) history(ctx context.Context, id int64) ([]History, error) {
 	return out, rows.Err()
 }
 
-func (s *Service) documents(ctx context.Context, id int64) ([]Document, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id, kind, content_type, size, sha256, created_at
+func (s *Service) documents(ctx context.Context, q store.Querier, id int64) ([]Document, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, kind, content_type, size, sha256, created_at
 		FROM documents WHERE application_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("application %d documents: %w", id, err)
@@ -367,9 +366,9 @@ func (s *Service) documents(ctx context.Context, id int64) ([]Document, error) {
 	return out, rows.Err()
 }
 
-func (s *Service) entityNumberByKey(ctx context.Context, key string) (string, error) {
+func (s *Service) entityNumberByKey(ctx context.Context, q store.Querier, key string) (string, error) {
 	var n sql.NullString
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT number FROM entities WHERE cert_index = ? AND status = 'active'`, key).Scan(&n))
+	err := store.One(q.QueryRowContext(ctx, `SELECT number FROM entities WHERE cert_index = ? AND status = 'active'`, key).Scan(&n))
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}
@@ -379,9 +378,9 @@ func (s *Service) entityNumberByKey(ctx context.Context, key string) (string, er
 	return n.String, nil
 }
 
-func (s *Service) domainNumber(ctx context.Context, name string) (string, error) {
+func (s *Service) domainNumber(ctx context.Context, q store.Querier, name string) (string, error) {
 	var n string
-	err := store.One(s.db.R(ctx).QueryRowContext(ctx, `SELECT w.number FROM domains d JOIN websites w ON w.id = d.website_id
+	err := store.One(q.QueryRowContext(ctx, `SELECT w.number FROM domains d JOIN websites w ON w.id = d.website_id
 		WHERE d.name = ? AND d.status = 'active'`, name).Scan(&n))
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
@@ -487,9 +486,9 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 	var rows *sql.Rows
 	var err error
 	if to == "" {
-		rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox ORDER BY id DESC LIMIT 200`)
+		rows, err = s.db.R().QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox ORDER BY id DESC LIMIT 200`)
 	} else {
-		rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox
+		rows, err = s.db.R().QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox
 			WHERE recipient_index IN (?, ?) ORDER BY id`, s.box.BlindIndex("sms", to), s.box.BlindIndex("email", to))
 	}
 	if err != nil {
@@ -516,7 +515,7 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		return s.auditRead(ctx, tx, actor, "outbox")
 	})
 	return out, err
@@ -524,8 +523,8 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 
 type smsRow struct{ principal, codeHash string }
 
-func (s *Service) smsRows(ctx context.Context, id int64, phoneIndex string) ([]smsRow, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT principal, code_hash FROM sms_codes
+func (s *Service) smsRows(ctx context.Context, q store.Querier, id int64, phoneIndex string) ([]smsRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT principal, code_hash FROM sms_codes
 		WHERE application_id = ? AND phone_index = ? AND verified_at IS NULL`, id, phoneIndex)
 	if err != nil {
 		return nil, fmt.Errorf("application %d sms: %w", id, err)
@@ -559,17 +558,17 @@ func (s *Service) addSMSFailure(ctx context.Context, tx *store.Tx, id int64) (in
 	return n, nil
 }
 
-func (s *Service) smsPendingCount(ctx context.Context, id int64) (int, error) {
+func (s *Service) smsPendingCount(ctx context.Context, q store.Querier, id int64) (int, error) {
 	var n int
-	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sms_codes WHERE application_id = ? AND verified_at IS NULL`, id).Scan(&n)
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sms_codes WHERE application_id = ? AND verified_at IS NULL`, id).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("application %d sms: %w", id, err)
 	}
 	return n, nil
 }
 
-func (s *Service) smsPendingMasked(ctx context.Context, a *Application) ([]string, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT principal FROM sms_codes WHERE application_id = ? AND verified_at IS NULL ORDER BY principal`, a.ID)
+func (s *Service) smsPendingMasked(ctx context.Context, q store.Querier, a *Application) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT principal FROM sms_codes WHERE application_id = ? AND verified_at IS NULL ORDER BY principal`, a.ID)
 	if err != nil {
 		return nil, fmt.Errorf("application %d sms: %w", a.ID, err)
 	}
@@ -594,8 +593,8 @@ func (s *Service) smsPendingMasked(ctx context.Context, a *Application) ([]strin
 	return out, rows.Err()
 }
 
-func (s *Service) smsExpiredIDs(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT id FROM applications WHERE status = ? AND sms_expires_at <= ? ORDER BY id`,
+func (s *Service) smsExpiredIDs(ctx context.Context, q store.Querier, now time.Time) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM applications WHERE status = ? AND sms_expires_at <= ? ORDER BY id`,
 		string(StatusSMSVerification), store.Micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("sms expiry: %w", err)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -49,6 +50,7 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	queries atomic.Int64
 }
 
 // DefaultSQLitePath is the database file `beian serve` uses when --db is not given.
@@ -87,6 +89,15 @@ func openSQLite(ctx context.Context, dsn string) (*DB, error) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 		}
+	}
+	// The file holds personal data: owner-only, created so before SQLite
+	// opens it (its -wal and -shm files take the same mode).
+	if path != ":memory:" {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("store: create %s: %w", path, err)
+		}
+		f.Close()
 	}
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
@@ -169,7 +180,9 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
 
 // Querier is what both a transaction and the read pool offer; SQL is
-// written with ? placeholders.
+// written with ? placeholders. Every function that touches a table takes
+// one explicitly: the transaction when it must see the caller's uncommitted
+// writes, the read pool otherwise. Nothing is found through ctx.
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -177,15 +190,16 @@ type Querier interface {
 }
 
 // Tx is a write transaction. Hooks added with AfterCommit run once the
-// transaction has committed (notifications, gate feed wake-ups), never
-// when it rolls back.
+// transaction has committed, never when it rolls back or is retried, so a
+// closure passed to InTx keeps its side effects there.
 type Tx struct {
 	q       rebinder
 	after   []func()
 	dialect Dialect
 }
 
-// AfterCommit queues fn to run after a successful commit.
+// AfterCommit queues fn to run after a successful commit: counters the
+// caller reports, notifications, wake-ups of the outbox and the gate feed.
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Q returns the transaction's querier.
@@ -194,15 +208,12 @@ func (tx *Tx) Q() Querier { return tx.q }
 // Dialect reports the dialect of the transaction's database.
 func (tx *Tx) Dialect() Dialect { return tx.dialect }
 
-type txKey struct{}
-
 // InTx runs fn in a write transaction and commits when fn returns nil.
-// A call nested inside another InTx (found through ctx) joins the outer
-// transaction, so services compose without knowing who opened it.
-func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
-	if outer, ok := ctx.Value(txKey{}).(*Tx); ok {
-		return fn(ctx, outer)
-	}
+// On PostgreSQL a serialization failure re-runs fn (up to five times), so fn
+// must have no effect outside the transaction: whatever must happen once it
+// has committed goes into tx.AfterCommit. Transactions do not nest; a
+// service that composes others passes its *Tx down.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := db.inTxOnce(ctx, fn)
 		if err != nil && db.dialect == Postgres && isSerializationFailure(err) && attempt < 5 {
@@ -212,19 +223,20 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) err
 	}
 }
 
-func (db *DB) inTxOnce(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) (err error) {
+func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	stx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{q: rebinder{q: stx, dialect: db.dialect}, dialect: db.dialect}
+	db.queries.Add(1)
+	tx := &Tx{q: rebinder{q: stx, dialect: db.dialect, n: &db.queries}, dialect: db.dialect}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
 			panic(p)
 		}
 	}()
-	if err := fn(context.WithValue(ctx, txKey{}, tx), tx); err != nil {
+	if err := fn(tx); err != nil {
 		_ = stx.Rollback()
 		return err
 	}
@@ -237,16 +249,18 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(ctx context.Context, tx *Tx)
 	return nil
 }
 
-// R returns a querier on the read pool (or, inside InTx, the transaction,
-// so a service reads its own writes).
-func (db *DB) R(ctx context.Context) Querier {
-	if tx, ok := ctx.Value(txKey{}).(*Tx); ok {
-		return tx.q
-	}
-	return rebinder{q: db.read, dialect: db.dialect}
+// R returns a querier on the read pool. It never sees uncommitted writes;
+// code inside a transaction uses tx.Q().
+func (db *DB) R() Querier {
+	return rebinder{q: db.read, dialect: db.dialect, n: &db.queries}
 }
 
-// rebinder rewrites ? placeholders to $n for PostgreSQL.
+// Queries returns how many statements (and transactions begun) the DB has
+// run since it was opened; tests use it to prove that a listing costs a
+// constant number of queries.
+func (db *DB) Queries() int64 { return db.queries.Load() }
+
+// rebinder rewrites ? placeholders to $n for PostgreSQL and counts statements.
 type rebinder struct {
 	q interface {
 		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -254,19 +268,23 @@ type rebinder struct {
 		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	}
 	dialect Dialect
+	n       *atomic.Int64
 }
 
 func (r rebinder) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r.n.Add(1)
 	res, err := r.q.ExecContext(ctx, r.bind(q), args...)
 	return res, mapErr(err)
 }
 
 func (r rebinder) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	r.n.Add(1)
 	rows, err := r.q.QueryContext(ctx, r.bind(q), args...)
 	return rows, mapErr(err)
 }
 
 func (r rebinder) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	r.n.Add(1)
 	return r.q.QueryRowContext(ctx, r.bind(q), args...)
 }
 
@@ -329,4 +347,34 @@ func One(err error) error {
 		return ErrNotFound
 	}
 	return mapErr(err)
+}
+
+// Row is what a scan function reads: *sql.Rows or *sql.Row.
+type Row interface{ Scan(dest ...any) error }
+
+// All runs query on q and returns one value per row, built by scan. It is
+// the one loop over rows in the code base: it closes the rows and reports
+// the iteration error, which hand-written loops tend to forget.
+func All[T any](ctx context.Context, q Querier, scan func(Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Scalar scans a single-column row into a T (handy with All).
+func Scalar[T any](r Row) (T, error) {
+	var v T
+	err := r.Scan(&v)
+	return v, err
 }
