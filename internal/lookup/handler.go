@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"log/slog"
 	"math"
 	"net/http"
@@ -83,6 +84,7 @@ type Handler struct {
 	gen     atomic.Uint64 // bumped by Invalidate; a build begun before is discarded
 	kick    chan struct{} // Invalidate wakes Run
 	events  chan string   // tests only: what Run did
+	page    *template.Template
 }
 
 // headerValues are header values built once and shared read-only by every
@@ -118,6 +120,7 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 	if opts.CacheBytes > 0 {
 		h.cache = newCache(opts.CacheBytes)
 	}
+	h.page = parsePage() // embedded and fixed: a parse error fails every test
 	return h
 }
 
@@ -160,10 +163,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.opts.Limiter != nil {
 		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
-			secs := max(1, int(math.Ceil(wait.Seconds())))
-			hdr["Retry-After"] = []string{strconv.Itoa(secs)}
-			h.writeError(w, http.StatusTooManyRequests, &Error{Code: "rate_limited",
-				ZH: "请求过于频繁，请 " + strconv.Itoa(secs) + " 秒后重试", EN: "too many requests; retry in " + strconv.Itoa(secs) + " s"})
+			e, secs := rateLimited(wait)
+			hdr["Retry-After"] = []string{secs}
+			h.writeError(w, http.StatusTooManyRequests, e)
 			return
 		}
 	}
@@ -204,6 +206,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr["Content-Length"] = e.length
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(e.body)
+}
+
+// rateLimited is the refusal of a limited client and its Retry-After in
+// whole seconds (at least one: RFC 9110 §10.2.3 has no fractions).
+func rateLimited(wait time.Duration) (*Error, string) {
+	secs := strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
+	return &Error{Code: "rate_limited", ZH: "请求过于频繁，请 " + secs + " 秒后重试", EN: "too many requests; retry in " + secs + " s"}, secs
 }
 
 // answer runs the query of r and renders the response entry. A refused
