@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/operation"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -92,6 +93,13 @@ func FuzzParseFingerprint(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		for _, p := range vocab.Default().Platforms(operation.App) {
+			r := ValidateFingerprint(p, s)
+			checkFindings(t, r.Findings)
+			if r.Valid && CheckFingerprint(p, r.Normalized) != nil {
+				t.Fatalf("ValidateFingerprint(%s, %q) accepted a digest the platform refuses", p.Code, s)
+			}
+		}
 		fp, err := ParseFingerprint(s)
 		checkErr(t, err)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -267,4 +268,20 @@ func CheckKeyFingerprint(k SigningKey, fp string) error {
 	return fail("fingerprint.mismatch",
 		"签名指纹与所填证书不符：证书的"+digestNames[alg]+"值为 "+want,
 		"the fingerprint does not match the certificate given: its "+digestNames[alg]+" is "+want)
+}
+
+// ValidateFingerprint is ParseFingerprint and CheckFingerprint for one
+// platform as a finding.Result, the shape `beian validate` prints: the
+// normalised hex, and Info with platform and algorithm.
+func ValidateFingerprint(p vocab.Platform, s string) finding.Result {
+	info := map[string]any{"platform": p.Code}
+	fp, err := ParseFingerprint(s)
+	if err == nil {
+		info["algorithm"] = algorithmOf(fp)
+		err = CheckFingerprint(p, fp)
+	}
+	if err != nil {
+		return result("", err.(*Error), info)
+	}
+	return result(fp, nil, info)
 }

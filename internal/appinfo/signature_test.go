@@ -190,3 +190,19 @@ func TestModulusKeyHasNoFingerprint(t *testing.T) {
 		t.Errorf("a bare key cannot be compared: %v", err)
 	}
 }
+
+func TestValidateFingerprint(t *testing.T) {
+	md5 := opensslFingerprints(t)["md5"]
+	r := ValidateFingerprint(platform(t, "android"), md5)
+	if !r.Valid || r.Normalized != "ad258788669e27bfb2e23b9ed71d2a5a" || r.Info["algorithm"] != "md5" || r.Info["platform"] != "android" {
+		t.Errorf("Android MD5: %+v", r)
+	}
+	r = ValidateFingerprint(platform(t, "ios"), md5)
+	if r.Valid || r.Normalized != "" || r.Findings[0].Code != "fingerprint.algorithm" || r.Info["algorithm"] != "md5" {
+		t.Errorf("an MD5 for iOS: %+v", r)
+	}
+	r = ValidateFingerprint(platform(t, "android"), "AD:25")
+	if r.Valid || r.Findings[0].Code != "fingerprint.length" {
+		t.Errorf("short: %+v", r)
+	}
+}
