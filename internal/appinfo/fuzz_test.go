@@ -242,6 +242,10 @@ func FuzzCheck(f *testing.F) {
 			check(t, c.CheckMiniProgram(m))
 			check(t, c.CheckQuickApp(m))
 		}
+		var p Principal
+		if json.Unmarshal(b, &p) == nil {
+			check(t, c.CheckPrincipal(p))
+		}
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/ident"
 )
@@ -86,11 +87,29 @@ func badMobile(s string) *Error {
 		"the phone "+quote(s)+" is not a Mainland mobile number (11 digits starting 13 to 19)")
 }
 
-// principal checks a service principal's additions; the form.Principal
-// fields are package rules' to check.
+// CheckPrincipal validates the additions of any principal — the entity's
+// or a website's as much as a service's: the emergency phone and the
+// legal-representative block. The form.Principal fields are package rules'
+// to check. Fields are relative ("emergency_phone",
+// "legal_representative.id_number").
+func (c Checker) CheckPrincipal(p Principal) []finding.Finding {
+	r := c.start()
+	c.principal(r, "", p)
+	return r.list()
+}
+
+// principal checks a principal's additions under field ("" for none).
 func (c Checker) principal(r *report, field string, p Principal) {
-	c.emergencyPhone(r, field+".emergency_phone", p.EmergencyPhone, p.Phone)
+	c.emergencyPhone(r, join(field, "emergency_phone"), p.EmergencyPhone, p.Phone)
 	c.legalRepresentative(r, field, p.PrincipalAdditions)
+}
+
+// join appends a field name to a path that may be empty.
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 // emergencyPhone checks the emergency phone: present, a mobile number, not
@@ -114,7 +133,7 @@ func (c Checker) emergencyPhone(r *report, field, v, own string) {
 // legalRepresentative checks the legal-representative block against the
 // entity's nature.
 func (c Checker) legalRepresentative(r *report, field string, a PrincipalAdditions) {
-	at := field + ".legal_representative"
+	at := join(field, "legal_representative")
 	individual := strings.TrimSpace(c.Nature) == form.NatureIndividual
 	switch {
 	case individual || a.IsLegalRepresentative:

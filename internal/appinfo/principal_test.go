@@ -78,3 +78,19 @@ func TestLegalRepresentative(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPrincipal: the entity principal's additions, fields relative.
+func TestCheckPrincipal(t *testing.T) {
+	p := principal(t)
+	if fs := checker().CheckPrincipal(p); len(fs) != 0 {
+		t.Fatalf("valid principal: %v", fs)
+	}
+	p.EmergencyPhone = p.Phone
+	p.LegalRepresentative.IDNumber = "11010519710315002X"
+	fs := checker().CheckPrincipal(p)
+	for _, want := range [][2]string{{"principal.emergency_phone_same", "emergency_phone"}, {"id.checksum", "legal_representative.id_number"}} {
+		if !has(fs, want[0], want[1]) {
+			t.Errorf("want %s at %s, got %v", want[0], want[1], errorsOf(fs))
+		}
+	}
+}
