@@ -192,8 +192,9 @@ func (r *Resolver) ClientIP(req *http.Request) netip.Addr {
 // to left: the first that is not trusted is the client; a hop that is not an
 // address (RFC 7239's "unknown" or an obfuscated "_name", a malformed entry)
 // ends the walk at the last trusted hop, since nothing to its left can be
-// attributed. The zero Addr is returned only for a non-IP peer that is not
-// trusted (a Unix socket without TrustUnixPeer).
+// attributed. The zero Addr is returned only for a peer without an IP
+// address (a Unix socket) that is not trusted, or that is trusted but sent
+// no usable hop; Key gives all such clients one shared key.
 func (r *Resolver) Resolve(remoteAddr string, h http.Header) netip.Addr {
 	peer := parseHop(remoteAddr)
 	switch {
