@@ -234,7 +234,7 @@ func FormatLicense(abbr string, serial int) string {
 // OperatingLicense is a value-added telecom operating licence number
 // (增值电信业务经营许可证), for example 京B2-20212732. Without a province prefix
 // (B2-20080207) it is, by common understanding, a cross-regional licence issued
-// by MIIT itself (icp-rules.md §4.2 marks this unsourced); so is the licence
+// by MIIT itself (no public MIIT text was found to say so); so is the licence
 // of a foreign-invested company, whose prefix is 合字 (合字B1.B2-20130004).
 type OperatingLicense struct {
 	// Province is the issuing province; zero (IsZero) when there is no

@@ -32,7 +32,7 @@ func TestParseFiling(t *testing.T) {
 		digits int
 		site   int
 	}{
-		// Every filing number in icp-rules.md §4.1 (8-digit, 10-digit, 陇, 蜀, 川).
+		// Real filing numbers from public footers (8-digit, 10-digit, 陇, 蜀, 川).
 		{"陇ICP备15000343号-1", "陇ICP备15000343号-1", "62", 2015, 343, 8, 1},
 		{"川ICP备09150084号", "川ICP备09150084号", "51", 2009, 150084, 8, 0},
 		{"闽ICP备17029130号", "闽ICP备17029130号", "35", 2017, 29130, 8, 0},
@@ -211,7 +211,7 @@ func TestParseFilingErrors(t *testing.T) {
 		{"京公网安备11010602005139号", CodeIsPSB},
 		{"京ICP2021000001号", CodeBadFormat},
 		{"京ICP备号", CodeBadDigits},
-		{"浙ICP备123456号", CodeBadDigits}, // the illustrative 6-digit number of icp-rules.md §1.3
+		{"浙ICP备123456号", CodeBadDigits}, // an illustrative 6-digit number seen in filing guides
 		{"京ICP备1500034号", CodeBadDigits},
 		{"京ICP备202100001号", CodeBadDigits},
 		{"京ICP备20210000011号", CodeBadDigits},
@@ -316,7 +316,7 @@ func TestParseOperatingLicense(t *testing.T) {
 		in, want, code, cat string
 		year, serial, site  int
 	}{
-		// icp-rules.md §4.2.
+		// Operating licences as real footers show them.
 		{"京B2-20212732", "京B2-20212732", "11", "B2", 2021, 2732, 0},
 		{"B2-20080207", "B2-20080207", "", "B2", 2008, 207, 0},
 		{"B2-20233776", "B2-20233776", "", "B2", 2023, 3776, 0},

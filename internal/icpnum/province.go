@@ -10,7 +10,9 @@
 // number reaches us from forms, footers and spreadsheets; printing is strict
 // and always yields one normalised form, so that numbers compare as strings.
 //
-// Facts and their sources are in icp-rules.md §4 of the project reference.
+// The numbers are those of the MIIT filing system (https://beian.miit.gov.cn/)
+// and the public-security filing system (https://beian.mps.gov.cn/), as real
+// footers show them.
 package icpnum
 
 import (
@@ -48,10 +50,11 @@ type Province struct {
 // provinces is the immutable province table, in GB/T 2260 order. Accessors
 // return deep copies so callers cannot change it.
 //
-// Abbreviations: icp-rules.md §4.1 sources 京 津 鲁 浙 闽 粤 苏 湘 陕 滇 陇 蜀/川
-// from real numbers; the others are the standard one-character abbreviations
+// Abbreviations: 京 津 鲁 浙 闽 粤 苏 湘 陕 滇 陇 蜀/川 are those of real numbers
+// in public footers; the others are the standard one-character abbreviations
 // (unsourced for ICP use but not disputed). PSB: 川 for Sichuan and 滇 for
-// Yunnan are sourced; 甘 for Gansu is recalled (§4.1), so 陇 is accepted too.
+// Yunnan and 贵 for Guizhou are those of real footers; 甘 for Gansu is
+// recalled, not seen, so 陇 is accepted too.
 var provinces = [...]Province{
 	{Code: "11", NameZH: "北京", FullNameZH: "北京市", NameEN: "Beijing", ICPAbbrs: []string{"京"}, PSBAbbr: "京"},
 	{Code: "12", NameZH: "天津", FullNameZH: "天津市", NameEN: "Tianjin", ICPAbbrs: []string{"津"}, PSBAbbr: "津"},

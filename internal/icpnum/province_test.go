@@ -54,7 +54,7 @@ func TestProvinceTableShape(t *testing.T) {
 			psb[a] = p.Code
 		}
 	}
-	// The deviations icp-rules.md §4.1 insists on.
+	// The deviations real numbers show.
 	for abbr, want := range map[string]string{"陇": "62", "蜀": "51", "川": "51"} {
 		if icp[abbr] != want {
 			t.Errorf("ICP abbreviation %s -> %q, want %s", abbr, icp[abbr], want)

@@ -8,7 +8,8 @@ import (
 // PSB is a parsed public-security filing number (公安联网备案号), for example
 // 京公网安备11010602005139号. Its 14 digits are the 6-digit division code of the
 // police unit that accepted the filing, 2 digits (02 in every number seen)
-// and a 6-digit serial (icp-rules.md §4.3, an inference from real numbers).
+// and a 6-digit serial (an inference from real numbers; the division codes
+// are those of GB/T 2260).
 type PSB struct {
 	// Province is the province of the county code.
 	Province Province
@@ -171,7 +172,8 @@ func (p PSB) Code() string {
 }
 
 // QueryURL returns the public query link for the number on beian.mps.gov.cn,
-// the link a footer should carry (icp-rules.md §4.3, §5).
+// the link a footer should carry (the query page of
+// https://beian.mps.gov.cn/#/query/webSearch, where a code opens its record).
 func (p PSB) QueryURL() string {
 	return "https://beian.mps.gov.cn/#/query/webSearch?code=" + p.Code()
 }

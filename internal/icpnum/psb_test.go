@@ -10,7 +10,7 @@ func TestParsePSB(t *testing.T) {
 		in, want, prov, county, kind string
 		serial                       int
 	}{
-		// Every PSB number in icp-rules.md §4.3: with and without 号, with a
+		// Real PSB numbers from public footers: with and without 号, with a
 		// space after 公网安备, and without any prefix.
 		{"浙公网安备33028302000652", "浙公网安备33028302000652号", "33", "330283", "02", 652},
 		{"湘公网安备43010502002236号", "湘公网安备43010502002236号", "43", "430105", "02", 2236},
