@@ -796,9 +796,10 @@ func (at *tagAttrs) set(name []byte, v span) {
 }
 
 // isShownAttr reports whether an attribute of a component holds text it
-// renders. Bound values (:value="icp", value={icp}) are expressions and
-// have other names or start with a brace, which addText leaves to the
-// template blanking; placeholder is a hint, not content.
+// renders. A Vue binding (:value="icp") has another name and is not read; a
+// JSX value={icp} adds the expression's text, which holds a number only when
+// it is a literal (value={"京ICP备…"}), and then the component shows it.
+// placeholder is a hint, not content.
 func isShownAttr(name []byte) bool {
 	switch len(name) {
 	case 4:
