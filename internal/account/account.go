@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"net/mail"
 	"net/netip"
 	"strings"
@@ -22,17 +23,6 @@ import (
 
 // TokenLifetime is how long a bearer token stays valid.
 const TokenLifetime = 30 * 24 * time.Hour
-
-// Error is a domain error with a stable code and the field it is about.
-type Error struct {
-	Code    string
-	Field   string
-	Message string
-	// Kind is "invalid", "conflict", "unauthorized" or "not_found".
-	Kind string
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Service manages accounts, providers and tokens.
 type Service struct {
@@ -82,16 +72,16 @@ type Provider struct {
 func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []string) (Provider, error) {
 	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
 	if code == "" {
-		return Provider{}, &Error{Code: "provider.code_required", Field: "code", Message: "--code is required (接入商代码必填)", Kind: "invalid"}
+		return Provider{}, &fault.Error{Kind: fault.Invalid, Code: "provider.code_required", Field: "code", Message: "--code is required (接入商代码必填)"}
 	}
 	if name == "" {
-		return Provider{}, &Error{Code: "provider.name_required", Field: "name", Message: "--name is required (接入商名称必填)", Kind: "invalid"}
+		return Provider{}, &fault.Error{Kind: fault.Invalid, Code: "provider.name_required", Field: "name", Message: "--name is required (接入商名称必填)"}
 	}
 	var norm []string
 	for _, c := range cidrs {
 		p, err := netip.ParsePrefix(strings.TrimSpace(c))
 		if err != nil {
-			return Provider{}, &Error{Code: "provider.bad_cidr", Field: "cidr", Message: fmt.Sprintf("bad CIDR %q: %v (IP段无效)", c, err), Kind: "invalid"}
+			return Provider{}, &fault.Error{Kind: fault.Invalid, Code: "provider.bad_cidr", Field: "cidr", Message: fmt.Sprintf("bad CIDR %q: %v (IP段无效)", c, err)}
 		}
 		norm = append(norm, p.Masked().String())
 	}
@@ -103,7 +93,7 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 		err := tx.Q().QueryRowContext(ctx, `INSERT INTO providers (code, name, created_at) VALUES (?, ?, ?) RETURNING id`,
 			code, name, store.Micros(s.now())).Scan(&p.ID)
 		if store.IsUnique(err) {
-			return &Error{Code: "provider.exists", Field: "code", Message: fmt.Sprintf("provider %q exists (接入商已存在)", code), Kind: "conflict"}
+			return &fault.Error{Kind: fault.Conflict, Code: "provider.exists", Field: "code", Message: fmt.Sprintf("provider %q exists (接入商已存在)", code)}
 		}
 		if err != nil {
 			return fmt.Errorf("insert provider %s: %w", code, err)
@@ -174,7 +164,7 @@ func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", &Error{Code: "account.bad_email", Field: "email", Message: fmt.Sprintf("not a valid e-mail address: %q (邮箱格式无效)", s), Kind: "invalid"}
+		return "", &fault.Error{Kind: fault.Invalid, Code: "account.bad_email", Field: "email", Message: fmt.Sprintf("not a valid e-mail address: %q (邮箱格式无效)", s)}
 	}
 	return strings.ToLower(s), nil
 }
@@ -186,7 +176,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		return Account{}, err
 	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
-		return Account{}, &Error{Code: "account.weak_password", Field: "password", Message: err.Error(), Kind: "invalid"}
+		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.weak_password", Field: "password", Message: err.Error()}
 	}
 	if strings.TrimSpace(name) == "" {
 		name = email
@@ -194,19 +184,19 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 	var providerID any
 	if role == auth.RoleProvider {
 		if providerCode == "" {
-			return Account{}, &Error{Code: "account.provider_required", Field: "provider", Message: "a provider account needs --provider CODE (接入商账号须指定接入商)", Kind: "invalid"}
+			return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_required", Field: "provider", Message: "a provider account needs --provider CODE (接入商账号须指定接入商)"}
 		}
 		var id int64
 		err := store.One(s.db.R().QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, providerCode).Scan(&id))
 		if errors.Is(err, store.ErrNotFound) {
-			return Account{}, &Error{Code: "account.unknown_provider", Field: "provider", Message: fmt.Sprintf("unknown provider %q (接入商不存在)", providerCode), Kind: "invalid"}
+			return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.unknown_provider", Field: "provider", Message: fmt.Sprintf("unknown provider %q (接入商不存在)", providerCode)}
 		}
 		if err != nil {
 			return Account{}, fmt.Errorf("provider %s: %w", providerCode, err)
 		}
 		providerID = id
 	} else if providerCode != "" {
-		return Account{}, &Error{Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)", Kind: "invalid"}
+		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)"}
 	}
 	var hash string
 	if serr := s.withHashSlot(ctx, func() { hash, err = auth.HashPassword(password) }); serr != nil {
@@ -220,7 +210,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		err := tx.Q().QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, role, provider_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, email, a.Name, hash, string(role), providerID, store.Micros(s.now())).Scan(&a.ID)
 		if store.IsUnique(err) {
-			return &Error{Code: "account.exists", Field: "email", Message: "an account with this e-mail exists (该邮箱已注册)", Kind: "conflict"}
+			return &fault.Error{Kind: fault.Conflict, Code: "account.exists", Field: "email", Message: "an account with this e-mail exists (该邮箱已注册)"}
 		}
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
@@ -237,7 +227,9 @@ func (s *Service) Signup(ctx context.Context, email, password, name string) (Acc
 }
 
 // errBadLogin is the same for an unknown e-mail and a wrong password.
-var errBadLogin = &Error{Code: "auth.bad_credentials", Field: "password", Message: "wrong e-mail or password (邮箱或密码错误)", Kind: "unauthorized"}
+func errBadLogin() *fault.Error {
+	return &fault.Error{Kind: fault.Unauthenticated, Code: "auth.bad_credentials", Field: "password", Message: "wrong e-mail or password (邮箱或密码错误)"}
+}
 
 // Login checks the password and returns the account.
 func (s *Service) Login(ctx context.Context, email, password string) (Account, error) {
@@ -250,7 +242,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 		// Spend the same time as a real check so that timing does not reveal accounts.
 		s.dummyOnce.Do(func() { s.dummy, _ = auth.HashPassword("no such account") })
 		_ = s.withHashSlot(ctx, func() { _, _ = auth.VerifyPassword(s.dummy, password) })
-		return Account{}, errBadLogin
+		return Account{}, errBadLogin()
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("login: %w", err)
@@ -263,7 +255,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 		return Account{}, fmt.Errorf("login %s: %w", a.Email, err)
 	}
 	if !ok {
-		return Account{}, errBadLogin
+		return Account{}, errBadLogin()
 	}
 	a.Role = auth.Role(role)
 	return a, nil
@@ -302,13 +294,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (auth.Principa
 		FROM tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN providers p ON p.id = a.provider_id
 		WHERE t.digest = ?`, auth.TokenDigest(token)).Scan(&p.AccountID, &p.Email, &role, &providerID, &providerCode, &expires))
 	if errors.Is(err, store.ErrNotFound) {
-		return auth.Principal{}, &Error{Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)", Kind: "unauthorized"}
+		return auth.Principal{}, &fault.Error{Kind: fault.Unauthenticated, Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)"}
 	}
 	if err != nil {
 		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if s.now().After(store.FromMicros(expires)) {
-		return auth.Principal{}, &Error{Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)", Kind: "unauthorized"}
+		return auth.Principal{}, &fault.Error{Kind: fault.Unauthenticated, Code: "auth.bad_token", Message: "unknown or expired token (令牌无效或已过期)"}
 	}
 	p.Role = auth.Role(role)
 	if providerID != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net"
 	"net/http"
@@ -108,7 +109,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	a.handler = a.routes()
+	a.handler = httpx.WithRequestID(a.routes())
 	return a, nil
 }
 

@@ -4,10 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 
-	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/fixture"
@@ -30,8 +29,7 @@ const DemoProvider = "demo-cloud"
 // that already has the demo provider it does nothing and returns nil slices.
 func (a *App) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 	if _, err := a.Accounts.AddProvider(ctx, DemoProvider, "演示云 Demo Cloud", []string{"203.0.113.0/24", "2001:db8::/32"}); err != nil {
-		var ae *account.Error
-		if errors.As(err, &ae) && ae.Code == "provider.exists" {
+		if fault.Is(err, "provider.exists") {
 			return nil, nil
 		}
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"hash"
 	"io"
 	"io/fs"
@@ -33,7 +34,9 @@ const (
 	TypePDF  = "application/pdf"
 )
 
-// Error codes of *Error.
+// Codes of the refusals (*fault.Error) the store returns. I/O failures are
+// not refusals: they are wrapped errors that the web layer reports as server
+// errors.
 const (
 	CodeTooLarge  = "document.too_large"
 	CodeBadType   = "document.bad_type"
@@ -42,42 +45,28 @@ const (
 	CodeBadDigest = "document.bad_digest"
 )
 
-// Error is a refusal the client can act on, with a stable code and messages
-// in Chinese and English. I/O failures are not *Error: they are wrapped errors
-// that the web layer reports as server errors.
-type Error struct {
-	Code string
-	ZH   string
-	EN   string
+func refusal(kind fault.Kind, code, en, zh string) *fault.Error {
+	return &fault.Error{Kind: kind, Code: code, Field: "file", Message: en + " (" + zh + ")"}
 }
 
-// Error returns the code and the English message.
-func (e *Error) Error() string { return e.Code + ": " + e.EN }
-
-// Is makes errors.Is(err, &Error{Code: CodeNotFound}) match any *Error with that code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
+func errTooLarge() *fault.Error {
+	return refusal(fault.TooLarge, CodeTooLarge, "the document is larger than 4 MiB", "文件超过 4 MiB 上限")
 }
 
-func errTooLarge() *Error {
-	return &Error{CodeTooLarge, "文件超过 4 MiB 上限", "the document is larger than 4 MiB"}
+func errBadType() *fault.Error {
+	return refusal(fault.Unsupported, CodeBadType, "only JPEG, PNG or PDF documents are accepted", "仅接受 JPEG、PNG 或 PDF 文件")
 }
 
-func errBadType() *Error {
-	return &Error{CodeBadType, "仅接受 JPEG、PNG 或 PDF 文件", "only JPEG, PNG or PDF documents are accepted"}
+func errEmpty() *fault.Error {
+	return refusal(fault.Invalid, CodeEmpty, "the document is empty", "文件为空")
 }
 
-func errEmpty() *Error {
-	return &Error{CodeEmpty, "文件为空", "the document is empty"}
+func errNotFound() *fault.Error {
+	return refusal(fault.NotFound, CodeNotFound, "no such document", "文件不存在")
 }
 
-func errNotFound() *Error {
-	return &Error{CodeNotFound, "文件不存在", "no such document"}
-}
-
-func errBadDigest() *Error {
-	return &Error{CodeBadDigest, "文件标识无效（应为 64 位小写十六进制 SHA-256）", "invalid document ID: want 64 lower-case hex digits of a SHA-256"}
+func errBadDigest() *fault.Error {
+	return refusal(fault.NotFound, CodeBadDigest, "invalid document ID: want 64 lower-case hex digits of a SHA-256", "文件标识无效（应为 64 位小写十六进制 SHA-256）")
 }
 
 // ErrCorrupt is returned by the reader from Open at end of file when the bytes

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/beian/beian/internal/fault"
 	"image"
 	"image/color"
 	"image/gif"
@@ -196,15 +197,12 @@ func TestPutRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, dir := newStore(t)
 			blob, err := s.Put(context.Background(), bytes.NewReader(tt.data))
-			var e *Error
-			if !errors.As(err, &e) || e.Code != tt.code {
-				t.Fatalf("Put = %+v, %v; want *Error %s", blob, err, tt.code)
+			e, ok := fault.As(err)
+			if !ok || e.Code != tt.code {
+				t.Fatalf("Put = %+v, %v; want refusal %s", blob, err, tt.code)
 			}
-			if e.ZH == "" || e.EN == "" {
-				t.Errorf("error lacks a message: %+v", e)
-			}
-			if !errors.Is(err, &Error{Code: tt.code}) {
-				t.Error("errors.Is does not match by code")
+			if !strings.Contains(e.Message, " (") || e.Field != "file" {
+				t.Errorf("refusal lacks a bilingual message or its field: %+v", e)
 			}
 			if blob != (Blob{}) {
 				t.Errorf("refused Put returned %+v", blob)
@@ -334,7 +332,7 @@ func TestPutDeleteConcurrently(t *testing.T) {
 					t.Errorf("Put: %v", err)
 					return
 				}
-				if err := s.Delete(ctx, sum(data)); err != nil && !errors.Is(err, &Error{Code: CodeNotFound}) {
+				if err := s.Delete(ctx, sum(data)); err != nil && !fault.Is(err, CodeNotFound) {
 					t.Errorf("Delete: %v", err)
 					return
 				}
@@ -365,11 +363,10 @@ func TestDigestValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want := &Error{Code: CodeBadDigest}
-			if _, _, err := s.Open(ctx, tt.digest); !errors.Is(err, want) {
+			if _, _, err := s.Open(ctx, tt.digest); !fault.Is(err, CodeBadDigest) {
 				t.Errorf("Open(%q) = %v, want %s", tt.digest, err, CodeBadDigest)
 			}
-			if err := s.Delete(ctx, tt.digest); !errors.Is(err, want) {
+			if err := s.Delete(ctx, tt.digest); !fault.Is(err, CodeBadDigest) {
 				t.Errorf("Delete(%q) = %v, want %s", tt.digest, err, CodeBadDigest)
 			}
 		})
@@ -384,17 +381,16 @@ func TestOpenDeleteMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notFound := &Error{Code: CodeNotFound}
-	if _, _, err := s.Open(ctx, sum([]byte("never stored"))); !errors.Is(err, notFound) {
+	if _, _, err := s.Open(ctx, sum([]byte("never stored"))); !fault.Is(err, CodeNotFound) {
 		t.Errorf("Open(missing) = %v", err)
 	}
 	if err := s.Delete(ctx, blob.SHA256); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
-	if _, _, err := s.Open(ctx, blob.SHA256); !errors.Is(err, notFound) {
+	if _, _, err := s.Open(ctx, blob.SHA256); !fault.Is(err, CodeNotFound) {
 		t.Errorf("Open after Delete = %v", err)
 	}
-	if err := s.Delete(ctx, blob.SHA256); !errors.Is(err, notFound) {
+	if err := s.Delete(ctx, blob.SHA256); !fault.Is(err, CodeNotFound) {
 		t.Errorf("second Delete = %v", err)
 	}
 	if n := countFiles(t, dir); n != 0 {
@@ -482,8 +478,7 @@ func FuzzPut(f *testing.F) {
 			want = TypePNG
 		}
 		if want == "" {
-			var e *Error
-			if !errors.As(err, &e) || (e.Code != CodeBadType && e.Code != CodeEmpty) {
+			if !fault.Is(err, CodeBadType) && !fault.Is(err, CodeEmpty) {
 				t.Fatalf("Put(%q) = %+v, %v; want a refusal", data, blob, err)
 			}
 			return

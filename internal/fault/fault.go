@@ -51,11 +51,15 @@ const (
 	RateLimited
 	// MethodNotAllowed: the path exists with other methods.
 	MethodNotAllowed
+	// Unavailable: a dependency the request needs is missing or down (a
+	// font for the PDF letter, the database); trying later may work.
+	Unavailable
 )
 
 var kindNames = map[Kind]string{Invalid: "invalid", Malformed: "malformed", Unauthenticated: "unauthenticated",
 	Forbidden: "forbidden", NotFound: "not_found", Conflict: "conflict", Gone: "gone", TooLarge: "too_large",
-	Unsupported: "unsupported", Blocked: "blocked", RateLimited: "rate_limited", MethodNotAllowed: "method_not_allowed"}
+	Unsupported: "unsupported", Blocked: "blocked", RateLimited: "rate_limited", MethodNotAllowed: "method_not_allowed",
+	Unavailable: "unavailable"}
 
 // String names the kind ("not_found").
 func (k Kind) String() string {

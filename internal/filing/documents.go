@@ -3,6 +3,7 @@ package filing
 import (
 	"context"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"slices"
 
 	"github.com/beian/beian/internal/auth"
@@ -23,8 +24,8 @@ func (s *Service) AddDocument(ctx context.Context, actor auth.Principal, id int6
 			return err
 		}
 		if !cur.Status.Editable() {
-			return &Error{Kind: KindConflict, Code: "application.not_editable",
-				Message: fmt.Sprintf("documents can be added in draft or rejected only, not %s (当前状态不可上传)", cur.Status), Status: cur.Status}
+			return &fault.Error{Kind: fault.Conflict, Code: "application.not_editable",
+				Message: fmt.Sprintf("documents can be added in draft or rejected only, not %s (当前状态不可上传)", cur.Status), State: string(cur.Status)}
 		}
 		now := s.now()
 		d = Document{Kind: kind, ContentType: b.ContentType, Size: b.Size, SHA256: b.SHA256, CreatedAt: now.UTC()}

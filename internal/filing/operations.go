@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"slices"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, accountID, provi
 				return err
 			}
 			if op == OpClaim && rw != nil && rw.status == "active" {
-				return &Error{Kind: KindConflict, Code: "claim.already_here", Field: fmt.Sprintf("websites[%d].number", i),
+				return &fault.Error{Kind: fault.Conflict, Code: "claim.already_here", Field: fmt.Sprintf("websites[%d].number", i),
 					Message: fmt.Sprintf("%s is already in this system; use new_access (该备案已在本系统中，请办理新增接入)", num)}
 			}
 			if op == OpNewAccess && rw != nil {
@@ -207,7 +208,7 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, accountID, provi
 					return fmt.Errorf("access: %w", err)
 				}
 				if n > 0 {
-					return &Error{Kind: KindConflict, Code: "access.exists", Field: fmt.Sprintf("websites[%d].number", i),
+					return &fault.Error{Kind: fault.Conflict, Code: "access.exists", Field: fmt.Sprintf("websites[%d].number", i),
 						Message: fmt.Sprintf("%s already has access at this provider (该网站已在本接入商接入)", num)}
 				}
 			}
@@ -272,7 +273,7 @@ func (s *Service) resolve(ctx context.Context, q store.Querier, accountID, provi
 			return invalid("entity.certificate_number", "licence.not_mainland", "an ICP licence needs a Mainland enterprise with a unified social credit code (须为持统一社会信用代码的境内企业)")
 		}
 		if e.licence != "" {
-			return &Error{Kind: KindConflict, Code: "licence.exists", Message: fmt.Sprintf("the entity already holds %s (该主体已持有经营许可证)", e.licence)}
+			return &fault.Error{Kind: fault.Conflict, Code: "licence.exists", Message: fmt.Sprintf("the entity already holds %s (该主体已持有经营许可证)", e.licence)}
 		}
 		return nil
 	}
@@ -451,7 +452,7 @@ func (s *Service) ensureEntity(ctx context.Context, tx *store.Tx, app *Applicati
 		return e, nil
 	}
 	if e != nil {
-		return nil, &Error{Kind: KindConflict, Code: "entity.cancelled", Message: fmt.Sprintf("%s was cancelled (该主体备案已注销)", num), Status: app.Status}
+		return nil, &fault.Error{Kind: fault.Conflict, Code: "entity.cancelled", Message: fmt.Sprintf("%s was cancelled (该主体备案已注销)", num), State: string(app.Status)}
 	}
 	f, _ := icpnum.ParseFiling(num)
 	var id int64
@@ -460,7 +461,7 @@ func (s *Service) ensureEntity(ctx context.Context, tx *store.Tx, app *Applicati
 		app.accountID, app.entityKey, c.Entity.Nature, strings.TrimSpace(c.Entity.Name), f.Province.Code, num, "",
 		store.Micros(now), store.Micros(now), store.Micros(now)).Scan(&id)
 	if store.IsUnique(err) {
-		return nil, &Error{Kind: KindConflict, Code: "entity.already_filed", Message: "this entity is already in the registry under another number (该主体已以其他备案号登记)", Status: app.Status}
+		return nil, &fault.Error{Kind: fault.Conflict, Code: "entity.already_filed", Message: "this entity is already in the registry under another number (该主体已以其他备案号登记)", State: string(app.Status)}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("import entity %s: %w", num, err)

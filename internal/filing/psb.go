@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"regexp"
 	"strings"
 	"time"
@@ -138,7 +139,7 @@ func (s *Service) ownActiveWebsite(ctx context.Context, q store.Querier, actor a
 		return nil, fmt.Errorf("website %d: %w", id, err)
 	}
 	if status != "active" {
-		return nil, &Error{Kind: KindConflict, Code: "website.not_active", Message: fmt.Sprintf("website %s is %s (网站备案状态不可用)", number, status)}
+		return nil, &fault.Error{Kind: fault.Conflict, Code: "website.not_active", Message: fmt.Sprintf("website %s is %s (网站备案状态不可用)", number, status)}
 	}
 	return s.websiteByNumber(ctx, q, number)
 }
@@ -191,7 +192,7 @@ func (s *Service) FilePSB(ctx context.Context, actor auth.Principal, websiteID i
 			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`, rw.id, actor.AccountID, d.String(), (d + PSBDays).String(),
 			boolInt(req.Interactive), boolInt(req.Interactive), store.Micros(now), store.Micros(now)).Scan(&id)
 		if store.IsUnique(err) {
-			return &Error{Kind: KindConflict, Code: "psb.exists", Message: "this website already has an open or approved PSB filing (该网站已有公安备案申请)"}
+			return &fault.Error{Kind: fault.Conflict, Code: "psb.exists", Message: "this website already has an open or approved PSB filing (该网站已有公安备案申请)"}
 		}
 		if err != nil {
 			return fmt.Errorf("psb filing %s: %w", rw.number, err)
@@ -297,7 +298,7 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 		switch {
 		case d.Decision == "reject":
 			if p.Status != "pending" && p.Status != "inspection" {
-				return &Error{Kind: KindConflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be rejected (当前状态不可驳回)", p.Status)}
+				return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be rejected (当前状态不可驳回)", p.Status)}
 			}
 			if len(d.Reasons) == 0 {
 				return invalid("reasons", "review.reasons_required", "a rejection needs at least one reason (驳回须说明理由)")
@@ -325,7 +326,7 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 				return fmt.Errorf("psb %d: %w", id, err)
 			}
 		case d.Decision == "approve":
-			return &Error{Kind: KindConflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be approved (当前状态不可通过)", p.Status)}
+			return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be approved (当前状态不可通过)", p.Status)}
 		default:
 			return invalid("decision", "review.bad_decision", `decision must be "approve" or "reject" (决定须为 approve 或 reject)`)
 		}

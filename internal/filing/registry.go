@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"strings"
 	"time"
 
@@ -62,8 +63,8 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 		app.accountID, app.entityKey, c.Entity.Nature, strings.TrimSpace(c.Entity.Name), prov.Code, entityNum,
 		len(c.Websites)+1, store.Micros(now), store.Micros(now), store.Micros(now)).Scan(&entityID)
 	if store.IsUnique(err) {
-		return issued{}, &Error{Kind: KindConflict, Code: "entity.already_filed",
-			Message: "this entity is already filed; use new_website or new_access (该主体已备案，请使用新增网站或新增接入)", Status: app.Status}
+		return issued{}, &fault.Error{Kind: fault.Conflict, Code: "entity.already_filed",
+			Message: "this entity is already filed; use new_website or new_access (该主体已备案，请使用新增网站或新增接入)", State: string(app.Status)}
 	}
 	if err != nil {
 		return issued{}, fmt.Errorf("insert entity: %w", err)
@@ -93,7 +94,7 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
 		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
 	if store.IsUnique(err) {
-		return &Error{Kind: KindConflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), Status: app.Status}
+		return &fault.Error{Kind: fault.Conflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), State: string(app.Status)}
 	}
 	if err != nil {
 		return fmt.Errorf("insert website %s: %w", num, err)
@@ -138,8 +139,8 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		}
 		if _, err := tx.Q().ExecContext(ctx, `INSERT INTO domains (website_id, name, status) VALUES (?, ?, 'active')`, websiteID, n); err != nil {
 			if store.IsUnique(err) {
-				return &Error{Kind: KindConflict, Code: "domain.already_filed",
-					Message: fmt.Sprintf("domain %s is already filed (域名已备案)", n), Status: app.Status}
+				return &fault.Error{Kind: fault.Conflict, Code: "domain.already_filed",
+					Message: fmt.Sprintf("domain %s is already filed (域名已备案)", n), State: string(app.Status)}
 			}
 			return fmt.Errorf("insert domain %s: %w", n, err)
 		}

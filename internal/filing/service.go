@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"io"
 	"log/slog"
 	"math/big"
@@ -161,8 +161,8 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 			return forbidden("only the applicant edits an application (仅申请人可修改)")
 		}
 		if !cur.Status.Editable() {
-			return &Error{Kind: KindConflict, Code: "application.not_editable",
-				Message: fmt.Sprintf("an application in state %s cannot be edited (当前状态不可修改)", cur.Status), Status: cur.Status}
+			return &fault.Error{Kind: fault.Conflict, Code: "application.not_editable",
+				Message: fmt.Sprintf("an application in state %s cannot be edited (当前状态不可修改)", cur.Status), State: string(cur.Status)}
 		}
 		if req.Operation != "" && req.Operation != string(cur.Operation) {
 			return invalid("operation", "application.operation_fixed", "the operation of an application cannot change (申请类型不可更改)")
@@ -220,7 +220,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 			return moveOpts{}, err
 		}
 		if finding.HasError(findings) {
-			return moveOpts{}, &Error{Kind: KindBlocked, Code: "application.blocking_findings",
+			return moveOpts{}, &fault.Error{Kind: fault.Blocked, Code: "application.blocking_findings",
 				Message: "the application has blocking findings (申请存在阻止提交的问题)", Findings: findings}
 		}
 		due := s.Calendar().AddBusinessDays(calendar.DateOf(now), ProviderReviewDays).String()
@@ -426,8 +426,8 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 			return err
 		}
 		if cur.Status != StatusSMSVerification {
-			return &Error{Kind: KindConflict, Code: "application.illegal_transition",
-				Message: fmt.Sprintf("no SMS verification is due in state %s (当前状态无需短信核验)", cur.Status), Status: cur.Status}
+			return &fault.Error{Kind: fault.Conflict, Code: "application.illegal_transition",
+				Message: fmt.Sprintf("no SMS verification is due in state %s (当前状态无需短信核验)", cur.Status), State: string(cur.Status)}
 		}
 		now := s.now()
 		if cur.SMSExpiresAt != nil && !now.Before(*cur.SMSExpiresAt) {
@@ -438,7 +438,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 			if err := s.move(ctx, tx, cur, to, ActSMSExpired, systemActor(), []string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, now, moveOpts{}); err != nil {
 				return err
 			}
-			result = &Error{Kind: KindGone, Code: "sms.expired", Message: "the 24-hour SMS window has passed; the application expired (短信核验已超时，申请已失效)", Status: to}
+			result = &fault.Error{Kind: fault.Gone, Code: "sms.expired", Message: "the 24-hour SMS window has passed; the application expired (短信核验已超时，申请已失效)", State: string(to)}
 			return nil
 		}
 		phone = strings.TrimSpace(phone)
@@ -474,10 +474,10 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 					[]string{"five wrong SMS codes returned the order (短信验证码连续错误5次，订单已退回)"}, now, moveOpts{}); err != nil {
 					return err
 				}
-				result = &Error{Kind: KindConflict, Code: "sms.too_many_failures", Message: "five wrong codes: the application was returned (验证码错误5次，申请已退回)", Status: to}
+				result = &fault.Error{Kind: fault.Conflict, Code: "sms.too_many_failures", Message: "five wrong codes: the application was returned (验证码错误5次，申请已退回)", State: string(to)}
 				return nil
 			}
-			result = &Error{Kind: KindInvalid, Code: "sms.wrong_code", Field: "code",
+			result = &fault.Error{Kind: fault.Invalid, Code: "sms.wrong_code", Field: "code",
 				Message: fmt.Sprintf("wrong code; %d tries left (验证码错误，剩余%d次)", SMSMaxFailures-failures, SMSMaxFailures-failures)}
 			return nil
 		}
@@ -553,10 +553,7 @@ func (s *Service) authorityDue(op Operation, now time.Time) string {
 func systemActor() auth.Principal { return auth.Principal{Role: "system"} }
 
 // errIs reports whether err is a domain error with code.
-func errIs(err error, code string) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == code
-}
+func errIs(err error, code string) bool { return fault.Is(err, code) }
 
 // marshal is json.Marshal for values that cannot fail to encode.
 func marshal(v any) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"regexp"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func (s *Service) insertApplication(ctx context.Context, tx *store.Tx, accountID
 		accountID, providerID, string(op), string(StatusDraft), key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov,
 		marshal(fs), e, w, store.Micros(now), store.Micros(now)).Scan(&id)
 	if store.IsUnique(err) {
-		return 0, &Error{Kind: KindConflict, Code: "application.open_exists",
+		return 0, &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
 			Message: "this entity already has an open application; finish or withdraw it first (该主体已有进行中的申请)"}
 	}
 	if err != nil {
@@ -122,7 +123,7 @@ func (s *Service) updateContent(ctx context.Context, tx *store.Tx, id int64, c f
 		entity_key = ?, entity_name = ?, nature = ?, province = ?, updated_at = ? WHERE id = ?`,
 		s.sealContent(id, c), marshal(fs), e, w, key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov, store.Micros(now), id)
 	if store.IsUnique(err) {
-		return &Error{Kind: KindConflict, Code: "application.open_exists",
+		return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
 			Message: "this entity already has an open application (该主体已有进行中的申请)"}
 	}
 	if err != nil {
@@ -196,15 +197,15 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to S
 	args = append(args, cur.ID, string(cur.Status))
 	res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ? AND status = ?`, args...)
 	if store.IsUnique(err) {
-		return &Error{Kind: KindConflict, Code: "application.open_exists",
-			Message: "this entity already has another open application (该主体已有进行中的申请)", Status: cur.Status}
+		return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
+			Message: "this entity already has another open application (该主体已有进行中的申请)", State: string(cur.Status)}
 	}
 	if err != nil {
 		return fmt.Errorf("application %d → %s: %w", cur.ID, to, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return &Error{Kind: KindConflict, Code: "application.illegal_transition",
-			Message: "the application changed state meanwhile (申请状态已变化)", Status: cur.Status}
+		return &fault.Error{Kind: fault.Conflict, Code: "application.illegal_transition",
+			Message: "the application changed state meanwhile (申请状态已变化)", State: string(cur.Status)}
 	}
 	if err := s.gatePending(ctx, tx, cur, to, now); err != nil {
 		return err

@@ -6,7 +6,11 @@
 // flow is written twice.
 package filing
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/beian/beian/internal/fault"
+)
 
 // Operation is what an application asks for (SPEC.md "Lifecycle").
 type Operation string
@@ -145,13 +149,13 @@ func NewStateMachine() StateMachine { return StateMachine{t: transitions()} }
 // *Error of kind Conflict naming the current state.
 func (m StateMachine) Next(op Operation, from Status, a Action) (Status, error) {
 	if a == ActWithdraw && op.IsCancellation() {
-		return "", &Error{Kind: KindConflict, Code: "application.cancellation_not_withdrawable",
-			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", op), Status: from}
+		return "", &fault.Error{Kind: fault.Conflict, Code: "application.cancellation_not_withdrawable",
+			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", op), State: string(from)}
 	}
 	to, ok := m.t[edge{from, a}]
 	if !ok {
-		return "", &Error{Kind: KindConflict, Code: "application.illegal_transition",
-			Message: fmt.Sprintf("cannot %s an application in state %s (当前状态不允许此操作)", a, from), Status: from}
+		return "", &fault.Error{Kind: fault.Conflict, Code: "application.illegal_transition",
+			Message: fmt.Sprintf("cannot %s an application in state %s (当前状态不允许此操作)", a, from), State: string(from)}
 	}
 	if to == StatusSMSVerification {
 		if e, w := op.SMSPrincipals(); !e && !w {

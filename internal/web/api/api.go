@@ -5,8 +5,8 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -92,15 +92,15 @@ func (a *API) Register(mux *http.ServeMux) {
 		}
 		if len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
-			return &httpx.Error{Status: http.StatusMethodNotAllowed, Code: "route.method_not_allowed",
+			return &fault.Error{Kind: fault.MethodNotAllowed, Code: "route.method_not_allowed",
 				Message: fmt.Sprintf("use %s (请求方法不支持)", strings.Join(allow, " or "))}
 		}
-		return &httpx.Error{Status: http.StatusNotFound, Code: "route.not_found", Message: "no such endpoint (接口不存在)"}
+		return &fault.Error{Kind: fault.NotFound, Code: "route.not_found", Message: "no such endpoint (接口不存在)"}
 	}))
 }
 
 func (a *API) adapter() httpx.Adapter {
-	return httpx.Adapter{Log: a.Log, Mappers: []httpx.Mapper{mapFiling, mapAccount, mapBlob}}
+	return httpx.Adapter{Log: a.Log}
 }
 
 // pathMatches reports whether path fits pattern, whose {name} segments match any one segment.
@@ -126,7 +126,7 @@ func (a *API) guard(rt Route) httpx.HandlerFunc {
 		if h != "" {
 			tok, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				return &httpx.Error{Status: http.StatusUnauthorized, Code: "auth.bad_token", Message: "use Authorization: Bearer TOKEN (认证格式错误)"}
+				return &fault.Error{Kind: fault.Unauthenticated, Code: "auth.bad_token", Message: "use Authorization: Bearer TOKEN (认证格式错误)"}
 			}
 			p, err := a.Accounts.Authenticate(r.Context(), strings.TrimSpace(tok))
 			switch {
@@ -140,7 +140,7 @@ func (a *API) guard(rt Route) httpx.HandlerFunc {
 			p, ok := auth.FromContext(r.Context())
 			if !ok {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="beian"`)
-				return &httpx.Error{Status: http.StatusUnauthorized, Code: "auth.required", Message: "sign in first (请先登录)"}
+				return &fault.Error{Kind: fault.Unauthenticated, Code: "auth.required", Message: "sign in first (请先登录)"}
 			}
 			allowed := false
 			for _, role := range rt.Roles {
@@ -149,7 +149,7 @@ func (a *API) guard(rt Route) httpx.HandlerFunc {
 				}
 			}
 			if !allowed {
-				return &httpx.Error{Status: http.StatusForbidden, Code: "auth.forbidden",
+				return &fault.Error{Kind: fault.Forbidden, Code: "auth.forbidden",
 					Message: fmt.Sprintf("role %s may not %s %s (无权访问)", p.Role, rt.Method, rt.Path)}
 			}
 		}
@@ -165,56 +165,7 @@ func principal(ctx context.Context) auth.Principal {
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &httpx.Error{Status: http.StatusNotFound, Code: "application.not_found", Message: "application not found (未找到申请)"}
+		return 0, &fault.Error{Kind: fault.NotFound, Code: "application.not_found", Message: "application not found (未找到申请)"}
 	}
 	return id, nil
-}
-
-func mapFiling(err error) *httpx.Error {
-	e, ok := filing.AsError(err)
-	if !ok {
-		return nil
-	}
-	status := map[filing.Kind]int{filing.KindInvalid: 422, filing.KindForbidden: 403, filing.KindNotFound: 404,
-		filing.KindConflict: 409, filing.KindBlocked: 422, filing.KindGone: 410}[e.Kind]
-	if status == 0 {
-		status = 500
-	}
-	he := &httpx.Error{Status: status, Code: e.Code, Message: e.Message, Field: e.Field, Details: map[string]any{}}
-	if e.Status != "" {
-		he.Details["status"] = e.Status
-	}
-	if e.Findings != nil {
-		he.Details["findings"] = e.Findings
-	}
-	return he
-}
-
-func mapAccount(err error) *httpx.Error {
-	var e *account.Error
-	if !errors.As(err, &e) {
-		return nil
-	}
-	status := map[string]int{"invalid": 422, "conflict": 409, "unauthorized": 401, "not_found": 404}[e.Kind]
-	if status == 0 {
-		status = 500
-	}
-	return &httpx.Error{Status: status, Code: e.Code, Message: e.Message, Field: e.Field}
-}
-
-func mapBlob(err error) *httpx.Error {
-	var e *blobstore.Error
-	if !errors.As(err, &e) {
-		return nil
-	}
-	status := http.StatusUnprocessableEntity
-	switch e.Code {
-	case "document.too_large":
-		status = http.StatusRequestEntityTooLarge
-	case "document.bad_type":
-		status = http.StatusUnsupportedMediaType
-	case "document.not_found":
-		status = http.StatusNotFound
-	}
-	return &httpx.Error{Status: status, Code: e.Code, Message: e.EN + " (" + e.ZH + ")", Field: "file"}
 }

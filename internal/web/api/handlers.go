@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"strconv"
 	"strings"
@@ -116,19 +117,19 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, blobstore.MaxSize+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if strings.Contains(err.Error(), "too large") {
-			return &httpx.Error{Status: http.StatusRequestEntityTooLarge, Code: "document.too_large", Field: "file", Message: "the file is larger than 4 MiB (文件超过4MiB)"}
+			return &fault.Error{Kind: fault.TooLarge, Code: "document.too_large", Field: "file", Message: "the file is larger than 4 MiB (文件超过4MiB)"}
 		}
-		return &httpx.Error{Status: http.StatusBadRequest, Code: "request.bad_multipart", Message: fmt.Sprintf("send multipart/form-data with kind and file: %v (请使用multipart上传)", err)}
+		return &fault.Error{Kind: fault.Malformed, Code: "request.bad_multipart", Message: fmt.Sprintf("send multipart/form-data with kind and file: %v (请使用multipart上传)", err)}
 	}
 	defer r.MultipartForm.RemoveAll()
 	kind := r.FormValue("kind")
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: "document.file_required", Field: "file", Message: "the file field is missing (缺少文件)"}
+		return &fault.Error{Kind: fault.Invalid, Code: "document.file_required", Field: "file", Message: "the file field is missing (缺少文件)"}
 	}
 	defer f.Close()
 	if kind == "" {
-		return &httpx.Error{Status: http.StatusUnprocessableEntity, Code: "document.kind_required", Field: "kind", Message: "the kind field is missing (缺少文件类型)"}
+		return &fault.Error{Kind: fault.Invalid, Code: "document.kind_required", Field: "kind", Message: "the kind field is missing (缺少文件类型)"}
 	}
 	blob, err := a.Blobs.Put(r.Context(), f)
 	if err != nil {
@@ -247,7 +248,7 @@ func (a *API) gateSnapshot(w http.ResponseWriter, r *http.Request) error {
 func (a *API) gateChanges(w http.ResponseWriter, r *http.Request) error {
 	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
 	if err != nil || since < 0 {
-		return &httpx.Error{Status: http.StatusBadRequest, Code: "gate.bad_since", Field: "since", Message: "since must be a version number (since须为版本号)"}
+		return &fault.Error{Kind: fault.Malformed, Code: "gate.bad_since", Field: "since", Message: "since must be a version number (since须为版本号)"}
 	}
 	ch, err := a.Filing.Changes(r.Context(), principal(r.Context()), since)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,7 +95,7 @@ func (u *UI) addAccount(w http.ResponseWriter, r *http.Request, rq *request) err
 	if err == nil {
 		_, err = u.acc.AddUser(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("name"), ro, prov)
 	} else {
-		err = &pageError{status: http.StatusUnprocessableEntity, key: "err.bad_form"}
+		err = &pageError{kind: fault.Invalid, key: "err.bad_form"}
 	}
 	if err != nil {
 		status, msg := u.describe(rq.lang, err)

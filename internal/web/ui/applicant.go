@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"html/template"
 	"io"
 	"net/http"
@@ -260,8 +261,7 @@ func (u *UI) submit(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return err
 	}
 	if _, err := u.fil.Submit(r.Context(), *rq.user, id); err != nil {
-		fe, ok := filing.AsError(err)
-		if !ok || fe.Kind != filing.KindBlocked {
+		if fault.KindOf(err) != fault.Blocked {
 			return err
 		}
 		app, gerr := u.fil.Get(r.Context(), *rq.user, id)
@@ -373,7 +373,7 @@ func (u *UI) document(w http.ResponseWriter, r *http.Request, rq *request) error
 	}
 	docID, err := strconv.ParseInt(r.PathValue("doc"), 10, 64)
 	if err != nil {
-		return &pageError{status: http.StatusNotFound, key: "err.not_found"}
+		return &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	app, err := u.fil.Get(r.Context(), *rq.user, id)
 	if err != nil {
@@ -395,7 +395,7 @@ func (u *UI) document(w http.ResponseWriter, r *http.Request, rq *request) error
 		_, err = io.Copy(w, rc)
 		return err
 	}
-	return &pageError{status: http.StatusNotFound, key: "err.not_found"}
+	return &pageError{kind: fault.NotFound, key: "err.not_found"}
 }
 
 func extOf(ct string) string {

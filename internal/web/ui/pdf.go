@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"strings"
 	"time"
@@ -184,7 +185,7 @@ func (u *UI) letter(w http.ResponseWriter, r *http.Request, rq *request) error {
 	}
 	kind := strings.TrimSuffix(r.PathValue("kind"), ".pdf")
 	if kind != LetterCommitment && kind != LetterAuthenticity {
-		return &pageError{status: http.StatusNotFound, key: "err.not_found"}
+		return &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	app, err := u.fil.Get(r.Context(), *rq.user, id)
 	if err != nil {
@@ -193,7 +194,7 @@ func (u *UI) letter(w http.ResponseWriter, r *http.Request, rq *request) error {
 	ttf, _, err := u.fonts.get(r.Context())
 	if err != nil {
 		u.log.WarnContext(r.Context(), "pdf font missing", "err", err)
-		return &pageError{status: http.StatusServiceUnavailable, key: "err.no_font"}
+		return &pageError{kind: fault.Unavailable, key: "err.no_font"}
 	}
 	now := u.fil.Now()
 	title, lines := letterLines(kind, app, rq.user.Role == auth.RoleApplicant, calendar.DateOf(now))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"strconv"
 	"strings"
@@ -100,7 +101,7 @@ func (u *UI) renderWebsites(w http.ResponseWriter, r *http.Request, rq *request,
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &pageError{status: http.StatusNotFound, key: "err.not_found"}
+		return 0, &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	return id, nil
 }
@@ -109,7 +110,7 @@ func pathID(r *http.Request) (int64, error) {
 // message next to its field; a missing or foreign website stays a 404 page.
 func (u *UI) websiteRefusal(w http.ResponseWriter, r *http.Request, rq *request, id int64, form string, err error) error {
 	status, msg := u.describe(rq.lang, err)
-	fe, ok := filing.AsError(err)
+	fe, ok := fault.As(err)
 	if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
 		return err
 	}
@@ -257,7 +258,7 @@ func (u *UI) psbDecide(w http.ResponseWriter, r *http.Request, rq *request) erro
 	p, err := u.fil.ReviewPSB(r.Context(), *rq.user, id, dec)
 	if err != nil {
 		status, msg := u.describe(rq.lang, err)
-		fe, ok := filing.AsError(err)
+		fe, ok := fault.As(err)
 		if !ok || (status != http.StatusUnprocessableEntity && status != http.StatusConflict) {
 			return err
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"strings"
 
@@ -86,7 +87,7 @@ func (u *UI) authRetry(w http.ResponseWriter, r *http.Request, rq *request, name
 		return err
 	}
 	f.Error = msg
-	if ae, ok := err.(*account.Error); ok {
+	if ae, ok := fault.As(err); ok {
 		f.Field = ae.Field
 	}
 	return u.tpl.render(w, status, u.page(r, rq, name, rq.lang.T(name+".title"), f))
@@ -108,7 +109,7 @@ func (u *UI) logout(w http.ResponseWriter, r *http.Request, rq *request) error {
 func (u *UI) setLang(w http.ResponseWriter, r *http.Request, rq *request) error {
 	l := r.PostFormValue("lang")
 	if l != LangZH && l != LangEN {
-		return &pageError{status: http.StatusBadRequest, key: "err.bad_form"}
+		return &pageError{kind: fault.Malformed, key: "err.bad_form"}
 	}
 	setCookie(w, r, LangCookie, l, 365*24*3600)
 	next := localPath(r.PostFormValue("next"))

@@ -16,11 +16,12 @@
 package ui
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -218,7 +219,7 @@ func (u *UI) csrfToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 // errCSRF is the answer to a POST without a matching token.
-var errCSRF = &pageError{status: http.StatusForbidden, key: "err.csrf"}
+var errCSRF = &pageError{kind: fault.Forbidden, key: "err.csrf"}
 
 // checkCSRF parses the body of an unsafe request (capped) and compares its
 // token with the cookie in constant time.
@@ -230,12 +231,12 @@ func (u *UI) checkCSRF(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		r.Body = http.MaxBytesReader(w, r.Body, blobstore.MaxSize+64<<10)
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
-			return &pageError{status: http.StatusRequestEntityTooLarge, key: "err.too_large"}
+			return &pageError{kind: fault.TooLarge, key: "err.too_large"}
 		}
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		if err := r.ParseForm(); err != nil {
-			return &pageError{status: http.StatusBadRequest, key: "err.bad_form"}
+			return &pageError{kind: fault.Malformed, key: "err.bad_form"}
 		}
 	}
 	ck, err := r.Cookie(CSRFCookie)
@@ -261,16 +262,16 @@ func allowed(rq *request, roles []auth.Role) error {
 			return nil
 		}
 	}
-	return &pageError{status: http.StatusForbidden, key: "err.forbidden"}
+	return &pageError{kind: fault.Forbidden, key: "err.forbidden"}
 }
 
-var errSignIn = &pageError{status: http.StatusUnauthorized, key: "err.sign_in"}
+var errSignIn = &pageError{kind: fault.Unauthenticated, key: "err.sign_in"}
 
 // pageError is an error the UI shows with a catalogue message.
 type pageError struct {
-	status int
-	key    string
-	args   []any
+	kind fault.Kind
+	key  string
+	args []any
 }
 
 func (e *pageError) Error() string { return e.key }
@@ -298,32 +299,13 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, rq *request, err error
 func (u *UI) describe(l Lang, err error) (int, string) {
 	var pe *pageError
 	if errors.As(err, &pe) {
-		return pe.status, l.T(pe.key, pe.args...)
+		return httpx.StatusOf(pe.kind), l.T(pe.key, pe.args...)
 	}
-	if fe, ok := filing.AsError(err); ok {
-		status := map[filing.Kind]int{filing.KindInvalid: 422, filing.KindForbidden: 403, filing.KindNotFound: 404,
-			filing.KindConflict: 409, filing.KindBlocked: 422, filing.KindGone: 410}[fe.Kind]
-		if status == 0 {
-			status = 500
-		}
-		return status, u.codeMessage(l, fe.Code, fe.Message)
+	status, fe := httpx.Describe(err)
+	if fe == nil {
+		return status, l.T("err.internal")
 	}
-	var ae *account.Error
-	if errors.As(err, &ae) {
-		status := map[string]int{"invalid": 422, "conflict": 409, "unauthorized": 401, "not_found": 404}[ae.Kind]
-		if status == 0 {
-			status = 500
-		}
-		return status, u.codeMessage(l, ae.Code, ae.Message)
-	}
-	var be *blobstore.Error
-	if errors.As(err, &be) {
-		return http.StatusUnprocessableEntity, l.Pick(be.ZH, be.EN)
-	}
-	if errors.Is(err, context.Canceled) {
-		return 499, l.T("err.internal")
-	}
-	return http.StatusInternalServerError, l.T("err.internal")
+	return status, u.codeMessage(l, fe.Code, fe.Message)
 }
 
 // codeMessage translates a stable service error code when the catalogue has
@@ -346,5 +328,5 @@ func (u *UI) show(w http.ResponseWriter, r *http.Request, rq *request, name stri
 }
 
 func (u *UI) notFound(w http.ResponseWriter, r *http.Request, rq *request) error {
-	return &pageError{status: http.StatusNotFound, key: "err.not_found"}
+	return &pageError{kind: fault.NotFound, key: "err.not_found"}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
 	"net/http"
 	"strconv"
 	"strings"
@@ -137,7 +138,7 @@ type stepData struct {
 func appID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, &pageError{status: http.StatusNotFound, key: "err.not_found"}
+		return 0, &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	return id, nil
 }
@@ -242,10 +243,10 @@ func (u *UI) editable(r *http.Request, rq *request) (*filing.Application, string
 	}
 	step := r.PathValue("step")
 	if !validStep(app.Operation, step) {
-		return nil, "", &pageError{status: http.StatusNotFound, key: "err.not_found"}
+		return nil, "", &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	if !app.Status.Editable() {
-		return nil, "", &pageError{status: http.StatusConflict, key: "err.not_editable", args: []any{rq.lang.T("status." + string(app.Status))}}
+		return nil, "", &pageError{kind: fault.Conflict, key: "err.not_editable", args: []any{rq.lang.T("status." + string(app.Status))}}
 	}
 	return app, step, nil
 }
