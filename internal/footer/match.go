@@ -143,28 +143,32 @@ func (m *matcher) skipSpacesBack(i int) int {
 // province returns the province abbreviation that ends (spaces allowed) at
 // text offset i, and where it starts; "" and i if there is none.
 func (m *matcher) province(i int) (string, int) {
-	j := m.skipSpacesBack(i)
-	r, w := m.before(j)
-	if r < 0x4E00 || r > 0x9FFF {
-		return "", i
-	}
-	abbr := string(r)
-	if _, ok := icpnum.ProvinceByAbbr(abbr); !ok {
-		return "", i
-	}
-	return abbr, j - w
+	return m.prefixBefore(i, func(abbr string) bool {
+		_, ok := icpnum.ProvinceByAbbr(abbr)
+		return ok
+	})
 }
 
 // psbProvince is province for a PSB number: it also accepts the city
 // prefix of older Shenzhen numbers (深公网安备…).
 func (m *matcher) psbProvince(i int) (string, int) {
+	return m.prefixBefore(i, func(abbr string) bool {
+		_, ok := icpnum.PSBPrefix(abbr)
+		return ok
+	})
+}
+
+// prefixBefore returns the one-character CJK prefix that ends (spaces
+// allowed) at text offset i when known accepts it, and where it starts;
+// "" and i otherwise.
+func (m *matcher) prefixBefore(i int, known func(string) bool) (string, int) {
 	j := m.skipSpacesBack(i)
 	r, w := m.before(j)
 	if r < 0x4E00 || r > 0x9FFF {
 		return "", i
 	}
 	abbr := string(r)
-	if _, ok := icpnum.PSBPrefix(abbr); !ok {
+	if !known(abbr) {
 		return "", i
 	}
 	return abbr, j - w
