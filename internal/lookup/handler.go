@@ -172,15 +172,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h.maybeRefresh(ctx)
 	key := r.URL.RawQuery
+	// With the index an answer costs about what a cache hit saves, so the
+	// cache serves only the database path (and is not churned by a spread
+	// of queries that would each be asked once).
+	snap := h.snap.Load()
+	cached := h.cache != nil && snap == nil
 	var e *entry
 	var epoch uint64
-	if h.cache != nil {
+	if cached {
 		e, epoch = h.cache.get(key)
 	}
 	if e == nil {
 		var lerr *Error
 		var err error
-		e, lerr, err = h.answer(ctx, r)
+		e, lerr, err = h.answer(ctx, r, snap)
 		switch {
 		case lerr != nil:
 			h.writeError(w, http.StatusBadRequest, lerr)
@@ -192,7 +197,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.writeError(w, http.StatusInternalServerError, &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"})
 			return
 		}
-		if h.cache != nil {
+		if cached {
 			h.cache.put(epoch, key, e)
 		}
 	}
@@ -215,9 +220,10 @@ func rateLimited(wait time.Duration) (*Error, string) {
 	return &Error{Code: "rate_limited", ZH: "请求过于频繁，请 " + secs + " 秒后重试", EN: "too many requests; retry in " + secs + " s"}, secs
 }
 
-// answer runs the query of r and renders the response entry. A refused
-// query comes back as *Error, a failure of the database as err.
-func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, error) {
+// answer runs the query of r, on snap when there is one, and renders the
+// response entry. A refused query comes back as *Error, a failure of the
+// database as err.
+func (h *Handler) answer(ctx context.Context, r *http.Request, snap *snapshot) (*entry, *Error, error) {
 	v := r.URL.Query()
 	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"),
 		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
@@ -228,7 +234,7 @@ func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, 
 		}
 		q.Limit = n
 	}
-	page, err := h.Search(ctx, q)
+	rq, err := prepare(q)
 	if err != nil {
 		var le *Error
 		if errors.As(err, &le) {
@@ -236,9 +242,15 @@ func (h *Handler) answer(ctx context.Context, r *http.Request) (*entry, *Error, 
 		}
 		return nil, nil, err
 	}
-	body, err := marshal(page)
-	if err != nil {
-		return nil, nil, err
+	var body []byte
+	if snap != nil {
+		body = snap.render(make([]byte, 0, 1024), rq, h.reg.zone)
+	} else {
+		page, err := h.reg.search(ctx, rq)
+		if err != nil {
+			return nil, nil, err
+		}
+		body = appendPage(make([]byte, 0, 1024), page)
 	}
 	sum := sha256.Sum256(body)
 	return &entry{body: body, etag: []string{`"` + hex.EncodeToString(sum[:16]) + `"`},

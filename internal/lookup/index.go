@@ -294,26 +294,23 @@ func (s *snapshot) size() int {
 		s.byDomain.bytes() + s.bySite.bytes() + s.byEntity.bytes() + s.byLicence.bytes()
 }
 
-// search answers rq from the snapshot, with the same rows in the same
-// order as Registry.search.
-func (s *snapshot) search(rq request, zone *time.Location) Page {
-	page := Page{Items: make([]Record, 0, min(rq.limit, 8))}
-	var last int32 = -1
+// find returns the rows of rq's page, in order, and the cursor of the next
+// page ("" on the last): the same rows as Registry.search.
+func (s *snapshot) find(rq request) ([]int32, string) {
+	out := make([]int32, 0, min(rq.limit, 8))
+	next := ""
 	take := func(ri int32) bool { // false once the page is full
-		rw := &s.rows[ri]
-		st := &s.sites[rw.site]
-		if rq.c.service != "" && serviceTypes[st.service] != rq.c.service {
+		if rq.c.service != "" && serviceTypes[s.sites[s.rows[ri].site].service] != rq.c.service {
 			return true
 		}
 		if rq.after && s.compare(ri, rq.cur) <= 0 {
 			return true
 		}
-		if len(page.Items) == rq.limit {
-			page.Next = s.cursorOf(last).encode()
+		if len(out) == rq.limit {
+			next = s.cursorOf(out[len(out)-1]).encode()
 			return false
 		}
-		page.Items = append(page.Items, s.record(ri, zone))
-		last = ri
+		out = append(out, ri)
 		return true
 	}
 	sites := func(list []int32) {
@@ -328,14 +325,15 @@ func (s *snapshot) search(rq request, zone *time.Location) Page {
 	}
 	switch rq.c.kind {
 	case byDomain:
-		found := make([]int32, 0, len(rq.c.names))
+		var found [8]int32
+		hits := found[:0]
 		for _, n := range rq.c.names {
 			if ri := s.byDomain.find(n, s.rowDomain); ri >= 0 {
-				found = append(found, ri)
+				hits = append(hits, ri)
 			}
 		}
-		slices.Sort(found)
-		for _, ri := range found {
+		slices.Sort(hits)
+		for _, ri := range hits {
 			if !take(ri) {
 				break
 			}
@@ -369,7 +367,67 @@ func (s *snapshot) search(rq request, zone *time.Location) Page {
 			}
 		}
 	}
+	return out, next
+}
+
+// search answers rq as a Page of Records.
+func (s *snapshot) search(rq request, zone *time.Location) Page {
+	rows, next := s.find(rq)
+	page := Page{Items: make([]Record, len(rows)), Next: next}
+	for i, ri := range rows {
+		page.Items[i] = s.record(ri, zone)
+	}
 	return page
+}
+
+// render answers rq as the JSON body of the handler, written straight from
+// the arena: the bytes appendPage gives for search's Page.
+func (s *snapshot) render(b []byte, rq request, zone *time.Location) []byte {
+	rows, next := s.find(rq)
+	b = append(b, `{"items":[`...)
+	for i, ri := range rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = s.appendRow(b, ri, zone)
+	}
+	return appendNext(append(b, ']'), next)
+}
+
+// appendRow appends row ri as appendRecord appends its Record.
+func (s *snapshot) appendRow(b []byte, ri int32, zone *time.Location) []byte {
+	rw := &s.rows[ri]
+	st := &s.sites[rw.site]
+	e := &s.ents[st.ent]
+	main := e.number
+	if e.licence.n > 0 {
+		main = e.licence
+	}
+	b = append(b, `{"unitName":`...)
+	b = appendString(b, s.b(e.name))
+	b = append(b, `,"natureName":`...)
+	b = appendString(b, natureLabels[e.nature])
+	b = append(b, `,"mainLicence":`...)
+	b = appendString(b, s.b(main))
+	b = append(b, `,"serviceLicence":`...)
+	b = appendString(b, s.b(st.number))
+	b = append(b, `,"serviceName":`...)
+	b = appendString(b, s.b(st.name))
+	b = append(b, `,"domain":`...)
+	b = appendString(b, s.b(rw.domain))
+	b = append(b, `,"homeUrl":`...)
+	b = appendString(b, s.b(st.home))
+	b = append(b, `,"contentTypeName":`...)
+	b = appendString(b, s.b(st.types))
+	if st.limit {
+		b = append(b, `,"limitAccess":"是","updateRecordTime":"`...)
+	} else {
+		b = append(b, `,"limitAccess":"否","updateRecordTime":"`...)
+	}
+	b = store.FromMicros(st.updated).In(zone).AppendFormat(b, time.DateTime)
+	b = append(b, `","serviceType":`...)
+	b = appendString(b, string(serviceTypes[st.service]))
+	return append(b, '}')
 }
 
 // firstName returns the first row whose entity name is at least name.

@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"context"
+	"net/url"
 	"reflect"
 	"testing"
 	"time"
@@ -168,4 +169,42 @@ func TestRunKeepsIndexCurrent(t *testing.T) {
 		t.Errorf("after Invalidate the index still answers: %+v", st)
 	}
 	wait("built")
+}
+
+// TestHandlerSameBytes: the handler's bodies and ETags are the same with
+// and without the index, and the JSON is what encoding/json makes of the
+// Page.
+func TestHandlerSameBytes(t *testing.T) {
+	r, _ := newRegistry(t, registry())
+	db := NewHandler(r, Options{CacheBytes: -1})
+	mem := NewHandler(r, Options{CacheBytes: -1})
+	if !mem.build(context.Background()) {
+		t.Fatal("index build failed")
+	}
+	for _, tc := range searchCases() {
+		v := url.Values{}
+		for k, s := range map[string]string{"domain": tc.q.Domain, "number": tc.q.Number, "entity": tc.q.Entity, "serviceType": tc.q.ServiceType} {
+			if s != "" {
+				v.Set(k, s)
+			}
+		}
+		for _, limit := range []string{"1", "2", "100"} {
+			v.Set("limit", limit)
+			v.Del("cursor")
+			for {
+				a, b := get(db, v.Encode()), get(mem, v.Encode())
+				if a.Code != 200 || a.Body.String() != b.Body.String() || a.Header().Get("ETag") != b.Header().Get("ETag") {
+					t.Fatalf("%s: database %d %s %s\nindex %d %s %s", v.Encode(), a.Code, a.Header().Get("ETag"), a.Body, b.Code, b.Header().Get("ETag"), b.Body)
+				}
+				p := decodePage(t, a)
+				if want, err := marshal(p); err != nil || string(want) != a.Body.String() {
+					t.Fatalf("%s: body %s\nencoding/json %s", v.Encode(), a.Body, want)
+				}
+				if p.Next == "" {
+					break
+				}
+				v.Set("cursor", p.Next)
+			}
+		}
+	}
 }

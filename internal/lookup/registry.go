@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
@@ -361,7 +363,9 @@ func serviceOf(number string) icpnum.ServiceType {
 // www.a.example.com.cn, a.example.com.cn and example.com.cn, not com.cn.
 // A filing covers its registrable domain and every name under it.
 func domainChain(host string) ([]string, error) {
-	h, err := hostname.Parse(host)
+	// hostname.Normalize and the suffix list, not hostname.Parse: the
+	// lookup needs no Unicode form, and this runs on every request.
+	name, err := hostname.Normalize(host)
 	if err != nil {
 		var he hostname.Error
 		if errors.As(err, &he) {
@@ -369,11 +373,16 @@ func domainChain(host string) ([]string, error) {
 		}
 		return nil, badField("domain", "lookup.bad_domain", "域名无效", "not a valid domain")
 	}
-	names := []string{h.Name}
-	for n := h.Name; n != h.Registrable; {
+	reg, err := publicsuffix.EffectiveTLDPlusOne(name)
+	if err != nil {
+		return nil, badField("domain", "lookup.bad_domain", "“"+name+"”是公共后缀，不是可备案的域名",
+			"\""+name+"\" is a public suffix, not a domain anyone can file")
+	}
+	names := []string{name}
+	for n := name; n != reg; {
 		i := strings.IndexByte(n, '.')
 		if i < 0 {
-			break // cannot happen: Registrable is a suffix of Name
+			break // cannot happen: reg is a suffix of name
 		}
 		n = n[i+1:]
 		names = append(names, n)
