@@ -1,0 +1,756 @@
+package bulk
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beian/beian/internal/audit"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/gate"
+	"github.com/beian/beian/internal/store"
+)
+
+// Options configure an import.
+type Options struct {
+	// Provider is the code of the provider the filings are claimed at: the
+	// access rows are its, and the domains enter its gate allow-list and feed.
+	Provider string
+	// Format is the file format; "" detects it from Name and the first bytes.
+	Format Format
+	// Name is the file name, for format detection and the audit record.
+	Name string
+	// Batch is the number of rows per transaction (default DefaultBatch).
+	Batch int
+	// Chain appends the audit rows; nil is the unkeyed chain.
+	Chain *audit.Chain
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// OnError receives every refused row, in file order within a batch.
+	OnError func(*RowError)
+	// OnProgress is called after each committed batch.
+	OnProgress func(Stats)
+}
+
+// DefaultBatch is the default number of rows per transaction: large enough
+// that per-transaction costs vanish, small enough that a writer of the
+// running server waits well under its busy timeout.
+const DefaultBatch = 20000
+
+// Stats counts what an import did. The row counts are of committed batches.
+type Stats struct {
+	Bytes    int64 // bytes read from the file
+	Lines    int64 // last line read
+	Rows     int64 // records accepted
+	Rejected int64 // records refused (reported through OnError)
+	// Rows written (inserted, or updated because a field changed).
+	Entities, Websites, Domains, Accesses, FeedEntries int64
+	Batches                                            int
+	// CommittedLine is the last line of the last committed batch.
+	CommittedLine int64
+}
+
+// Written reports whether the import changed the database.
+func (s Stats) Written() int64 {
+	return s.Entities + s.Websites + s.Domains + s.Accesses + s.FeedEntries
+}
+
+// counterName is the per-province, per-year serial counter the approval of a
+// first filing draws from (internal/filing's nextSerial): "icp:<GB/T 2260
+// province code>:<year>".
+func counterName(province string, year int) string { return fmt.Sprintf("icp:%s:%d", province, year) }
+
+// Import reads filings from r and merges them into db as claimed filings
+// at opt.Provider. Refused rows go to opt.OnError and the rest goes in; an
+// error is returned only for what stops the whole import (unknown provider,
+// unreadable header, database failure, ctx cancelled). Whatever the
+// outcome, batches before the returned Stats.CommittedLine are committed
+// and no batch is half-written.
+func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats, error) {
+	if opt.Batch <= 0 {
+		opt.Batch = DefaultBatch
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Chain == nil {
+		opt.Chain = audit.Unkeyed()
+	}
+	if opt.OnError == nil {
+		opt.OnError = func(*RowError) {}
+	}
+	cr := &countingReader{r: r}
+	br := bufio.NewReaderSize(cr, 64<<10)
+	if opt.Format == "" {
+		head, _ := br.Peek(512)
+		opt.Format = DetectFormat(opt.Name, head)
+	}
+	src, err := open(br, opt.Format)
+	if err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	defer conn.Close()
+	im := &importer{seen: map[uint64]seenRow{}, seed: maphash.MakeSeed(), conn: conn, opt: opt, check: newChecker(opt.Now()), now: opt.Now()}
+	if err := im.prepare(ctx); err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	defer im.dropStage()
+	var st Stats
+	for {
+		b, err := im.read(src, &st)
+		st.Bytes = cr.n - int64(br.Buffered())
+		if err != nil {
+			return st, fmt.Errorf("import: %w", err)
+		}
+		if len(b.rows) > 0 {
+			if err := ctx.Err(); err != nil {
+				return st, fmt.Errorf("import interrupted after line %d: %w", st.CommittedLine, err)
+			}
+			w, err := im.apply(ctx, b)
+			if err != nil {
+				return st, fmt.Errorf("import lines %d-%d: %w", b.rows[0].line, b.last, err)
+			}
+			st.Rows += int64(len(b.rows)) - w.rejected
+			st.Rejected += w.rejected
+			st.Entities += w.entities
+			st.Websites += w.websites
+			st.Domains += w.domains
+			st.Accesses += w.accesses
+			st.FeedEntries += w.feed
+			st.Batches++
+			im.remember(b)
+		}
+		if b.last > 0 {
+			st.CommittedLine = b.last
+		}
+		if opt.OnProgress != nil {
+			opt.OnProgress(st)
+		}
+		if b.eof {
+			return st, nil
+		}
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// importer holds one import's connection and settings.
+type importer struct {
+	// seen holds, for every entity and website an earlier batch of this
+	// run merged, a hash of its fields and the line that gave them, so rows
+	// that disagree are refused across batches as within one. Two words a
+	// key keep a million filings in tens of megabytes.
+	seen       map[uint64]seenRow
+	seed       maphash.Seed
+	conn       *store.Conn
+	opt        Options
+	check      *checker
+	now        time.Time
+	providerID int64
+	ownerID    int64
+}
+
+// batch is the checked rows of one transaction, with the entities,
+// websites and domains they name (a later row wins over an earlier one).
+type batch struct {
+	rows     []row
+	last     int64
+	eof      bool
+	entities map[string]int // number → index of the row that defines it
+	websites map[string]int
+	domains  map[string]int
+	licences map[string]string // licence → entity number
+	dropped  map[int]bool      // rows refused after reading (conflicts)
+}
+
+// read fills a batch from src, reporting refused rows.
+func (im *importer) read(src source, st *Stats) (*batch, error) {
+	b := &batch{entities: map[string]int{}, websites: map[string]int{}, domains: map[string]int{}, licences: map[string]string{}, dropped: map[int]bool{}}
+	var f [nFields]string
+	for len(b.rows) < im.opt.Batch {
+		line, err := src.next(&f)
+		st.Lines = line
+		if errors.Is(err, io.EOF) {
+			b.eof = true
+			break
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			st.Rejected++
+			im.opt.OnError(re)
+			b.last = line
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		b.last = line
+		r, re := im.check.check(line, &f)
+		if re == nil {
+			re = im.agree(b, &r)
+		}
+		if re == nil {
+			re = b.add(r)
+		}
+		if re != nil {
+			st.Rejected++
+			im.opt.OnError(re)
+		}
+	}
+	return b, nil
+}
+
+// add puts r into the batch unless it contradicts an earlier row of it.
+func (b *batch) add(r row) *RowError {
+	if r.domain != "" {
+		if i, ok := b.domains[r.domain]; ok && b.rows[i].website != r.website {
+			return rowErr(r.line, FieldDomain, "bulk.domain_twice",
+				fmt.Sprintf("%s is already given to %s on line %d", r.domain, b.rows[i].website, b.rows[i].line), "同一域名在文件中属于两个网站")
+		}
+	}
+	// Rows of one website (one per domain) and of one entity must agree:
+	// with a last-row-wins rule the stored values would depend on where the
+	// batches happen to split the file, and a re-run would write again.
+	if i, ok := b.websites[r.website]; ok && !sameWebsite(&b.rows[i], &r) {
+		return rowErr(r.line, FieldServiceName, "bulk.website_differs",
+			fmt.Sprintf("%s has other serviceName, homeUrl, contentTypeName, limitAccess or updateRecordTime on line %d", r.website, b.rows[i].line),
+			"同一网站的各行字段不一致")
+	}
+	if i, ok := b.entities[r.entity]; ok && !sameEntity(&b.rows[i], &r) {
+		return rowErr(r.line, FieldUnitName, "bulk.entity_differs",
+			fmt.Sprintf("%s has another unitName, natureName or mainLicence on line %d", r.entity, b.rows[i].line), "同一主体的各行字段不一致")
+	}
+	if r.licence != "" {
+		if e, ok := b.licences[r.licence]; ok && e != r.entity {
+			return rowErr(r.line, FieldMainLicence, "bulk.licence_twice",
+				fmt.Sprintf("licence %s is already given to %s", r.licence, e), "同一许可证号在文件中属于两个主体")
+		}
+		b.licences[r.licence] = r.entity
+	}
+	i := len(b.rows)
+	b.rows = append(b.rows, r)
+	b.entities[r.entity] = i
+	b.websites[r.website] = i
+	if r.domain != "" {
+		b.domains[r.domain] = i
+	}
+	return nil
+}
+
+func sameWebsite(a, b *row) bool {
+	return a.service == b.service && a.homeURL == b.homeURL && a.types == b.types && a.limit == b.limit && a.updatedMicros == b.updatedMicros
+}
+
+func sameEntity(a, b *row) bool {
+	return a.unit == b.unit && a.nature == b.nature && a.licence == b.licence
+}
+
+type seenRow struct {
+	fields uint64
+	line   int64
+}
+
+// keys returns the seen keys and field hashes of r's website and entity.
+func (im *importer) keys(r *row) (wk, wf, ek, ef uint64) {
+	h := func(parts ...string) uint64 {
+		var m maphash.Hash
+		m.SetSeed(im.seed)
+		for _, p := range parts {
+			m.WriteString(p)
+			m.WriteByte(0)
+		}
+		return m.Sum64()
+	}
+	wk = h("w", r.website)
+	wf = h(r.service, r.homeURL, r.types, strconv.Itoa(r.limit), strconv.FormatInt(r.updatedMicros, 10))
+	ek = h("e", r.entity)
+	ef = h(r.unit, r.nature, r.licence)
+	return
+}
+
+// agree refuses r when an earlier batch merged its website or entity with
+// other fields.
+func (im *importer) agree(b *batch, r *row) *RowError {
+	wk, wf, ek, ef := im.keys(r)
+	if s, ok := im.seen[wk]; ok && s.fields != wf {
+		return rowErr(r.line, FieldServiceName, "bulk.website_differs",
+			fmt.Sprintf("%s has other serviceName, homeUrl, contentTypeName, limitAccess or updateRecordTime on line %d", r.website, s.line),
+			"同一网站的各行字段不一致")
+	}
+	if s, ok := im.seen[ek]; ok && s.fields != ef {
+		return rowErr(r.line, FieldUnitName, "bulk.entity_differs",
+			fmt.Sprintf("%s has another unitName, natureName or mainLicence on line %d", r.entity, s.line), "同一主体的各行字段不一致")
+	}
+	return nil
+}
+
+// remember records the entities and websites of a committed batch.
+func (im *importer) remember(b *batch) {
+	for i := range b.rows {
+		if b.dropped[i] {
+			continue
+		}
+		r := &b.rows[i]
+		wk, wf, ek, ef := im.keys(r)
+		if _, ok := im.seen[wk]; !ok {
+			im.seen[wk] = seenRow{fields: wf, line: r.line}
+		}
+		if _, ok := im.seen[ek]; !ok {
+			im.seen[ek] = seenRow{fields: ef, line: r.line}
+		}
+	}
+}
+
+// drop refuses row i after the fact; live leaves it out from then on.
+func (b *batch) drop(i int, re *RowError, report func(*RowError)) {
+	if b.dropped[i] {
+		return
+	}
+	b.dropped[i] = true
+	report(re)
+}
+
+// prepare finds the provider, makes sure the owner account of imported
+// filings exists, and creates the staging tables.
+func (im *importer) prepare(ctx context.Context) error {
+	code := strings.TrimSpace(im.opt.Provider)
+	if code == "" {
+		return errors.New("--provider is required: imported filings are claimed at a provider (须指定接入商)")
+	}
+	q := im.conn.Q()
+	if err := store.One(q.QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, code).Scan(&im.providerID)); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("provider: unknown provider %q; add it with beian provider add (接入商不存在)", code)
+		}
+		return fmt.Errorf("provider %q: %w", code, err)
+	}
+	if err := im.owner(ctx, code); err != nil {
+		return err
+	}
+	for _, ddl := range stageDDL {
+		if _, err := q.ExecContext(ctx, ddl); err != nil {
+			return fmt.Errorf("staging table: %w", err)
+		}
+	}
+	return nil
+}
+
+// ownerEmail is the account that owns the entities imported for a provider
+// until their holders claim them. The .invalid top-level domain is reserved
+// and never delivers mail (RFC 2606, https://www.rfc-editor.org/rfc/rfc2606).
+func ownerEmail(code string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(code) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return "imported+" + b.String() + "@beian.invalid"
+}
+
+// owner finds or creates the owner account of the provider's imported
+// filings. Its password is random and never shown, so nobody signs in as it.
+func (im *importer) owner(ctx context.Context, code string) error {
+	email := ownerEmail(code)
+	err := store.One(im.conn.Q().QueryRowContext(ctx, `SELECT id FROM accounts WHERE email = ?`, email).Scan(&im.ownerID))
+	if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	pw := make([]byte, 32)
+	if _, err := rand.Read(pw); err != nil {
+		return fmt.Errorf("owner account: %w", err)
+	}
+	hash, err := auth.HashPassword(hex.EncodeToString(pw))
+	if err != nil {
+		return fmt.Errorf("owner account: %w", err)
+	}
+	return im.conn.InTx(ctx, func(tx *store.BulkTx) error {
+		err := tx.Q().QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			email, "导入备案 Imported filings ("+code+")", hash, string(auth.RoleApplicant), store.Micros(im.now)).Scan(&im.ownerID)
+		if err != nil {
+			return fmt.Errorf("owner account: %w", err)
+		}
+		return im.opt.Chain.Append(ctx, tx.Tx, audit.Entry{At: im.now, ActorRole: "operator", Action: "account.add",
+			Subject: fmt.Sprintf("account:%d", im.ownerID), Details: map[string]any{"email": email, "role": string(auth.RoleApplicant), "reason": "bulk import owner"}})
+	})
+}
+
+// The staging tables: one batch's entities, websites and domains, loaded
+// with multi-row INSERTs (SQLite) or COPY (PostgreSQL) and merged into the
+// registry with one statement per table. TEMP tables live on the import's
+// own connection only.
+var stageDDL = []string{
+	`CREATE TEMP TABLE IF NOT EXISTS bulk_entities (number TEXT NOT NULL, licence TEXT, name TEXT NOT NULL, nature TEXT NOT NULL,
+		province TEXT NOT NULL, updated_at BIGINT NOT NULL)`,
+	`CREATE TEMP TABLE IF NOT EXISTS bulk_websites (number TEXT NOT NULL, entity_number TEXT NOT NULL, site_index BIGINT NOT NULL,
+		name TEXT NOT NULL, home_url TEXT NOT NULL, content_types TEXT NOT NULL, limit_access BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+		had_access BIGINT NOT NULL DEFAULT 0)`,
+	`CREATE TEMP TABLE IF NOT EXISTS bulk_domains (name TEXT NOT NULL, website_number TEXT NOT NULL, is_new BIGINT NOT NULL DEFAULT 0)`,
+}
+
+var stageTables = []string{"bulk_entities", "bulk_websites", "bulk_domains"}
+
+func (im *importer) dropStage() {
+	for _, t := range stageTables {
+		_, _ = im.conn.Q().ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
+	}
+}
+
+// written counts the rows one batch wrote.
+type written struct {
+	rejected                                    int64
+	entities, websites, domains, accesses, feed int64
+}
+
+// apply merges one batch in one transaction.
+func (im *importer) apply(ctx context.Context, b *batch) (written, error) {
+	var w written
+	err := im.conn.InTx(ctx, func(tx *store.BulkTx) error {
+		w = written{}
+		if err := im.stage(ctx, tx, b); err != nil {
+			return err
+		}
+		n, err := im.conflicts(ctx, tx, b)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.rejected = int64(n)
+			if err := im.stage(ctx, tx, b); err != nil {
+				return err
+			}
+		}
+		return im.merge(ctx, tx, b, &w)
+	})
+	return w, err
+}
+
+// stage empties the staging tables and loads the batch's live rows.
+func (im *importer) stage(ctx context.Context, tx *store.BulkTx, b *batch) error {
+	for _, t := range stageTables {
+		q := `DELETE FROM ` + t
+		if tx.Dialect() == store.Postgres {
+			q = `TRUNCATE ` + t
+		}
+		if _, err := tx.Q().ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("clear %s: %w", t, err)
+		}
+	}
+	ents, webs, doms := b.live()
+	err := im.fill(ctx, tx, "bulk_entities", []string{"number", "licence", "name", "nature", "province", "updated_at"}, len(ents), func(i int) []any {
+		r := &b.rows[ents[i]]
+		var lic any
+		if r.licence != "" {
+			lic = r.licence
+		}
+		return []any{r.entity, lic, r.unit, r.nature, r.province, r.updatedMicros}
+	})
+	if err != nil {
+		return err
+	}
+	err = im.fill(ctx, tx, "bulk_websites", []string{"number", "entity_number", "site_index", "name", "home_url", "content_types", "limit_access", "updated_at"},
+		len(webs), func(i int) []any {
+			r := &b.rows[webs[i]]
+			return []any{r.website, r.entity, int64(r.site), r.service, r.homeURL, r.types, int64(r.limit), r.updatedMicros}
+		})
+	if err != nil {
+		return err
+	}
+	return im.fill(ctx, tx, "bulk_domains", []string{"name", "website_number"}, len(doms), func(i int) []any {
+		r := &b.rows[doms[i]]
+		return []any{r.domain, r.website}
+	})
+}
+
+// live returns, in file order, the defining row of each entity and website
+// and the row of each domain, leaving out dropped rows and entities and
+// websites no live row names any more.
+func (b *batch) live() (ents, webs, doms []int) {
+	entOK, webOK := map[string]bool{}, map[string]bool{}
+	for i := range b.rows {
+		if !b.dropped[i] {
+			entOK[b.rows[i].entity] = true
+			webOK[b.rows[i].website] = true
+		}
+	}
+	for i := range b.rows {
+		r := &b.rows[i]
+		if b.dropped[i] {
+			continue
+		}
+		if b.entities[r.entity] == i || (b.dropped[b.entities[r.entity]] && entOK[r.entity] && lastLive(b, i, func(o *row) bool { return o.entity == r.entity })) {
+			ents = append(ents, i)
+		}
+		if b.websites[r.website] == i || (b.dropped[b.websites[r.website]] && webOK[r.website] && lastLive(b, i, func(o *row) bool { return o.website == r.website })) {
+			webs = append(webs, i)
+		}
+		if r.domain != "" && b.domains[r.domain] == i {
+			doms = append(doms, i)
+		}
+	}
+	return ents, webs, doms
+}
+
+// lastLive reports whether row i is the last live row matching same.
+func lastLive(b *batch, i int, same func(*row) bool) bool {
+	for j := i + 1; j < len(b.rows); j++ {
+		if !b.dropped[j] && same(&b.rows[j]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fill loads n rows into a staging table.
+func (im *importer) fill(ctx context.Context, tx *store.BulkTx, table string, cols []string, n int, values func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	if tx.Dialect() == store.Postgres {
+		i := 0
+		_, err := im.conn.CopyFrom(ctx, table, cols, func() ([]any, error) {
+			if i == n {
+				return nil, nil
+			}
+			i++
+			return values(i - 1), nil
+		})
+		return err
+	}
+	// SQLite: one prepared INSERT of perStmt rows, run n/perStmt times.
+	const perStmt = 100
+	full, err := tx.Prepare(ctx, insertSQL(table, cols, perStmt))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, 0, perStmt*len(cols))
+	for i := 0; i < n; i++ {
+		args = append(args, values(i)...)
+		if len(args) == cap(args) {
+			if _, err := full.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("stage %s: %w", table, err)
+			}
+			args = args[:0]
+		}
+	}
+	if len(args) > 0 {
+		if _, err := tx.Q().ExecContext(ctx, insertSQL(table, cols, len(args)/len(cols)), args...); err != nil {
+			return fmt.Errorf("stage %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// insertSQL is INSERT INTO table (cols) VALUES (?, …), … for n rows.
+func insertSQL(table string, cols []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
+// conflicts refuses the rows that contradict the registry: a domain active
+// under another website, a licence number held by another entity. It
+// returns how many rows it refused.
+func (im *importer) conflicts(ctx context.Context, tx *store.BulkTx, b *batch) (int, error) {
+	n := 0
+	rows, err := tx.Q().QueryContext(ctx, `SELECT s.name, w.number FROM bulk_domains s CROSS JOIN domains d CROSS JOIN websites w
+		WHERE d.name = s.name AND d.status = 'active' AND w.id = d.website_id AND w.number <> s.website_number`)
+	if err != nil {
+		return 0, fmt.Errorf("domain conflicts: %w", err)
+	}
+	type hit struct{ key, other string }
+	var doms []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.key, &h.other); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("domain conflicts: %w", err)
+		}
+		doms = append(doms, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("domain conflicts: %w", err)
+	}
+	for _, h := range doms {
+		i := b.domains[h.key]
+		b.drop(i, rowErr(b.rows[i].line, FieldDomain, "bulk.domain_filed", fmt.Sprintf("%s is already filed under %s", h.key, h.other), "该域名已在其他网站下备案"), im.opt.OnError)
+		n++
+	}
+	rows, err = tx.Q().QueryContext(ctx, `SELECT s.number, e.number FROM bulk_entities s CROSS JOIN entities e
+		WHERE s.licence IS NOT NULL AND e.license_number = s.licence AND e.number <> s.number`)
+	if err != nil {
+		return 0, fmt.Errorf("licence conflicts: %w", err)
+	}
+	var lics []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.key, &h.other); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("licence conflicts: %w", err)
+		}
+		lics = append(lics, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("licence conflicts: %w", err)
+	}
+	for _, h := range lics {
+		for i := range b.rows {
+			if r := &b.rows[i]; r.entity == h.key && r.licence != "" && !b.dropped[i] {
+				b.drop(i, rowErr(r.line, FieldMainLicence, "bulk.licence_held", fmt.Sprintf("licence %s is held by %s", r.licence, h.other), "该许可证号属于其他主体"), im.opt.OnError)
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// The merge, one statement per table, the same SQL on both databases.
+// "WHERE true" before ON CONFLICT resolves SQLite's parsing ambiguity of
+// INSERT … SELECT … ON CONFLICT (https://www.sqlite.org/lang_upsert.html).
+// An unchanged row matches no DO UPDATE … WHERE, so it writes nothing.
+const (
+	markHadAccess = `UPDATE bulk_websites SET had_access = 1 WHERE EXISTS (SELECT 1 FROM websites w CROSS JOIN accesses a
+		WHERE w.number = bulk_websites.number AND a.website_id = w.id AND a.provider_id = ? AND a.status = 'active')`
+	markNewDomains = `UPDATE bulk_domains SET is_new = 1 WHERE NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
+	mergeEntities  = `INSERT INTO entities (account_id, cert_index, nature, name, province, number, license_number, status, next_site,
+		data_enc, origin, approved_at, created_at, updated_at)
+		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', 1, '', 'imported', s.updated_at, ?, s.updated_at
+		FROM bulk_entities s WHERE true
+		ON CONFLICT (number) DO UPDATE SET name = excluded.name, nature = excluded.nature,
+			license_number = COALESCE(excluded.license_number, entities.license_number), updated_at = excluded.updated_at
+		WHERE entities.name <> excluded.name OR entities.nature <> excluded.nature
+			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)`
+	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at)
+		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, 'active', '', s.updated_at, s.updated_at
+		FROM bulk_websites s CROSS JOIN entities e WHERE e.number = s.entity_number
+		ON CONFLICT (number) DO UPDATE SET name = excluded.name, home_url = excluded.home_url, content_types = excluded.content_types,
+			limit_access = excluded.limit_access, updated_at = excluded.updated_at
+		WHERE websites.name <> excluded.name OR websites.home_url <> excluded.home_url OR websites.content_types <> excluded.content_types
+			OR websites.limit_access <> excluded.limit_access OR websites.updated_at <> excluded.updated_at`
+	// nextSite keeps numbers issued later (entity-N) above the imported sites.
+	nextSite = `UPDATE entities SET next_site = (SELECT MAX(w.site_index) + 1 FROM websites w WHERE w.entity_id = entities.id)
+		WHERE number IN (SELECT entity_number FROM bulk_websites)
+		AND next_site <= (SELECT MAX(w.site_index) FROM websites w WHERE w.entity_id = entities.id)`
+	mergeAccesses = `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
+		SELECT w.id, ?, 'active', '[]', ?, ? FROM bulk_websites s CROSS JOIN websites w WHERE w.number = s.number AND s.had_access = 0
+		ON CONFLICT (website_id, provider_id) DO UPDATE SET status = 'active', updated_at = excluded.updated_at
+		WHERE accesses.status <> 'active'`
+	// A website with access again is no longer an empty shell (see filing's addAccess).
+	clearShell   = `UPDATE websites SET shell_since = NULL WHERE shell_since IS NOT NULL AND number IN (SELECT number FROM bulk_websites)`
+	mergeDomains = `INSERT INTO domains (website_id, name, status)
+		SELECT w.id, s.name, 'active' FROM bulk_domains s CROSS JOIN websites w WHERE s.is_new = 1 AND w.number = s.website_number`
+	// The feed gets every domain that entered the provider's allow-list:
+	// all active domains of a website that had no access here, and the new
+	// domains of one that had.
+	mergeFeed = `INSERT INTO gate_log (provider_id, domain, op, number, status, at)
+		SELECT ?, d.name, ?, w.number, ?, ? FROM bulk_websites s CROSS JOIN websites w CROSS JOIN domains d
+		WHERE w.number = s.number AND w.status = 'active' AND d.website_id = w.id AND d.status = 'active'
+		AND (s.had_access = 0 OR d.name IN (SELECT name FROM bulk_domains WHERE is_new = 1))
+		ORDER BY w.number, d.name`
+	raiseCounter = `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value WHERE counters.value < excluded.value`
+)
+
+// merge writes the staged batch into the registry.
+func (im *importer) merge(ctx context.Context, tx *store.BulkTx, b *batch, w *written) error {
+	now := store.Micros(im.now)
+	exec := func(what, q string, n *int64, args ...any) error {
+		res, err := tx.Q().ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if n != nil {
+			k, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			*n += k
+		}
+		return nil
+	}
+	var other int64
+	steps := []struct {
+		what, q string
+		n       *int64
+		args    []any
+	}{
+		{"mark access", markHadAccess, nil, []any{im.providerID}},
+		{"mark domains", markNewDomains, nil, nil},
+		{"entities", mergeEntities, &w.entities, []any{im.ownerID, now}},
+		{"websites", mergeWebsites, &w.websites, nil},
+		{"site index", nextSite, &other, nil},
+		{"accesses", mergeAccesses, &w.accesses, []any{im.providerID, now, now}},
+		{"empty shells", clearShell, &other, nil},
+		{"domains", mergeDomains, &w.domains, nil},
+	}
+	for _, s := range steps {
+		if err := exec(s.what, s.q, s.n, s.args...); err != nil {
+			return err
+		}
+	}
+	// Counters: the highest imported serial of each province and year.
+	top := map[string]int{}
+	for i := range b.rows {
+		if r := &b.rows[i]; !b.dropped[i] {
+			if k := counterName(r.province, r.year); r.serial > top[k] {
+				top[k] = r.serial
+			}
+		}
+	}
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := exec("counter "+k, raiseCounter, &other, k, top[k]); err != nil {
+			return err
+		}
+	}
+	if w.entities+w.websites+w.accesses+w.domains+other == 0 {
+		return nil // nothing changed: no audit row, no feed entry
+	}
+	// The audit append takes the head's row lock first, which also orders
+	// the gate-log versions by commit on PostgreSQL (see filing's lockFeed).
+	err := im.opt.Chain.Append(ctx, tx.Tx, audit.Entry{At: im.now, ActorRole: "operator", Action: "bulk.import",
+		Subject: fmt.Sprintf("provider:%d", im.providerID), Details: map[string]any{
+			"file": im.opt.Name, "first_line": b.rows[0].line, "last_line": b.last, "rows": len(b.rows) - len(b.dropped),
+			"entities": w.entities, "websites": w.websites, "domains": w.domains, "accesses": w.accesses}})
+	if err != nil {
+		return err
+	}
+	return exec("gate feed", mergeFeed, &w.feed, im.providerID, gate.OpUpsert, gate.FeedApproved, now)
+}
