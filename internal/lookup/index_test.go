@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -205,6 +206,61 @@ func TestHandlerSameBytes(t *testing.T) {
 				}
 				v.Set("cursor", p.Next)
 			}
+		}
+	}
+}
+
+// TestIndexSparseIDs: entity ids far apart (rows copied from elsewhere)
+// are indexed through a map instead of a slice, with the same answers.
+func TestIndexSparseIDs(t *testing.T) {
+	r, db := newRegistry(t, registry())
+	ctx := context.Background()
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.Q()
+		for _, st := range []string{
+			`INSERT INTO entities (id, account_id, cert_index, nature, name, province, number, status, data_enc, created_at, updated_at)
+				VALUES (900000000, 1, 'sparse', 'enterprise', '北京稀疏公司', '11', '京ICP备2021000099号', 'active', '', 0, 0)`,
+			`INSERT INTO websites (id, entity_id, site_index, number, name, home_url, content_types, status, data_enc, approved_at, updated_at)
+				VALUES (800000000, 900000000, 1, '京ICP备2021000099号-1', '稀疏站', 'https://sparse.cn/', '', 'active', '', 0, 0)`,
+			`INSERT INTO domains (website_id, name, status) VALUES (800000000, 'sparse.cn', 'active')`,
+			// A separator inside a field: the row is read again unjoined.
+			`INSERT INTO websites (id, entity_id, site_index, number, name, home_url, content_types, status, data_enc, approved_at, updated_at)
+				VALUES (800000001, 900000000, 2, '京ICP备2021000099号-2', '分` + "\x1f" + `隔站', 'https://sep.cn/', '', 'active', '', 0, 0)`,
+			`INSERT INTO domains (website_id, name, status) VALUES (800000001, 'sep.cn', 'active')`,
+		} {
+			if _, err := q.ExecContext(ctx, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []Query{{Domain: "www.sparse.cn"}, {Entity: "北京"}, {Number: "京ICP备2021000099号"}, {Number: "京ICP备2021000001号"}} {
+		searchBoth(t, r, s, q)
+	}
+	if p := searchBoth(t, r, s, Query{Domain: "sparse.cn"}); len(p.Items) != 1 || p.Items[0].UnitName != "北京稀疏公司" {
+		t.Errorf("sparse entity: %+v", p.Items)
+	}
+	if p := searchBoth(t, r, s, Query{Domain: "sep.cn"}); len(p.Items) != 1 || p.Items[0].ServiceName != "分\x1f隔站" || p.Items[0].Domain != "sep.cn" {
+		t.Errorf("a separator in a field: %+v", p.Items)
+	}
+}
+
+func TestSortParallel(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 1<<16 + 3, 200000} {
+		x := make([]int32, n)
+		for i := range x {
+			x[i] = int32((i * 7919) % (n/3 + 1)) // ties
+		}
+		want := slices.Clone(x)
+		slices.Sort(want)
+		if got := sortParallel(x, func(a, b int32) int { return int(a - b) }); !slices.Equal(got, want) {
+			t.Errorf("n=%d: not sorted", n)
 		}
 	}
 }
