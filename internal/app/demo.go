@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
@@ -170,7 +171,7 @@ func demoSeeds() []demoSeed {
 			ContentTypes: []string{"综合门户"}, Principal: p, Access: form.Access{IPs: []string{"203.0.113.10"}}}
 	}
 	mk := func(e form.Entity, ws []form.Website, until filing.Status) demoSeed {
-		return demoSeed{req: filing.CreateRequest{Operation: string(filing.OpFirstFiling), Provider: DemoProvider, Entity: e, Websites: ws}, until: until}
+		return demoSeed{req: filing.CreateRequest{Operation: string(operation.FirstFiling), Provider: DemoProvider, Entity: e, Websites: ws}, until: until}
 	}
 	p1 := person("张伟", fixture.ResidentID("11010519800101123"), "13800138001", "zhangwei@example.com")
 	p2 := person("王芳", fixture.ResidentID("31010419850315234"), "13900139002", "wangfang@example.com")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 	"slices"
 	"strings"
 	"time"
@@ -155,138 +156,201 @@ func (s *Service) ownWebsites(ctx context.Context, q store.Querier, e *regEntity
 	return out, nil
 }
 
+// resolution is one run of resolve: the facts the checks establish, shared
+// by those that come after them in the descriptor's list.
+type resolution struct {
+	s          *Service
+	ctx        context.Context
+	q          store.Querier
+	accountID  int64
+	providerID int64
+	c          form.Content
+	// entity is the filed entity once a check has found it (nil when it is
+	// filed elsewhere).
+	entity *regEntity
+	// named are the rows of the named services, nil where one is not here.
+	named []*regWebsite
+}
+
 // resolve checks, before any review, that the operation can apply to the
 // registry as it is: the rows it names exist and belong to the applicant,
-// and nothing it may not change is changed.
+// and nothing it may not change is changed. The descriptor lists the checks;
+// each is written once, below.
 func (s *Service) resolve(ctx context.Context, q store.Querier, accountID, providerID int64, op Operation, c form.Content) error {
-	switch op {
-	case OpFirstFiling:
-		return nil
-	case OpNewWebsite:
-		num, err := parseEntityNumber(c)
-		if err != nil {
+	d, err := s.desc(op)
+	if err != nil {
+		return err
+	}
+	r := &resolution{s: s, ctx: ctx, q: q, accountID: accountID, providerID: providerID, c: c}
+	for _, chk := range d.Resolve {
+		if err := r.run(d, chk); err != nil {
 			return err
 		}
-		e, err := s.entityByNumber(ctx, q, num)
-		if err != nil {
-			return err
+	}
+	return nil
+}
+
+func (r *resolution) run(d operation.Descriptor, chk operation.Check) error {
+	switch chk {
+	case operation.CheckEntityNumber:
+		_, err := parseEntityNumber(r.c)
+		return err
+	case operation.CheckEntityOwnedIfHere, operation.CheckOwnerProof:
+		return r.entityOwnedIfHere()
+	case operation.CheckEntityOwned:
+		e, err := r.s.ownEntity(r.ctx, r.q, r.accountID, r.c)
+		r.entity = e
+		return err
+	case operation.CheckEntityFixedFields:
+		return r.entityFixedFields()
+	case operation.CheckServicesGiven:
+		if len(r.c.Websites) > 0 {
+			return nil
 		}
-		if e != nil && e.accountID != accountID {
-			return invalid("entity_number", "entity.not_yours", "this filing belongs to another account (该备案属于其他账号)")
-		}
-		if e != nil && e.certKey != s.entityKey(c.Entity) {
-			return invalid("entity.certificate_number", "change.certificate_number", "the certificate number differs from the filed entity's (证件号码与备案主体不一致)")
-		}
-		if len(c.Websites) == 0 {
-			return invalid("websites", "application.websites_required", "add at least one website (请至少添加一个网站)")
-		}
-		return nil
-	case OpNewAccess, OpClaim:
-		if _, err := parseEntityNumber(c); err != nil {
-			return err
-		}
-		if len(c.Websites) == 0 {
+		if d.NamesFiledServices() {
 			return invalid("websites", "application.websites_required", "name at least one filed website (请至少选择一个网站)")
 		}
-		for i, w := range c.Websites {
-			num, err := parseWebsiteNumber(i, w)
-			if err != nil {
-				return err
-			}
-			rw, err := s.websiteByNumber(ctx, q, num)
-			if err != nil {
-				return err
-			}
-			if op == OpClaim && rw != nil && rw.status == "active" {
-				return &fault.Error{Kind: fault.Conflict, Code: "claim.already_here", Field: fmt.Sprintf("websites[%d].number", i),
-					Message: fmt.Sprintf("%s is already in this system; use new_access (该备案已在本系统中，请办理新增接入)", num)}
-			}
-			if op == OpNewAccess && rw != nil {
-				var n int
-				if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
-					rw.id, providerID).Scan(&n); err != nil {
-					return fmt.Errorf("access: %w", err)
-				}
-				if n > 0 {
-					return &fault.Error{Kind: fault.Conflict, Code: "access.exists", Field: fmt.Sprintf("websites[%d].number", i),
-						Message: fmt.Sprintf("%s already has access at this provider (该网站已在本接入商接入)", num)}
-				}
-			}
-		}
-		return nil
-	case OpChangeEntity:
-		e, err := s.ownEntity(ctx, q, accountID, c)
-		if err != nil {
-			return err
-		}
-		if p, ok := icpnum.LookupProvince(strings.TrimSpace(c.Entity.Province)); !ok || p.Code != e.province {
-			return invalid("entity.province", "change.province",
-				"the province cannot change; a move to another province needs a cancellation and a new filing there (省份不可变更，跨省需注销后重新备案)")
-		}
-		if e.nature == form.NatureEnterprise && c.Entity.Nature == form.NatureIndividual {
-			return invalid("entity.nature", "change.nature", "an enterprise cannot become an individual (单位不可变更为个人)")
-		}
-		return nil
-	case OpChangeWebsite, OpCancelWebsite, OpChangeAccess, OpCancelAccess:
-		e, err := s.ownEntity(ctx, q, accountID, c)
-		if err != nil {
-			return err
-		}
-		sites, err := s.ownWebsites(ctx, q, e, c)
-		if err != nil {
-			return err
-		}
-		for i, rw := range sites {
-			if op == OpChangeWebsite {
-				for j, d := range c.Websites[i].Domains {
-					n, err := hostname.Normalize(d.Name)
-					if err == nil && !slices.Contains(rw.domains, n) {
-						return invalid(fmt.Sprintf("websites[%d].domains[%d]", i, j), "change.domain",
-							fmt.Sprintf("domain %s cannot be added by a change; file it as a new website (域名不可通过变更新增，请办理新增网站)", n))
-					}
-				}
-			}
-			if op == OpChangeAccess || op == OpCancelAccess {
-				var n int
-				if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
-					rw.id, providerID).Scan(&n); err != nil {
-					return fmt.Errorf("access: %w", err)
-				}
-				if n == 0 {
-					return invalid(fmt.Sprintf("websites[%d].number", i), "access.not_found", "the website has no access at this provider (该网站未在本接入商接入)")
-				}
-			}
-		}
-		return nil
-	case OpCancelEntity:
-		_, err := s.ownEntity(ctx, q, accountID, c)
+		return invalid("websites", "application.websites_required", "add at least one website (请至少添加一个网站)")
+	case operation.CheckServiceNumbers:
+		return r.serviceNumbers()
+	case operation.CheckServicesOwned:
+		sites, err := r.s.ownWebsites(r.ctx, r.q, r.entity, r.c)
+		r.named = sites
 		return err
-	case OpCommercialLicense:
-		e, err := s.ownEntity(ctx, q, accountID, c)
+	case operation.CheckServicesNotHere:
+		for i, rw := range r.named {
+			if rw != nil && rw.status == "active" {
+				return &fault.Error{Kind: fault.Conflict, Code: "claim.already_here", Field: fmt.Sprintf("websites[%d].number", i),
+					Message: fmt.Sprintf("%s is already in this system; use new_access (该备案已在本系统中，请办理新增接入)", rw.number)}
+			}
+		}
+		return nil
+	case operation.CheckNoAccessHere:
+		return r.access(false)
+	case operation.CheckAccessHere:
+		return r.access(true)
+	case operation.CheckNoNewDomains:
+		for i, rw := range r.named {
+			for j, dom := range r.c.Websites[i].Domains {
+				n, err := hostname.Normalize(dom.Name)
+				if err == nil && !slices.Contains(rw.domains, n) {
+					return invalid(fmt.Sprintf("websites[%d].domains[%d]", i, j), "change.domain",
+						fmt.Sprintf("domain %s cannot be added by a change; file it as a new website (域名不可通过变更新增，请办理新增网站)", n))
+				}
+			}
+		}
+		return nil
+	case operation.CheckLicenceEligible:
+		return r.licenceEligible()
+	}
+	return fmt.Errorf("operation %s: check %d has no implementation", d.Name, chk)
+}
+
+// entityOwnedIfHere: an entity filed elsewhere may be brought here, but one
+// on record here must be the applicant's, with the same certificate, and
+// so must every named service on record here (nobody acts on another
+// account's filings by typing their numbers).
+func (r *resolution) entityOwnedIfHere() error {
+	num, err := parseEntityNumber(r.c)
+	if err != nil {
+		return err
+	}
+	e, err := r.s.entityByNumber(r.ctx, r.q, num)
+	if err != nil {
+		return err
+	}
+	if e != nil && e.accountID != r.accountID {
+		return invalid("entity_number", "entity.not_yours", "this filing belongs to another account (该备案属于其他账号)")
+	}
+	if e != nil && e.certKey != r.s.entityKey(r.c.Entity) {
+		return invalid("entity.certificate_number", "change.certificate_number", "the certificate number differs from the filed entity's (证件号码与备案主体不一致)")
+	}
+	r.entity = e
+	for i, rw := range r.named {
+		if rw != nil && rw.status == "active" && (e == nil || rw.entityID != e.id) {
+			return invalid(fmt.Sprintf("websites[%d].number", i), "website.not_yours",
+				fmt.Sprintf("%s is on record under another entity or account (该网站备案属于其他主体或账号)", rw.number))
+		}
+	}
+	return nil
+}
+
+func (r *resolution) entityFixedFields() error {
+	e := r.entity
+	if p, ok := icpnum.LookupProvince(strings.TrimSpace(r.c.Entity.Province)); !ok || p.Code != e.province {
+		return invalid("entity.province", "change.province",
+			"the province cannot change; a move to another province needs a cancellation and a new filing there (省份不可变更，跨省需注销后重新备案)")
+	}
+	if e.nature == form.NatureEnterprise && r.c.Entity.Nature == form.NatureIndividual {
+		return invalid("entity.nature", "change.nature", "an enterprise cannot become an individual (单位不可变更为个人)")
+	}
+	return nil
+}
+
+// serviceNumbers parses every named service's number and finds its row.
+func (r *resolution) serviceNumbers() error {
+	r.named = make([]*regWebsite, len(r.c.Websites))
+	for i, w := range r.c.Websites {
+		num, err := parseWebsiteNumber(i, w)
 		if err != nil {
 			return err
 		}
-		if e.nature != form.NatureEnterprise {
-			return invalid("entity.nature", "licence.not_enterprise", "an ICP licence is only for enterprises; individuals and other bodies cannot run commercial sites (经营许可证仅限企业申请)")
+		if r.named[i], err = r.s.websiteByNumber(r.ctx, r.q, num); err != nil {
+			return err
 		}
-		if r := ident.ValidateUSCC(c.Entity.CertificateNumber); !r.Valid {
-			return invalid("entity.certificate_number", "licence.not_mainland", "an ICP licence needs a Mainland enterprise with a unified social credit code (须为持统一社会信用代码的境内企业)")
-		}
-		if e.licence != "" {
-			return &fault.Error{Kind: fault.Conflict, Code: "licence.exists", Message: fmt.Sprintf("the entity already holds %s (该主体已持有经营许可证)", e.licence)}
-		}
-		return nil
 	}
-	return invalid("operation", "application.bad_operation", "unknown operation (未知操作类型)")
+	return nil
+}
+
+// access checks this provider's access to every named service on record:
+// present (want) or absent (!want).
+func (r *resolution) access(want bool) error {
+	for i, rw := range r.named {
+		if rw == nil {
+			continue
+		}
+		var n int
+		if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM accesses WHERE website_id = ? AND provider_id = ? AND status = 'active'`,
+			rw.id, r.providerID).Scan(&n); err != nil {
+			return fmt.Errorf("access: %w", err)
+		}
+		field := fmt.Sprintf("websites[%d].number", i)
+		if want && n == 0 {
+			return invalid(field, "access.not_found", "the website has no access at this provider (该网站未在本接入商接入)")
+		}
+		if !want && n > 0 {
+			return &fault.Error{Kind: fault.Conflict, Code: "access.exists", Field: field,
+				Message: fmt.Sprintf("%s already has access at this provider (该网站已在本接入商接入)", rw.number)}
+		}
+	}
+	return nil
+}
+
+func (r *resolution) licenceEligible() error {
+	e := r.entity
+	if e.nature != form.NatureEnterprise {
+		return invalid("entity.nature", "licence.not_enterprise", "an ICP licence is only for enterprises; individuals and other bodies cannot run commercial sites (经营许可证仅限企业申请)")
+	}
+	if res := ident.ValidateUSCC(r.c.Entity.CertificateNumber); !res.Valid {
+		return invalid("entity.certificate_number", "licence.not_mainland", "an ICP licence needs a Mainland enterprise with a unified social credit code (须为持统一社会信用代码的境内企业)")
+	}
+	if e.licence != "" {
+		return &fault.Error{Kind: fault.Conflict, Code: "licence.exists", Message: fmt.Sprintf("the entity already holds %s (该主体已持有经营许可证)", e.licence)}
+	}
+	return nil
 }
 
 // approveOp writes what the authority's approval of app means for the registry.
 func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application, now time.Time) (issued, error) {
 	c := *app.Content
-	switch app.Operation {
-	case OpFirstFiling:
+	d, err := s.desc(app.Operation)
+	if err != nil {
+		return issued{}, err
+	}
+	switch d.Effect {
+	case operation.FileEntity:
 		return s.approve(ctx, tx, app, now)
-	case OpNewWebsite:
+	case operation.AddServices:
 		e, err := s.ensureEntity(ctx, tx, app, now)
 		if err != nil {
 			return issued{}, err
@@ -305,7 +369,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			out.websites = append(out.websites, num)
 		}
 		return out, nil
-	case OpNewAccess, OpClaim:
+	case operation.BringServices:
 		e, err := s.ensureEntity(ctx, tx, app, now)
 		if err != nil {
 			return issued{}, err
@@ -335,7 +399,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			out.websites = append(out.websites, num)
 		}
 		return out, nil
-	case OpChangeEntity:
+	case operation.ChangeEntityData:
 		e, err := s.entityByNumber(ctx, tx.Q(), strings.TrimSpace(mustEntityNumber(c)))
 		if err != nil {
 			return issued{}, err
@@ -348,7 +412,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			return issued{}, fmt.Errorf("change entity %s: %w", e.number, err)
 		}
 		return issued{entity: e.number, entityID: e.id}, nil
-	case OpChangeWebsite, OpChangeAccess, OpCancelWebsite, OpCancelAccess:
+	case operation.ChangeServiceData, operation.ChangeAccessData, operation.CancelServices, operation.CancelAccessHere:
 		e, err := s.entityByNumber(ctx, tx.Q(), mustEntityNumber(c))
 		if err != nil {
 			return issued{}, err
@@ -366,19 +430,19 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			if rw == nil {
 				return issued{}, notFound("website")
 			}
-			switch app.Operation {
-			case OpChangeWebsite:
+			switch d.Effect {
+			case operation.ChangeServiceData:
 				err = s.changeWebsite(ctx, tx, app, rw, w, now)
-			case OpChangeAccess:
+			case operation.ChangeAccessData:
 				ips := w.Access.IPs
 				if ips == nil {
 					ips = []string{}
 				}
 				_, err = tx.Q().ExecContext(ctx, `UPDATE accesses SET ips = ?, updated_at = ? WHERE website_id = ? AND provider_id = ?`,
 					marshal(ips), store.Micros(now), rw.id, app.providerID)
-			case OpCancelWebsite:
+			case operation.CancelServices:
 				err = s.cancelWebsite(ctx, tx, rw, now)
-			case OpCancelAccess:
+			case operation.CancelAccessHere:
 				err = s.cancelAccess(ctx, tx, app.providerID, rw, now)
 			}
 			if err != nil {
@@ -387,7 +451,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			out.websites = append(out.websites, num)
 		}
 		return out, nil
-	case OpCancelEntity:
+	case operation.CancelEntityAll:
 		e, err := s.entityByNumber(ctx, tx.Q(), mustEntityNumber(c))
 		if err != nil {
 			return issued{}, err
@@ -424,10 +488,10 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 			return issued{}, fmt.Errorf("cancel entity %s: %w", e.number, err)
 		}
 		return issued{entity: e.number, entityID: e.id, websites: nums}, nil
-	case OpCommercialLicense:
+	case operation.IssueLicence:
 		return s.issueLicence(ctx, tx, app, now)
 	}
-	return issued{}, invalid("operation", "application.bad_operation", "unknown operation (未知操作类型)")
+	return issued{}, fmt.Errorf("operation %s: effect %d has no implementation", d.Name, d.Effect)
 }
 
 func mustEntityNumber(c form.Content) string {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/operation"
+	"strings"
 
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/form"
@@ -126,8 +128,13 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("psb reminders: %w", err)
 	}
 	// Changes: draft change applications with an effective date.
+	notice := s.ops.With(func(d operation.Descriptor) bool { return d.ChangeNotice })
+	args := make([]any, len(notice))
+	for i, n := range notice {
+		args[i] = string(n)
+	}
 	rows, err = s.db.R().QueryContext(ctx, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
-		WHERE ap.status IN ('draft', 'rejected') AND ap.operation IN ('change_entity', 'change_website', 'change_access')`)
+		WHERE ap.status IN ('draft', 'rejected') AND ap.operation IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("change reminders: %w", err)
 	}
@@ -309,4 +316,13 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 		n++
 	}
 	return n, nil
+}
+
+// placeholders returns "?, ?, …" for n arguments; for none it returns NULL,
+// so that IN (NULL) stays valid SQL that matches nothing.
+func placeholders(n int) string {
+	if n == 0 {
+		return "NULL"
+	}
+	return strings.Repeat("?, ", n-1) + "?"
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 	"io"
 	"log/slog"
 	"math/big"
@@ -52,6 +53,8 @@ type Config struct {
 	// SMS delivers text messages from the outbox; nil is the built-in
 	// gateway, which keeps them in the outbox (GET /api/v1/admin/outbox).
 	SMS SMSGateway
+	// Operations is the catalogue of operations; nil is operation.Default().
+	Operations *operation.Catalogue
 }
 
 // SMSGateway sends one text message (a real deployment plugs in its SMS provider).
@@ -79,11 +82,15 @@ type Service struct {
 	sm    StateMachine
 	mail  Mailer
 	sms   SMSGateway
+	ops   *operation.Catalogue
 }
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS}
+	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS, ops: c.Operations}
+	if s.ops == nil {
+		s.ops = operation.Default()
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -114,7 +121,8 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 	if actor.Role != auth.RoleApplicant {
 		return nil, forbidden("only applicants create applications (仅申请人可创建申请)")
 	}
-	op, ok := ParseOperation(req.Operation)
+	d, ok := s.ops.Parse(req.Operation)
+	op := d.Name
 	if !ok {
 		return nil, invalid("operation", "application.bad_operation", fmt.Sprintf("unknown operation %q (未知操作类型)", req.Operation))
 	}
@@ -292,7 +300,7 @@ func (s *Service) step(ctx context.Context, actor auth.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		to, err := s.sm.Next(cur.Operation, cur.Status, act)
+		to, err := s.next(cur, act)
 		if err != nil {
 			return err
 		}
@@ -431,7 +439,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 		}
 		now := s.now()
 		if cur.SMSExpiresAt != nil && !now.Before(*cur.SMSExpiresAt) {
-			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSExpired)
+			to, err := s.next(cur, ActSMSExpired)
 			if err != nil {
 				return err
 			}
@@ -466,7 +474,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 				return err
 			}
 			if failures >= SMSMaxFailures {
-				to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSFailed)
+				to, err := s.next(cur, ActSMSFailed)
 				if err != nil {
 					return err
 				}
@@ -486,7 +494,7 @@ func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64,
 			return err
 		}
 		if pending == 0 {
-			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSPassed)
+			to, err := s.next(cur, ActSMSPassed)
 			if err != nil {
 				return err
 			}
@@ -524,7 +532,7 @@ func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
 			if cur.Status != StatusSMSVerification {
 				return nil
 			}
-			to, err := s.sm.Next(cur.Operation, cur.Status, ActSMSExpired)
+			to, err := s.next(cur, ActSMSExpired)
 			if err != nil {
 				return err
 			}
@@ -540,14 +548,37 @@ func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// authorityDue is the authority's deadline: 20 business days, or about 60
-// calendar days for the ICP licence (icp-rules §1.5, SPEC.md "Lifecycle").
+// authorityDue is the authority's deadline on the descriptor's clock: 20
+// business days for a filing, about 60 calendar days for the ICP licence.
 func (s *Service) authorityDue(op Operation, now time.Time) string {
 	today := calendar.DateOf(now)
-	if op == OpCommercialLicense {
+	if d, _ := s.desc(op); d.Review == operation.Review60CalendarDays {
 		return (today + LicenceDays).String()
 	}
 	return s.Calendar().AddBusinessDays(today, AuthorityReviewDays).String()
+}
+
+// next asks the state machine where act leads cur.
+func (s *Service) next(cur *Application, act Action) (Status, error) {
+	d, err := s.desc(cur.Operation)
+	if err != nil {
+		return "", err
+	}
+	return s.sm.Next(d, cur.Status, act)
+}
+
+// Operations is the service's catalogue of operations.
+func (s *Service) Operations() *operation.Catalogue { return s.ops }
+
+// desc is the descriptor of a stored application's operation. Stored
+// operations were parsed on creation; one missing from the catalogue means
+// the catalogue shrank under existing data, reported as a server error.
+func (s *Service) desc(op Operation) (operation.Descriptor, error) {
+	d, ok := s.ops.Get(op)
+	if !ok {
+		return operation.Descriptor{}, fmt.Errorf("operation %q is not in the catalogue", op)
+	}
+	return d, nil
 }
 
 func systemActor() auth.Principal { return auth.Principal{Role: "system"} }

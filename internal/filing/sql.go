@@ -291,7 +291,7 @@ func (s *Service) load(ctx context.Context, q store.Querier, id int64) (*Applica
 		t := store.FromMicros(overdue.Int64)
 		a.Overdue = &t
 	}
-	if lic.Valid && a.Operation == OpCommercialLicense {
+	if lic.Valid && lic.String != "" {
 		if err := json.Unmarshal([]byte(lic.String), &a.LicenceNumbers); err != nil {
 			return nil, fmt.Errorf("application %d licence numbers: %w", id, err)
 		}
@@ -398,13 +398,13 @@ type smsTarget struct {
 	phone     string
 }
 
-func smsTargets(op Operation, c form.Content) []smsTarget {
-	ent, web := op.SMSPrincipals()
+func (s *Service) smsTargets(op Operation, c form.Content) []smsTarget {
+	d, _ := s.desc(op)
 	var out []smsTarget
-	if ent {
+	if d.SMS.Entity {
 		out = append(out, smsTarget{"entity", strings.TrimSpace(c.Entity.Principal.Phone)})
 	}
-	if web {
+	if d.SMS.Service {
 		for i, w := range c.Websites {
 			out = append(out, smsTarget{fmt.Sprintf("website:%d", i), strings.TrimSpace(w.Principal.Phone)})
 		}
@@ -434,7 +434,7 @@ func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Applicat
 		return fmt.Errorf("application %d sms: %w", app.ID, err)
 	}
 	codeByPhone := map[string]string{}
-	for _, t := range smsTargets(app.Operation, *app.Content) {
+	for _, t := range s.smsTargets(app.Operation, *app.Content) {
 		code, ok := codeByPhone[t.phone]
 		if !ok {
 			var err error
@@ -575,7 +575,7 @@ func (s *Service) smsPendingMasked(ctx context.Context, q store.Querier, a *Appl
 	}
 	defer rows.Close()
 	phones := map[string]string{}
-	for _, t := range smsTargets(a.Operation, *a.Content) {
+	for _, t := range s.smsTargets(a.Operation, *a.Content) {
 		phones[t.principal] = t.phone
 	}
 	out := []string{}

@@ -10,63 +10,12 @@ import (
 	"fmt"
 
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 )
 
-// Operation is what an application asks for (SPEC.md "Lifecycle").
-type Operation string
-
-// The operations.
-const (
-	OpFirstFiling       Operation = "first_filing"
-	OpNewWebsite        Operation = "new_website"
-	OpNewAccess         Operation = "new_access"
-	OpChangeEntity      Operation = "change_entity"
-	OpChangeWebsite     Operation = "change_website"
-	OpChangeAccess      Operation = "change_access"
-	OpCancelEntity      Operation = "cancel_entity"
-	OpCancelWebsite     Operation = "cancel_website"
-	OpCancelAccess      Operation = "cancel_access"
-	OpClaim             Operation = "claim"
-	OpCommercialLicense Operation = "commercial_license"
-)
-
-// Operations lists every operation.
-func Operations() []Operation {
-	return []Operation{OpFirstFiling, OpNewWebsite, OpNewAccess, OpChangeEntity, OpChangeWebsite,
-		OpChangeAccess, OpCancelEntity, OpCancelWebsite, OpCancelAccess, OpClaim, OpCommercialLicense}
-}
-
-// ParseOperation validates an operation name.
-func ParseOperation(s string) (Operation, bool) {
-	for _, op := range Operations() {
-		if string(op) == s {
-			return op, true
-		}
-	}
-	return "", false
-}
-
-// IsCancellation reports whether op cancels something; cancellation orders
-// cannot be withdrawn (icp-rules §1.1, the WeChat mini-program API rule).
-func (op Operation) IsCancellation() bool {
-	return op == OpCancelEntity || op == OpCancelWebsite || op == OpCancelAccess
-}
-
-// SMSPrincipals says which principals must pass SMS verification for op,
-// after icp-rules §1.3 (QingCloud's table; Huawei for user-initiated website
-// cancellation; 取消接入 skips SMS).
-func (op Operation) SMSPrincipals() (entity, website bool) {
-	switch op {
-	case OpFirstFiling, OpNewWebsite, OpClaim:
-		return true, true
-	case OpNewAccess, OpChangeWebsite, OpCancelWebsite:
-		return false, true
-	case OpChangeEntity, OpCancelEntity, OpCommercialLicense:
-		return true, false
-	default: // change_access, cancel_access
-		return false, false
-	}
-}
+// Operation is what an application asks for; its meaning is the
+// operation.Descriptor of that name in the service's catalogue.
+type Operation = operation.Name
 
 // Status is the state of an application.
 type Status string
@@ -145,12 +94,12 @@ type StateMachine struct{ t map[edge]Status }
 // NewStateMachine builds the state machine.
 func NewStateMachine() StateMachine { return StateMachine{t: transitions()} }
 
-// Next returns the state that action leads to from `from` for op, or an
-// *Error of kind Conflict naming the current state.
-func (m StateMachine) Next(op Operation, from Status, a Action) (Status, error) {
-	if a == ActWithdraw && op.IsCancellation() {
+// Next returns the state that action leads to from `from` for an
+// application of operation d, or a Conflict naming the current state.
+func (m StateMachine) Next(d operation.Descriptor, from Status, a Action) (Status, error) {
+	if a == ActWithdraw && !d.Withdrawable() {
 		return "", &fault.Error{Kind: fault.Conflict, Code: "application.cancellation_not_withdrawable",
-			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", op), State: string(from)}
+			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", d.Name), State: string(from)}
 	}
 	to, ok := m.t[edge{from, a}]
 	if !ok {
@@ -158,7 +107,7 @@ func (m StateMachine) Next(op Operation, from Status, a Action) (Status, error) 
 			Message: fmt.Sprintf("cannot %s an application in state %s (当前状态不允许此操作)", a, from), State: string(from)}
 	}
 	if to == StatusSMSVerification {
-		if e, w := op.SMSPrincipals(); !e && !w {
+		if !d.SMS.Any() {
 			to = StatusAuthorityReview
 		}
 	}

@@ -281,6 +281,16 @@ func (c *Catalogue) Names() []Name {
 	return out
 }
 
+// Strings returns every operation name as a string, in display order (for
+// messages that list the valid names).
+func (c *Catalogue) Strings() []string {
+	out := make([]string, len(c.list))
+	for i, d := range c.list {
+		out[i] = string(d.Name)
+	}
+	return out
+}
+
 // Get returns the descriptor of name.
 func (c *Catalogue) Get(name Name) (Descriptor, bool) {
 	i, ok := c.index[name]

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/beian/beian/internal/operation"
 	"strings"
 	"time"
 
@@ -8,25 +9,6 @@ import (
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 )
-
-// Operations of an application (SPEC.md, API v1 core).
-const (
-	OpFirstFiling       = "first_filing"
-	OpNewWebsite        = "new_website"
-	OpNewAccess         = "new_access"
-	OpChangeEntity      = "change_entity"
-	OpChangeWebsite     = "change_website"
-	OpChangeAccess      = "change_access"
-	OpCancelEntity      = "cancel_entity"
-	OpCancelWebsite     = "cancel_website"
-	OpCancelAccess      = "cancel_access"
-	OpClaim             = "claim"
-	OpCommercialLicense = "commercial_license"
-)
-
-// Operations lists every operation in the order of SPEC.md.
-var Operations = []string{OpFirstFiling, OpNewWebsite, OpNewAccess, OpChangeEntity, OpChangeWebsite,
-	OpChangeAccess, OpCancelEntity, OpCancelWebsite, OpCancelAccess, OpClaim, OpCommercialLicense}
 
 // DocumentKinds lists the document kinds of SPEC.md; province documents use them.
 var DocumentKinds = []string{"business_license", "entity_principal_id", "website_principal_id",
@@ -58,8 +40,12 @@ type Facts struct {
 	// Calendar is the business-day calendar for date rules; nil means
 	// calendar.Default(). No current check counts business days.
 	Calendar *calendar.Calendar
-	// Operation is one of Operations; "" checks only the values present.
+	// Operation names the application's operation; "" checks only the
+	// values present.
 	Operation string
+	// Operations is the catalogue Operation is looked up in; nil is
+	// operation.Default().
+	Operations *operation.Catalogue
 	// FiledDomains maps a registrable domain already filed in this system to its filing number.
 	FiledDomains map[string]string
 	// EntityFiled is the entity's filing number if its certificate number is already filed, else "".
@@ -75,7 +61,8 @@ type Facts struct {
 	Documents []string
 }
 
-// profile says what an operation needs from the content.
+// profile is what an operation needs from the content, in the terms the
+// checks below use; it is read from the operation's descriptor.
 type profile struct {
 	entity         bool // a complete entity
 	websites       bool // at least one complete website
@@ -85,20 +72,15 @@ type profile struct {
 	freshEntity    bool // the entity must not be filed yet
 	freshDomains   bool // the domains must not be filed yet
 	access         bool // every website lists its access IPs
+	licence        bool // the ICP licence, for Mainland enterprises only
 }
 
-var profiles = map[string]profile{
-	OpFirstFiling:       {entity: true, websites: true, freshEntity: true, freshDomains: true},
-	OpNewWebsite:        {entity: true, websites: true, entityNumber: true, freshDomains: true},
-	OpNewAccess:         {entity: true, websites: true, entityNumber: true, websiteNumbers: true},
-	OpChangeEntity:      {entity: true, entityNumber: true},
-	OpChangeWebsite:     {websites: true, entityNumber: true, websiteNumbers: true},
-	OpChangeAccess:      {needWebsites: true, entityNumber: true, websiteNumbers: true, access: true},
-	OpCancelEntity:      {entityNumber: true},
-	OpCancelWebsite:     {needWebsites: true, entityNumber: true, websiteNumbers: true},
-	OpCancelAccess:      {needWebsites: true, websiteNumbers: true},
-	OpClaim:             {entityNumber: true},
-	OpCommercialLicense: {entityNumber: true},
+func profileOf(d operation.Descriptor) profile {
+	n := d.Needs
+	return profile{entity: n.Entity, websites: n.Services == operation.CompleteServices,
+		needWebsites: n.Services == operation.NamedServices, entityNumber: n.EntityNumber,
+		websiteNumbers: n.ServiceNumbers, freshEntity: n.FreshEntity, freshDomains: n.FreshDomains,
+		access: n.AccessIPs, licence: d.Has(operation.CheckLicenceEligible)}
 }
 
 // checker carries one run of Check.
@@ -167,13 +149,18 @@ func (k *checker) operation() {
 	if op == "" {
 		return
 	}
-	p, ok := profiles[op]
+	cat := k.f.Operations
+	if cat == nil {
+		cat = operation.Default()
+	}
+	d, ok := cat.Parse(op)
 	if !ok {
 		k.add("operation", finding.Errorf("operation.unknown",
 			"未知的备案类型："+quote(op),
-			"unknown operation "+quote(op)+" (one of "+strings.Join(Operations, ", ")+")"))
+			"unknown operation "+quote(op)+" (one of "+strings.Join(cat.Strings(), ", ")+")"))
 		return
 	}
+	p := profileOf(d)
 	k.p = p
 	filed := k.f.EntityFiled
 	if filed == "" {
@@ -189,7 +176,7 @@ func (k *checker) operation() {
 			"该操作需要已备案的主体：请填写主体备案号，未备案的主体请使用首次备案（first_filing）",
 			"this operation needs a filed entity: give entity_number, or use first_filing for an entity without a filing"))
 	}
-	if op == OpCommercialLicense && k.nature() != "" && k.nature() != form.NatureEnterprise {
+	if p.licence && k.nature() != "" && k.nature() != form.NatureEnterprise {
 		k.add("entity.nature", finding.Errorf("license.enterprise_only",
 			"经营性许可证（ICP证）只能由境内企业申请",
 			"only a Mainland enterprise can apply for a commercial ICP licence"))

@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/operation"
 )
 
 const (
@@ -23,14 +24,14 @@ var checkCases = []checkCase{
 	{name: "website without domains", base: enterprise, edit: func(c *form.Content, f *Facts) { c.Websites[0].Domains = nil },
 		code: "required", field: "websites[0].domains", sev: E},
 	{name: "website number for change", base: enterprise, edit: func(c *form.Content, f *Facts) {
-		f.Operation, f.EntityFiled = OpChangeWebsite, "京ICP备2026000001号"
+		f.Operation, f.EntityFiled = string(operation.ChangeWebsite), "京ICP备2026000001号"
 	}, code: "required", field: "websites[0].number", sev: E},
 	{name: "access ips for change_access", base: enterprise, edit: func(c *form.Content, f *Facts) {
-		f.Operation, f.EntityFiled = OpChangeAccess, "京ICP备2026000001号"
+		f.Operation, f.EntityFiled = string(operation.ChangeAccess), "京ICP备2026000001号"
 		c.Websites[0].Number, c.Websites[0].Access.IPs = "京ICP备2026000001号-1", nil
 	}, code: "required", field: "websites[0].access.ips", sev: E},
 	{name: "cancel needs no entity content", base: func() form.Content { return form.Content{EntityNumber: "京ICP备2026000001号"} },
-		edit: func(c *form.Content, f *Facts) { f.Operation = OpCancelEntity }, notCode: "required"},
+		edit: func(c *form.Content, f *Facts) { f.Operation = string(operation.CancelEntity) }, notCode: "required"},
 
 	// operations
 	{name: "unknown operation", base: enterprise, edit: func(c *form.Content, f *Facts) { f.Operation = "renew" },
@@ -38,18 +39,18 @@ var checkCases = []checkCase{
 	{name: "first filing of a filed entity", base: enterprise, edit: func(c *form.Content, f *Facts) { f.EntityFiled = "京ICP备2026000001号" },
 		code: "operation.entity_filed", field: "entity.certificate_number", sev: E},
 	{name: "new website of a filed entity passes", base: enterprise, edit: func(c *form.Content, f *Facts) {
-		f.Operation, f.EntityFiled = OpNewWebsite, "京ICP备2026000001号"
+		f.Operation, f.EntityFiled = string(operation.NewWebsite), "京ICP备2026000001号"
 	}, notCode: "operation.entity_filed"},
-	{name: "new website without a filed entity", base: enterprise, edit: func(c *form.Content, f *Facts) { f.Operation = OpNewWebsite },
+	{name: "new website without a filed entity", base: enterprise, edit: func(c *form.Content, f *Facts) { f.Operation = string(operation.NewWebsite) },
 		code: "operation.entity_not_filed", field: "entity_number", sev: E},
 	{name: "entity filed elsewhere passes", base: enterprise, edit: func(c *form.Content, f *Facts) {
-		f.Operation, c.EntityNumber = OpNewWebsite, "京ICP备2020000001号"
+		f.Operation, c.EntityNumber = string(operation.NewWebsite), "京ICP备2020000001号"
 	}, notCode: "operation.entity_not_filed"},
 	{name: "licence for an individual", base: individual, edit: func(c *form.Content, f *Facts) {
-		f.Operation, f.EntityFiled = OpCommercialLicense, "京ICP备2026000002号"
+		f.Operation, f.EntityFiled = string(operation.CommercialLicense), "京ICP备2026000002号"
 	}, code: "license.enterprise_only", field: "entity.nature", sev: E},
 	{name: "licence for an enterprise passes", base: enterprise, edit: func(c *form.Content, f *Facts) {
-		f.Operation, f.EntityFiled = OpCommercialLicense, "京ICP备2026000002号"
+		f.Operation, f.EntityFiled = string(operation.CommercialLicense), "京ICP备2026000002号"
 	}, notCode: "license.enterprise_only"},
 
 	// nature and certificate
@@ -194,7 +195,7 @@ var checkCases = []checkCase{
 	}, code: "domain.already_filed", field: "websites[0].domains[0]", sev: E},
 	{name: "filed domain for new access passes", base: enterprise, edit: func(c *form.Content, f *Facts) {
 		f.FiledDomains = map[string]string{"example.com": "京ICP备2020000001号-1"}
-		f.Operation, c.EntityNumber, c.Websites[0].Number = OpNewAccess, "京ICP备2020000001号", "京ICP备2020000001号-1"
+		f.Operation, c.EntityNumber, c.Websites[0].Number = string(operation.NewAccess), "京ICP备2020000001号", "京ICP备2020000001号-1"
 	}, notCode: "domain.already_filed"},
 	{name: "government outside gov.cn", base: enterprise, edit: func(c *form.Content, f *Facts) {
 		c.Entity.Nature, c.Entity.CertificateType = form.NatureGovernment, CertUSCC
@@ -246,15 +247,15 @@ var checkCases = []checkCase{
 	}, code: "order.too_many_domains", field: "websites", sev: E},
 	{name: "hainan new website not capped", base: individual, edit: func(c *form.Content, f *Facts) {
 		c.Websites[0].Domains = append(c.Websites[0].Domains, form.Domain{Name: "example.net", Holder: "王五"})
-		f.Province, f.Operation, f.EntityFiled = DefaultRuleSet().For("琼"), OpNewWebsite, "琼ICP备2026000001号"
+		f.Province, f.Operation, f.EntityFiled = DefaultRuleSet().For("琼"), string(operation.NewWebsite), "琼ICP备2026000001号"
 	}, notCode: "order.too_many_domains"},
 	{name: "jiangxi cap after many sites", base: individual, edit: func(c *form.Content, f *Facts) {
 		c.Websites[0].Domains = append(c.Websites[0].Domains, form.Domain{Name: "example.net", Holder: "王五"})
-		f.Province, f.Operation, f.EntityFiled, f.EntityWebsites = DefaultRuleSet().For("赣"), OpNewWebsite, "赣ICP备2026000001号", 8
+		f.Province, f.Operation, f.EntityFiled, f.EntityWebsites = DefaultRuleSet().For("赣"), string(operation.NewWebsite), "赣ICP备2026000001号", 8
 	}, code: "order.too_many_domains", field: "websites", sev: E},
 	{name: "jiangxi no cap before", base: individual, edit: func(c *form.Content, f *Facts) {
 		c.Websites[0].Domains = append(c.Websites[0].Domains, form.Domain{Name: "example.net", Holder: "王五"})
-		f.Province, f.Operation, f.EntityFiled, f.EntityWebsites = DefaultRuleSet().For("赣"), OpNewWebsite, "赣ICP备2026000001号", 7
+		f.Province, f.Operation, f.EntityFiled, f.EntityWebsites = DefaultRuleSet().For("赣"), string(operation.NewWebsite), "赣ICP备2026000001号", 7
 	}, notCode: "order.too_many_domains"},
 	{name: "xinjiang one domain per website", base: enterprise, edit: func(c *form.Content, f *Facts) {
 		c.Websites[0].Domains = append(c.Websites[0].Domains, form.Domain{Name: "example.net", Holder: "北京星河科技有限公司"})

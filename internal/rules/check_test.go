@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/beian/beian/internal/operation"
 	"os"
 	"regexp"
 	"slices"
@@ -83,7 +84,7 @@ type checkCase struct {
 
 func runCheck(tt checkCase) []finding.Finding {
 	c := tt.base()
-	f := Facts{Now: testNow, Operation: OpFirstFiling}
+	f := Facts{Now: testNow, Operation: string(operation.FirstFiling)}
 	if tt.edit != nil {
 		tt.edit(&c, &f)
 	}
@@ -111,7 +112,7 @@ func TestCleanApplications(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fs := Check(tt.c, Facts{Now: testNow, Operation: OpFirstFiling})
+			fs := Check(tt.c, Facts{Now: testNow, Operation: string(operation.FirstFiling)})
 			if got := codesOf(fs); !slices.Equal(got, tt.want) && !(len(got) == 0 && tt.want == nil) {
 				t.Errorf("codes = %v, want %v\n%s", got, tt.want, dump(fs))
 			}
@@ -205,7 +206,7 @@ func TestCheckFieldsAreJSONPaths(t *testing.T) {
 	c.Websites = append(c.Websites, c.Websites[0])
 	c.Websites[1].Domains = []form.Domain{{Name: "a.example.net"}, {Name: "bad_domain!"}}
 	c.Websites[1].Principal.Phone = "12345"
-	fs := Check(c, Facts{Now: testNow, Operation: OpFirstFiling})
+	fs := Check(c, Facts{Now: testNow, Operation: string(operation.FirstFiling)})
 	path := regexp.MustCompile(`^(operation|entity_number|documents|websites|entity(\.[a-z_]+)+|websites\[\d+\](\.[a-z_]+(\[\d+\])?)*)$`)
 	for _, f := range fs {
 		if !path.MatchString(f.Field) {
@@ -249,8 +250,8 @@ func FuzzCheck(f *testing.F) {
 			w.Access.IPs = append(w.Access.IPs, s)
 		}
 		facts := Facts{Now: testNow, FiledDomains: map[string]string{"example.com": "京ICP备2026000001号-1"}}
-		if int(op) < len(Operations) {
-			facts.Operation = Operations[op]
+		if names := operation.Default().Names(); int(op) < len(names) {
+			facts.Operation = string(names[op])
 		}
 		for _, fd := range Check(c, facts) {
 			if fd.Code == "" || fd.Field == "" || fd.MessageZH == "" || fd.MessageEN == "" {
@@ -265,7 +266,7 @@ func FuzzCheck(f *testing.F) {
 
 func BenchmarkCheck(b *testing.B) {
 	c := enterprise()
-	f := Facts{Now: testNow, Operation: OpFirstFiling, Province: DefaultRuleSet().For("京")}
+	f := Facts{Now: testNow, Operation: string(operation.FirstFiling), Province: DefaultRuleSet().For("京")}
 	for b.Loop() {
 		Check(c, f)
 	}
@@ -274,7 +275,7 @@ func BenchmarkCheck(b *testing.B) {
 func ExampleCheck() {
 	c := individual()
 	c.Websites[0].Name = "小明的商城"
-	for _, f := range Check(c, Facts{Now: testNow, Operation: OpFirstFiling}) {
+	for _, f := range Check(c, Facts{Now: testNow, Operation: string(operation.FirstFiling)}) {
 		fmt.Println(f.Severity, f.Code, f.Field)
 		fmt.Println(f.MessageEN)
 	}

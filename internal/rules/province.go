@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/operation"
 	"io"
 	"regexp"
 	"sort"
@@ -389,9 +390,10 @@ func validateScope(at string, natures, ops []string, source string) error {
 			return fmt.Errorf("field %s.natures[%d]: %q is not one of %s", at, j, n, strings.Join(form.Natures, ", "))
 		}
 	}
+	cat := operation.Default()
 	for j, o := range ops {
-		if !contains(Operations, o) {
-			return fmt.Errorf("field %s.operations[%d]: %q is not one of %s", at, j, o, strings.Join(Operations, ", "))
+		if _, ok := cat.Parse(o); !ok {
+			return fmt.Errorf("field %s.operations[%d]: %q is not one of %s", at, j, o, strings.Join(cat.Strings(), ", "))
 		}
 	}
 	if strings.TrimSpace(source) == "" {

@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/beian/beian/internal/operation"
 	"os"
 	"strings"
 	"testing"
@@ -157,7 +158,7 @@ func TestAddProvinceRuleByDataOnly(t *testing.T) {
 	}
 	c := individual()
 	c.Entity.Province, c.Entity.Address = "闽", "福建省福州市鼓楼区1号"
-	facts := Facts{Now: testNow, Operation: OpFirstFiling}
+	facts := Facts{Now: testNow, Operation: string(operation.FirstFiling)}
 	run := func(rs *RuleSet) (underage, doc bool) {
 		facts.Province = rs.For("闽")
 		for _, f := range Check(c, facts) {
@@ -249,7 +250,7 @@ func TestLoadRuleSetErrors(t *testing.T) {
 func TestOperationsAndNaturesInData(t *testing.T) {
 	// Every scoped rule in the embedded file names real natures and operations
 	// (validateRaw enforces it; this guards the lists themselves).
-	if len(Operations) != 11 || len(form.Natures) != 6 {
-		t.Errorf("operations %d natures %d", len(Operations), len(form.Natures))
+	if n := len(operation.Default().Names()); n != 11 || len(form.Natures) != 6 {
+		t.Errorf("operations %d natures %d", n, len(form.Natures))
 	}
 }

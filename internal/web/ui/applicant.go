@@ -193,7 +193,7 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 	st := app.Status
 	if d.Owner {
 		d.CanEdit = st.Editable()
-		d.CanWithdraw = !app.Operation.IsCancellation() && (st.Editable() || st == filing.StatusProviderReview || st == filing.StatusSMSVerification)
+		d.CanWithdraw = u.op(app.Operation).Withdrawable() && (st.Editable() || st == filing.StatusProviderReview || st == filing.StatusSMSVerification)
 		d.CanSMS = st == filing.StatusSMSVerification
 	}
 	switch {
@@ -215,7 +215,7 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 	if d.Owner && d.CanEdit {
 		for _, f := range app.Findings {
 			step := stepOf(f.Field)
-			if step == stepWebsites && !hasWebsites(app.Operation) {
+			if step == stepWebsites && !u.op(app.Operation).HasServices() {
 				step = stepReview
 			}
 			d.Fix = append(d.Fix, fixItem{Finding: f, URL: fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, step, fieldID(f.Field))})

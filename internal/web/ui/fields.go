@@ -2,9 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/operation"
 	"strings"
 
-	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
@@ -120,8 +120,8 @@ func principalSpecs(prefix string, p func(*form.Content) *form.Principal) []spec
 
 // entitySpecs are the inputs of the entity step: the filed entity number for
 // operations on an existing entity, the entity and its principal.
-func entitySpecs(op filing.Operation) (numbers, entity, principal []spec) {
-	if op != filing.OpFirstFiling {
+func entitySpecs(op operation.Descriptor) (numbers, entity, principal []spec) {
+	if op.NamesFiledEntity() {
 		numbers = []spec{{name: "entity_number", label: "wizard.entity_number", typ: "text", required: true,
 			str: func(c *form.Content) *string { return &c.EntityNumber }}}
 	}
@@ -138,29 +138,11 @@ func entitySpecs(op filing.Operation) (numbers, entity, principal []spec) {
 	return numbers, entity, principal
 }
 
-// existingWebsite reports whether op works on a website that already has a number.
-func existingWebsite(op filing.Operation) bool {
-	switch op {
-	case filing.OpNewAccess, filing.OpChangeWebsite, filing.OpChangeAccess, filing.OpCancelWebsite, filing.OpCancelAccess, filing.OpClaim:
-		return true
-	}
-	return false
-}
-
-// hasWebsites reports whether op carries websites at all.
-func hasWebsites(op filing.Operation) bool {
-	switch op {
-	case filing.OpChangeEntity, filing.OpCancelEntity, filing.OpCommercialLicense:
-		return false
-	}
-	return true
-}
-
 // websiteSpecs are the inputs of website i (the caller makes sure it exists).
-func websiteSpecs(op filing.Operation, i int) (site, principal []spec) {
+func websiteSpecs(op operation.Descriptor, i int) (site, principal []spec) {
 	p := fmt.Sprintf("websites[%d]", i)
 	w := func(c *form.Content) *form.Website { return &c.Websites[i] }
-	if existingWebsite(op) {
+	if op.NamesFiledServices() {
 		site = append(site, spec{name: p + ".number", label: "wizard.website.number", typ: "text", required: true, str: func(c *form.Content) *string { return &w(c).Number }})
 	}
 	site = append(site,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/beian/beian/internal/operation"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,7 +83,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		filing.StatusApproved, filing.StatusRejected, filing.StatusWithdrawn, filing.StatusExpired} {
 		add("status.", string(s))
 	}
-	for _, op := range filing.Operations() {
+	for _, op := range operation.Default().Names() {
 		add("op.", string(op))
 	}
 	for _, r := range auth.Roles() {

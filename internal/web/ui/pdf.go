@@ -34,8 +34,9 @@ type letterLine struct {
 }
 
 // letterLines lays out the text of a letter; showID says whether ID
-// numbers are printed whole (the owner) or masked (reviewers).
-func letterLines(kind string, app *filing.Application, showID bool, today calendar.Date) (title string, lines []letterLine) {
+// numbers are printed whole (the owner) or masked (reviewers); opName is the
+// operation's Chinese name from the catalogue (letters are in Chinese).
+func letterLines(kind string, app *filing.Application, opName string, showID bool, today calendar.Date) (title string, lines []letterLine) {
 	c := app.Content
 	if c == nil {
 		c = &form.Content{}
@@ -54,7 +55,7 @@ func letterLines(kind string, app *filing.Application, showID bool, today calend
 		{Label: "通信地址", Value: e.Address},
 		{Label: "主体负责人", Value: e.Principal.Name + "（证件号码：" + id(e.Principal.IDNumber) + "）"},
 		{Label: "接入服务单位", Value: app.Provider},
-		{Label: "申请编号", Value: fmt.Sprintf("%d（%s）", app.ID, opName(app.Operation))},
+		{Label: "申请编号", Value: fmt.Sprintf("%d（%s）", app.ID, opName)},
 	}
 	for i, w := range c.Websites {
 		var ds []string
@@ -108,19 +109,6 @@ func letterLines(kind string, app *filing.Application, showID bool, today calend
 
 func month(d calendar.Date) int { _, m, _ := d.Civil(); return int(m) }
 func day(d calendar.Date) int   { _, _, dd := d.Civil(); return dd }
-
-func opName(op filing.Operation) string {
-	names := map[filing.Operation]string{
-		filing.OpFirstFiling: "首次备案", filing.OpNewWebsite: "新增网站", filing.OpNewAccess: "新增接入",
-		filing.OpChangeEntity: "变更主体", filing.OpChangeWebsite: "变更网站", filing.OpChangeAccess: "变更接入",
-		filing.OpCancelEntity: "注销主体", filing.OpCancelWebsite: "注销网站", filing.OpCancelAccess: "取消接入",
-		filing.OpClaim: "认领", filing.OpCommercialLicense: "ICP经营许可证",
-	}
-	if n, ok := names[op]; ok {
-		return n
-	}
-	return string(op)
-}
 
 // renderLetter writes the PDF of a letter with the CJK font ttf.
 func renderLetter(ttf []byte, title string, lines []letterLine, created time.Time) ([]byte, error) {
@@ -197,7 +185,8 @@ func (u *UI) letter(w http.ResponseWriter, r *http.Request, rq *request) error {
 		return &pageError{kind: fault.Unavailable, key: "err.no_font"}
 	}
 	now := u.fil.Now()
-	title, lines := letterLines(kind, app, rq.user.Role == auth.RoleApplicant, calendar.DateOf(now))
+	zh := Lang{Code: LangZH, cat: u.cats[LangZH]}
+	title, lines := letterLines(kind, app, zh.T(u.op(app.Operation).I18nKey()), rq.user.Role == auth.RoleApplicant, calendar.DateOf(now))
 	b, err := renderLetter(ttf, title, lines, now)
 	if err != nil {
 		return err

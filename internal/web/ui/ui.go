@@ -21,6 +21,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net/http"
@@ -293,6 +294,13 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, rq *request, err error
 		u.log.ErrorContext(r.Context(), "ui error page failed", "err", rerr)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
+}
+
+// op is the descriptor of a stored application's operation (a zero
+// descriptor, which shows nothing, if the catalogue no longer has it).
+func (u *UI) op(name filing.Operation) operation.Descriptor {
+	d, _ := u.fil.Operations().Get(name)
+	return d
 }
 
 // describe maps an error to a status and a message in the request language.

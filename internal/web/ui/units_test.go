@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/binary"
+	"github.com/beian/beian/internal/operation"
 	"html/template"
 	"slices"
 	"strings"
@@ -175,7 +176,8 @@ func FuzzSplitList(f *testing.F) {
 
 func TestApplyKeepsDomainDetails(t *testing.T) {
 	c := form.Content{Websites: []form.Website{{Domains: []form.Domain{{Name: "a.cn", Holder: "某公司"}}}}}
-	site, _ := websiteSpecs(filing.OpFirstFiling, 0)
+	first, _ := operation.Default().Get(operation.FirstFiling)
+	site, _ := websiteSpecs(first, 0)
 	vals := map[string]string{"websites[0].domains": "a.cn\nb.cn", "websites[0].name": " 名称 ", "websites[0].access.ips": "198.51.100.7, 198.51.100.8"}
 	apply(&c, site, func(k string) string { return vals[k] })
 	w := c.Websites[0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,8 +25,8 @@ const (
 )
 
 // steps lists the wizard steps of op.
-func steps(op filing.Operation) []string {
-	if hasWebsites(op) {
+func steps(op operation.Descriptor) []string {
+	if op.HasServices() {
 		return []string{stepEntity, stepWebsites, stepDocuments, stepReview}
 	}
 	return []string{stepEntity, stepDocuments, stepReview}
@@ -53,8 +54,8 @@ type newData struct {
 
 func (u *UI) newData(r *http.Request, rq *request, op, prov string) (newData, error) {
 	d := newData{EntityNumber: r.PostFormValue("entity_number"), WebsiteNumber: r.PostFormValue("website_number")}
-	for _, o := range filing.Operations() {
-		d.Operations = append(d.Operations, Option{Value: string(o), Label: rq.lang.T("op." + string(o)), Selected: string(o) == op})
+	for _, o := range u.fil.Operations().List() {
+		d.Operations = append(d.Operations, Option{Value: string(o.Name), Label: rq.lang.T(o.I18nKey()), Selected: string(o.Name) == op})
 	}
 	ps, err := u.acc.Providers(r.Context())
 	if err != nil {
@@ -67,7 +68,7 @@ func (u *UI) newData(r *http.Request, rq *request, op, prov string) (newData, er
 }
 
 func (u *UI) newForm(w http.ResponseWriter, r *http.Request, rq *request) error {
-	d, err := u.newData(r, rq, string(filing.OpFirstFiling), "")
+	d, err := u.newData(r, rq, string(operation.FirstFiling), "")
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (u *UI) newForm(w http.ResponseWriter, r *http.Request, rq *request) error 
 func (u *UI) create(w http.ResponseWriter, r *http.Request, rq *request) error {
 	op, prov := r.PostFormValue("operation"), r.PostFormValue("provider")
 	req := filing.CreateRequest{Operation: op, Provider: prov}
-	if o, ok := filing.ParseOperation(op); ok && o != filing.OpFirstFiling {
+	if o, ok := u.fil.Operations().Parse(op); ok && (o.NamesFiledEntity() || o.NamesFiledServices()) {
 		c, err := u.prefill(r.Context(), *rq.user, o, r.PostFormValue("entity_number"), r.PostFormValue("website_number"))
 		if err != nil {
 			return err
@@ -144,7 +145,7 @@ func appID(r *http.Request) (int64, error) {
 }
 
 // stepSpecs returns the sections of inputs of an editing step.
-func stepSpecs(op filing.Operation, c *form.Content, step string, l Lang) (titles []string, groups [][]spec, index []int) {
+func stepSpecs(op operation.Descriptor, c *form.Content, step string, l Lang) (titles []string, groups [][]spec, index []int) {
 	switch step {
 	case stepEntity:
 		nums, ent, pr := entitySpecs(op)
@@ -187,7 +188,7 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	d.Blocking = d.Errors > 0
-	all := steps(app.Operation)
+	all := steps(u.op(app.Operation))
 	for i, s := range all {
 		d.Steps = append(d.Steps, stepLink{Key: s, URL: fmt.Sprintf("/applications/%d/edit/%s", app.ID, s),
 			Label: rq.lang.T("wizard.step." + s), Current: s == step, Errors: counts[s]})
@@ -196,7 +197,7 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	rest := append([]finding.Finding(nil), app.Findings...)
-	titles, groups, index := stepSpecs(app.Operation, c, step, rq.lang)
+	titles, groups, index := stepSpecs(u.op(app.Operation), c, step, rq.lang)
 	for i, g := range groups {
 		d.Sections = append(d.Sections, section{Title: titles[i], Index: index[i], Fields: fields(g, c, rq.lang, &rest)})
 	}
@@ -211,8 +212,8 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	if step == stepReview {
-		for _, s := range steps(app.Operation) {
-			t, g, ix := stepSpecs(app.Operation, c, s, rq.lang)
+		for _, s := range steps(u.op(app.Operation)) {
+			t, g, ix := stepSpecs(u.op(app.Operation), c, s, rq.lang)
 			none := []finding.Finding{}
 			for i := range g {
 				d.Summary = append(d.Summary, section{Title: t[i], Index: ix[i], Fields: fields(g[i], c, rq.lang, &none)})
@@ -222,7 +223,7 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 	return d
 }
 
-func validStep(op filing.Operation, step string) bool {
+func validStep(op operation.Descriptor, step string) bool {
 	for _, s := range steps(op) {
 		if s == step {
 			return true
@@ -242,7 +243,7 @@ func (u *UI) editable(r *http.Request, rq *request) (*filing.Application, string
 		return nil, "", err
 	}
 	step := r.PathValue("step")
-	if !validStep(app.Operation, step) {
+	if !validStep(u.op(app.Operation), step) {
 		return nil, "", &pageError{kind: fault.NotFound, key: "err.not_found"}
 	}
 	if !app.Status.Editable() {
@@ -286,7 +287,7 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 	if step == stepWebsites && len(c.Websites) == 0 {
 		c.Websites = []form.Website{{}}
 	}
-	_, groups, _ := stepSpecs(app.Operation, &c, step, rq.lang)
+	_, groups, _ := stepSpecs(u.op(app.Operation), &c, step, rq.lang)
 	for _, g := range groups {
 		apply(&c, g, r.PostFormValue)
 	}
@@ -323,7 +324,7 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 // the applicant that issued or changed them, so that the steps show what is
 // on file; numbers filed elsewhere start blank and the service's checks say
 // what is missing. new_website starts with one empty website.
-func (u *UI) prefill(ctx context.Context, user auth.Principal, op filing.Operation, entityNum, siteNum string) (form.Content, error) {
+func (u *UI) prefill(ctx context.Context, user auth.Principal, op operation.Descriptor, entityNum, siteNum string) (form.Content, error) {
 	entityNum, siteNum = strings.TrimSpace(entityNum), strings.TrimSpace(siteNum)
 	if f, err := icpnum.ParseFiling(siteNum); err == nil && f.Site > 0 {
 		siteNum = f.String()
@@ -336,7 +337,7 @@ func (u *UI) prefill(ctx context.Context, user auth.Principal, op filing.Operati
 	}
 	c := form.Content{EntityNumber: entityNum}
 	var site *form.Website
-	if existingWebsite(op) {
+	if op.NamesFiledServices() {
 		site = &form.Website{Number: siteNum}
 	}
 	apps, err := u.fil.MyApplications(ctx, user)
@@ -361,7 +362,7 @@ func (u *UI) prefill(ctx context.Context, user auth.Principal, op filing.Operati
 	switch {
 	case site != nil:
 		c.Websites = []form.Website{*site}
-	case hasWebsites(op):
+	case op.HasServices():
 		c.Websites = []form.Website{{}}
 	}
 	return c, nil
