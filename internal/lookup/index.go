@@ -2,8 +2,10 @@ package lookup
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"slices"
@@ -267,16 +269,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	// point order), and where names are equal, the websites of all those
 	// entities by id; each website's domains by id, or one row without a
 	// domain.
-	order := make([]int32, ne)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	order = sortParallel(order, func(a, b int32) int {
-		if c := bytes.Compare(s.b(s.ents[a].name), s.b(s.ents[b].name)); c != 0 {
-			return c
-		}
-		return int(a - b)
-	})
+	order := s.nameOrder()
 	s.rows = make([]row, 0, len(doms)+len(s.sites)/8)
 	var run []int32
 	emit := func(si int32) {
@@ -551,10 +544,45 @@ func (s *snapshot) record(ri int32, zone *time.Location) Record {
 	return rec
 }
 
+// nameKey is an entity with the first 16 bytes of its name as two
+// big-endian words, zero-padded: comparing keys orders names as
+// bytes.Compare does except where 16 bytes tie, and reads no arena.
+type nameKey struct {
+	hi, lo uint64
+	ent    int32
+}
+
+// nameOrder returns the entity indices by name (bytes), ties by index.
+func (s *snapshot) nameOrder() []int32 {
+	keys := make([]nameKey, len(s.ents))
+	for i := range s.ents {
+		var k [16]byte
+		copy(k[:], s.b(s.ents[i].name))
+		keys[i] = nameKey{hi: binary.BigEndian.Uint64(k[:8]), lo: binary.BigEndian.Uint64(k[8:]), ent: int32(i)}
+	}
+	keys = sortParallel(keys, func(a, b nameKey) int {
+		switch {
+		case a.hi != b.hi:
+			return cmp.Compare(a.hi, b.hi)
+		case a.lo != b.lo:
+			return cmp.Compare(a.lo, b.lo)
+		}
+		if c := bytes.Compare(s.b(s.ents[a.ent].name), s.b(s.ents[b.ent].name)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ent, b.ent)
+	})
+	order := make([]int32, len(keys))
+	for i, k := range keys {
+		order[i] = k.ent
+	}
+	return order
+}
+
 // sortParallel sorts x by cmp, in two halves at once when there are two
 // processors and enough to sort, merged after: the sort of a million names
 // is most of the index build that is not reading rows.
-func sortParallel(x []int32, cmp func(a, b int32) int) []int32 {
+func sortParallel[T any](x []T, cmp func(a, b T) int) []T {
 	if runtime.GOMAXPROCS(0) < 2 || len(x) < 1<<16 {
 		slices.SortFunc(x, cmp)
 		return x
@@ -564,7 +592,7 @@ func sortParallel(x []int32, cmp func(a, b int32) int) []int32 {
 	wg.Go(func() { slices.SortFunc(x[:mid], cmp) })
 	slices.SortFunc(x[mid:], cmp)
 	wg.Wait()
-	out := make([]int32, 0, len(x))
+	out := make([]T, 0, len(x))
 	a, b := x[:mid], x[mid:]
 	for len(a) > 0 && len(b) > 0 {
 		if cmp(b[0], a[0]) < 0 {

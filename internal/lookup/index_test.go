@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -262,5 +263,26 @@ func TestSortParallel(t *testing.T) {
 		if got := sortParallel(x, func(a, b int32) int { return int(a - b) }); !slices.Equal(got, want) {
 			t.Errorf("n=%d: not sorted", n)
 		}
+	}
+}
+
+// TestNameOrder: names that tie on the 16-byte key (a shared prefix of
+// five Chinese characters and more), shorter ones, equal ones, and bytes
+// above 0x7f all come out in bytes.Compare order, ties by index.
+func TestNameOrder(t *testing.T) {
+	names := []string{"北京市海淀区科技有限公司乙", "北京市海淀区科技有限公司甲", "北京市海淀区", "北京市海淀区科技有限公司甲", "a", "",
+		"北京市海淀区科技有限公司", "ab\x00", "ab", "\xff", "北京市海淀区科技有限公司甲乙"}
+	var s snapshot
+	for _, n := range names {
+		s.ents = append(s.ents, ent{name: s.add([]byte(n))})
+	}
+	got := s.nameOrder()
+	want := make([]int32, len(names))
+	for i := range want {
+		want[i] = int32(i)
+	}
+	slices.SortStableFunc(want, func(a, b int32) int { return strings.Compare(names[a], names[b]) })
+	if !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
 	}
 }
