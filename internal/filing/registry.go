@@ -336,21 +336,14 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 	return out, rows.Err()
 }
 
-// loadAudited loads applications with their decrypted content and records
-// the read in the audit log.
+// loadAudited loads applications with their decrypted content, outside any
+// transaction, and records the read in the audit log in a short one.
 func (s *Service) loadAudited(ctx context.Context, q store.Querier, actor auth.Principal, ids []int64) ([]*Application, error) {
-	out := make([]*Application, 0, len(ids))
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		for _, id := range ids {
-			a, err := s.load(ctx, q, id)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		if len(ids) == 0 {
-			return nil
-		}
+	out, err := s.loadMany(ctx, q, ids)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
 			Action: "pii.read", Subject: "applications", Details: map[string]any{"ids": ids}})
 	})

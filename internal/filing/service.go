@@ -352,7 +352,7 @@ func (s *Service) ownApp(ctx context.Context, q store.Querier, actor auth.Princi
 func (s *Service) check(ctx context.Context, q store.Querier, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
 	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), FiledDomains: map[string]string{}}
 	if appID != 0 {
-		docs, err := s.documents(ctx, q, appID)
+		docs, err := s.documentsOf(ctx, q, appID)
 		if err != nil {
 			return nil, err
 		}

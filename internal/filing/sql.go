@@ -237,6 +237,71 @@ func (s *Service) loadFor(ctx context.Context, q store.Querier, actor auth.Princ
 }
 
 func (s *Service) load(ctx context.Context, q store.Querier, id int64) (*Application, error) {
+	apps, err := s.loadMany(ctx, q, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(apps) == 0 {
+		return nil, notFound("application")
+	}
+	return apps[0], nil
+}
+
+// appColumns are the columns scanApplication reads, in its order.
+const appColumns = `a.id, a.account_id, a.provider_id, p.code, a.operation, a.status, a.entity_key,
+		a.entity_name, a.nature, a.province, a.payload_enc, a.findings, a.entity_number, a.website_numbers, a.due_date,
+		a.sms_expires_at, a.created_at, a.updated_at, a.overdue_at, a.licence_numbers`
+
+// loadMany loads the applications ids, in the order given, skipping those
+// that do not exist, with a constant number of queries whatever their
+// number: one for the rows, one each for history, documents and pending SMS.
+func (s *Service) loadMany(ctx context.Context, q store.Querier, ids []int64) ([]*Application, error) {
+	if len(ids) == 0 {
+		return []*Application{}, nil
+	}
+	in, args := inList(ids)
+	found, err := store.All(ctx, q, s.scanApplication, `SELECT `+appColumns+`
+		FROM applications a JOIN providers p ON p.id = a.provider_id WHERE a.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load applications: %w", err)
+	}
+	byID := make(map[int64]*Application, len(found))
+	for _, a := range found {
+		byID[a.ID] = a
+		a.History, a.Documents = []History{}, []Document{}
+		if a.Status == StatusSMSVerification {
+			a.SMSPending = []string{}
+		}
+	}
+	if err := s.attachHistory(ctx, q, in, args, byID); err != nil {
+		return nil, err
+	}
+	if err := s.attachDocuments(ctx, q, in, args, byID); err != nil {
+		return nil, err
+	}
+	if err := s.attachSMSPending(ctx, q, in, args, byID); err != nil {
+		return nil, err
+	}
+	out := make([]*Application, 0, len(found))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// inList returns "?, ?, …" and the arguments for an IN list of ids.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return placeholders(len(ids)), args
+}
+
+// scanApplication reads one row of appColumns and decrypts its content.
+func (s *Service) scanApplication(row store.Row) (*Application, error) {
 	var (
 		a                                 Application
 		op, st, payload, fs, webNums, prv string
@@ -244,18 +309,11 @@ func (s *Service) load(ctx context.Context, q store.Querier, id int64) (*Applica
 		smsExp, overdue                   sql.NullInt64
 		created, updated                  int64
 	)
-	err := store.One(q.QueryRowContext(ctx, `SELECT a.id, a.account_id, a.provider_id, p.code, a.operation, a.status, a.entity_key,
-		a.entity_name, a.nature, a.province, a.payload_enc, a.findings, a.entity_number, a.website_numbers, a.due_date,
-		a.sms_expires_at, a.created_at, a.updated_at, a.overdue_at, a.licence_numbers
-		FROM applications a JOIN providers p ON p.id = a.provider_id WHERE a.id = ?`, id).Scan(
-		&a.ID, &a.accountID, &a.providerID, &prv, &op, &st, &a.entityKey, &a.EntityName, &a.Nature, &a.Province,
-		&payload, &fs, &entNum, &webNums, &due, &smsExp, &created, &updated, &overdue, &lic))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("application")
+	if err := row.Scan(&a.ID, &a.accountID, &a.providerID, &prv, &op, &st, &a.entityKey, &a.EntityName, &a.Nature, &a.Province,
+		&payload, &fs, &entNum, &webNums, &due, &smsExp, &created, &updated, &overdue, &lic); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load application %d: %w", id, err)
-	}
+	id := a.ID
 	a.Provider, a.Operation, a.Status = prv, Operation(op), Status(st)
 	a.CreatedAt, a.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
 	if err := json.Unmarshal([]byte(fs), &a.Findings); err != nil {
@@ -300,17 +358,6 @@ func (s *Service) load(ctx context.Context, q store.Querier, id int64) (*Applica
 		fileBy := (eff - ChangeNoticeDays).String()
 		a.ChangeFileBy = &fileBy
 	}
-	if a.History, err = s.history(ctx, q, id); err != nil {
-		return nil, err
-	}
-	if a.Documents, err = s.documents(ctx, q, id); err != nil {
-		return nil, err
-	}
-	if a.Status == StatusSMSVerification {
-		if a.SMSPending, err = s.smsPendingMasked(ctx, q, &a); err != nil {
-			return nil, err
-		}
-	}
 	return &a, nil
 }
 
@@ -323,48 +370,108 @@ func (s *Service) businessDaysLeft(today, due calendar.Date) int {
 	return -s.Calendar().BusinessDaysBetween(due+1, today)
 }
 
-func (s *Service) history(ctx context.Context, q store.Querier, id int64) ([]History, error) {
-	rows, err := q.QueryContext(ctx, `SELECT action, from_status, to_status, COALESCE(actor_id, 0), actor_role, reasons, at
-		FROM application_history WHERE application_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("application %d history: %w", id, err)
+// attachHistory fills the history of the applications in byID (ids in, args).
+func (s *Service) attachHistory(ctx context.Context, q store.Querier, in string, args []any, byID map[int64]*Application) error {
+	type row struct {
+		app int64
+		h   History
 	}
-	defer rows.Close()
-	out := []History{}
-	for rows.Next() {
-		var h History
+	rows, err := store.All(ctx, q, func(r store.Row) (row, error) {
+		var x row
 		var from, to, reasons string
 		var at int64
-		if err := rows.Scan(&h.Action, &from, &to, &h.ActorID, &h.ActorRole, &reasons, &at); err != nil {
-			return nil, fmt.Errorf("application %d history: %w", id, err)
+		if err := r.Scan(&x.app, &x.h.Action, &from, &to, &x.h.ActorID, &x.h.ActorRole, &reasons, &at); err != nil {
+			return x, err
 		}
-		h.From, h.To, h.At = Status(from), Status(to), store.FromMicros(at)
-		if err := json.Unmarshal([]byte(reasons), &h.Reasons); err != nil {
-			return nil, fmt.Errorf("application %d history reasons: %w", id, err)
+		x.h.From, x.h.To, x.h.At = Status(from), Status(to), store.FromMicros(at)
+		if err := json.Unmarshal([]byte(reasons), &x.h.Reasons); err != nil {
+			return x, fmt.Errorf("application %d history reasons: %w", x.app, err)
 		}
-		out = append(out, h)
+		return x, nil
+	}, `SELECT application_id, action, from_status, to_status, COALESCE(actor_id, 0), actor_role, reasons, at
+		FROM application_history WHERE application_id IN (`+in+`) ORDER BY id`, args...)
+	if err != nil {
+		return fmt.Errorf("application history: %w", err)
 	}
-	return out, rows.Err()
+	for _, x := range rows {
+		if a := byID[x.app]; a != nil {
+			a.History = append(a.History, x.h)
+		}
+	}
+	return nil
 }
 
-func (s *Service) documents(ctx context.Context, q store.Querier, id int64) ([]Document, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, kind, content_type, size, sha256, created_at
-		FROM documents WHERE application_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("application %d documents: %w", id, err)
+// documentsOf lists the documents of one application.
+func (s *Service) documentsOf(ctx context.Context, q store.Querier, id int64) ([]Document, error) {
+	in, args := inList([]int64{id})
+	a := &Application{ID: id, Documents: []Document{}}
+	if err := s.attachDocuments(ctx, q, in, args, map[int64]*Application{id: a}); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	out := []Document{}
-	for rows.Next() {
-		var d Document
+	return a.Documents, nil
+}
+
+// attachDocuments fills the documents of the applications in byID.
+func (s *Service) attachDocuments(ctx context.Context, q store.Querier, in string, args []any, byID map[int64]*Application) error {
+	type row struct {
+		app int64
+		d   Document
+	}
+	rows, err := store.All(ctx, q, func(r store.Row) (row, error) {
+		var x row
 		var at int64
-		if err := rows.Scan(&d.ID, &d.Kind, &d.ContentType, &d.Size, &d.SHA256, &at); err != nil {
-			return nil, fmt.Errorf("application %d documents: %w", id, err)
+		if err := r.Scan(&x.app, &x.d.ID, &x.d.Kind, &x.d.ContentType, &x.d.Size, &x.d.SHA256, &at); err != nil {
+			return x, err
 		}
-		d.CreatedAt = store.FromMicros(at)
-		out = append(out, d)
+		x.d.CreatedAt = store.FromMicros(at)
+		return x, nil
+	}, `SELECT application_id, id, kind, content_type, size, sha256, created_at
+		FROM documents WHERE application_id IN (`+in+`) ORDER BY id`, args...)
+	if err != nil {
+		return fmt.Errorf("application documents: %w", err)
 	}
-	return out, rows.Err()
+	for _, x := range rows {
+		if a := byID[x.app]; a != nil {
+			a.Documents = append(a.Documents, x.d)
+		}
+	}
+	return nil
+}
+
+// attachSMSPending fills, for applications in SMS verification, the masked
+// phones that still have to verify.
+func (s *Service) attachSMSPending(ctx context.Context, q store.Querier, in string, args []any, byID map[int64]*Application) error {
+	type row struct {
+		app       int64
+		principal string
+	}
+	rows, err := store.All(ctx, q, func(r store.Row) (row, error) {
+		var x row
+		return x, r.Scan(&x.app, &x.principal)
+	}, `SELECT application_id, principal FROM sms_codes WHERE application_id IN (`+in+`) AND verified_at IS NULL
+		ORDER BY application_id, principal`, args...)
+	if err != nil {
+		return fmt.Errorf("application sms: %w", err)
+	}
+	phones := map[int64]map[string]string{}
+	seen := map[int64]map[string]bool{}
+	for _, x := range rows {
+		a := byID[x.app]
+		if a == nil || a.Status != StatusSMSVerification {
+			continue
+		}
+		if phones[a.ID] == nil {
+			phones[a.ID], seen[a.ID] = map[string]string{}, map[string]bool{}
+			for _, t := range s.smsTargets(a.Operation, *a.Content) {
+				phones[a.ID][t.principal] = t.phone
+			}
+		}
+		if m := secret.MaskPhone(phones[a.ID][x.principal]); !seen[a.ID][m] {
+			seen[a.ID][m] = true
+			a.SMSPending = append(a.SMSPending, m)
+		}
+	}
+	return nil
 }
 
 func (s *Service) entityNumberByKey(ctx context.Context, q store.Querier, key string) (string, error) {
@@ -566,32 +673,6 @@ func (s *Service) smsPendingCount(ctx context.Context, q store.Querier, id int64
 		return 0, fmt.Errorf("application %d sms: %w", id, err)
 	}
 	return n, nil
-}
-
-func (s *Service) smsPendingMasked(ctx context.Context, q store.Querier, a *Application) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT principal FROM sms_codes WHERE application_id = ? AND verified_at IS NULL ORDER BY principal`, a.ID)
-	if err != nil {
-		return nil, fmt.Errorf("application %d sms: %w", a.ID, err)
-	}
-	defer rows.Close()
-	phones := map[string]string{}
-	for _, t := range s.smsTargets(a.Operation, *a.Content) {
-		phones[t.principal] = t.phone
-	}
-	out := []string{}
-	seen := map[string]bool{}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("application %d sms: %w", a.ID, err)
-		}
-		m := secret.MaskPhone(phones[p])
-		if !seen[m] {
-			seen[m] = true
-			out = append(out, m)
-		}
-	}
-	return out, rows.Err()
 }
 
 func (s *Service) smsExpiredIDs(ctx context.Context, q store.Querier, now time.Time) ([]int64, error) {

@@ -1,0 +1,44 @@
+package api_test
+
+import (
+	"testing"
+
+	"github.com/beian/beian/internal/apptest"
+	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/fixture"
+)
+
+// TestListingsCostConstantQueries: the review queue and the applicant's list
+// load any number of applications with the same number of statements (one
+// for the ids, four for the rows and their history, documents and pending
+// SMS, plus the audit entry), not a few per application.
+func TestListingsCostConstantQueries(t *testing.T) {
+	e := apptest.New(t)
+	owner := e.Applicant("many@example.com")
+	desk := e.Operator(auth.RoleProvider)
+	cost := func(path, token string, want int) int64 {
+		t.Helper()
+		before := e.App.DB.Queries()
+		r := e.Do("GET", path, token, nil).Must(t, 200)
+		n := e.App.DB.Queries() - before
+		if items, _ := r.Body["items"].([]any); len(items) != want {
+			t.Fatalf("%s listed %d, want %d: %.300s", path, len(items), want, r.Raw)
+		}
+		return n
+	}
+	file := func(from, to int) {
+		for i := from; i < to; i++ {
+			id := e.Do("POST", "/api/v1/applications", owner, filingRequest(fixture.FirstFiling(i))).Must(t, 201).ID()
+			e.Do("POST", apptest.Path(id, "/submit"), owner, nil).Must(t, 200)
+		}
+	}
+	file(1, 4)
+	queueFew, mineFew := cost("/api/v1/review/applications", desk, 3), cost("/api/v1/applications", owner, 3)
+	file(4, 64)
+	queueMany, mineMany := cost("/api/v1/review/applications", desk, 63), cost("/api/v1/applications", owner, 63)
+	if queueMany != queueFew || mineMany != mineFew {
+		t.Errorf("statements for 3 → 63 applications: queue %d → %d, own list %d → %d; want the same",
+			queueFew, queueMany, mineFew, mineMany)
+	}
+	t.Logf("statements per listing: queue %d, own list %d (63 applications)", queueMany, mineMany)
+}
