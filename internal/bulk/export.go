@@ -17,17 +17,23 @@ import (
 // per active domain (a service without domains gives one row with domain
 // ""), in key order so that two exports of the same registry are the same
 // file. The rows stream from the database: nothing is collected.
-const exportRows = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''),
-	w.home_url, w.content_types, w.limit_access, w.updated_at
-	FROM websites w JOIN entities e ON e.id = w.entity_id
+const (
+	exportFrom = ` FROM websites w JOIN entities e ON e.id = w.entity_id
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
-	WHERE e.status = 'active' AND w.status = 'active'
-	ORDER BY w.id, d.id`
+	WHERE e.status = 'active' AND w.status = 'active'`
+	exportRows = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''),
+	w.home_url, w.content_types, w.limit_access, w.updated_at` + exportFrom + ` ORDER BY w.id, d.id`
+)
+
+// ExportProgressEvery is how many records Export writes between calls of
+// its progress function.
+const ExportProgressEvery = 10000
 
 // Export writes the public fields of every filed service to w in format f
 // and returns the number of records written. Memory stays constant
 // whatever the registry's size: each row is written as it is read.
-func Export(ctx context.Context, db *store.DB, w io.Writer, f Format) (int64, error) {
+// progress, when not nil, gets the count every ExportProgressEvery records.
+func Export(ctx context.Context, db *store.DB, w io.Writer, f Format, progress func(records int64)) (int64, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	write, flush, err := recordWriter(bw, f)
 	if err != nil {
@@ -68,6 +74,9 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, f Format) (int64, er
 			return n, fmt.Errorf("export: %w", err)
 		}
 		n++
+		if progress != nil && n%ExportProgressEvery == 0 {
+			progress(n)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return n, fmt.Errorf("export: %w", err)
@@ -76,6 +85,17 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, f Format) (int64, er
 		return n, fmt.Errorf("export: %w", err)
 	}
 	return n, bw.Flush()
+}
+
+// CountRecords is the number of records Export would write now, for a
+// progress bar's total.
+func CountRecords(ctx context.Context, db *store.DB) (int64, error) {
+	var n int64
+	err := db.R().QueryRowContext(ctx, `SELECT COUNT(*)`+exportFrom).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("export: count: %w", err)
+	}
+	return n, nil
 }
 
 // recordWriter returns the writer of one record in format f, and the flush

@@ -349,6 +349,13 @@ func (im *importer) prepare(ctx context.Context) error {
 	if err := im.owner(ctx, code); err != nil {
 		return err
 	}
+	if im.conn.Dialect() == store.SQLite {
+		for _, p := range sqliteBulkPragmas {
+			if _, err := q.ExecContext(ctx, p); err != nil {
+				return fmt.Errorf("%s: %w", p, err)
+			}
+		}
+	}
 	for _, ddl := range stageDDL {
 		if _, err := q.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("staging table: %w", err)
@@ -405,7 +412,7 @@ func (im *importer) owner(ctx context.Context, code string) error {
 // own connection only.
 var stageDDL = []string{
 	`CREATE TEMP TABLE IF NOT EXISTS bulk_entities (number TEXT NOT NULL, licence TEXT, name TEXT NOT NULL, nature TEXT NOT NULL,
-		province TEXT NOT NULL, updated_at BIGINT NOT NULL)`,
+		province TEXT NOT NULL, updated_at BIGINT NOT NULL, next_site BIGINT NOT NULL)`,
 	`CREATE TEMP TABLE IF NOT EXISTS bulk_websites (number TEXT NOT NULL, entity_number TEXT NOT NULL, site_index BIGINT NOT NULL,
 		name TEXT NOT NULL, home_url TEXT NOT NULL, content_types TEXT NOT NULL, limit_access BIGINT NOT NULL, updated_at BIGINT NOT NULL,
 		had_access BIGINT NOT NULL DEFAULT 0)`,
@@ -418,7 +425,22 @@ func (im *importer) dropStage() {
 	for _, t := range stageTables {
 		_, _ = im.conn.Q().ExecContext(context.Background(), `DROP TABLE IF EXISTS `+t)
 	}
+	if im.conn.Dialect() == store.SQLite {
+		for _, p := range sqliteDefaultPragmas {
+			_, _ = im.conn.Q().ExecContext(context.Background(), p)
+		}
+	}
 }
+
+// On SQLite the import's connection gets a page cache large enough to hold
+// the indexes a batch touches (the default is 2 MB, and every batch then
+// rereads index pages from the OS), and keeps its staging tables in memory
+// (https://www.sqlite.org/pragma.html#pragma_cache_size, #pragma_temp_store).
+// The connection is the pool's writer: the defaults come back at the end.
+var (
+	sqliteBulkPragmas    = []string{`PRAGMA cache_size = -131072`, `PRAGMA temp_store = MEMORY`}
+	sqliteDefaultPragmas = []string{`PRAGMA cache_size = -2000`, `PRAGMA temp_store = DEFAULT`}
+)
 
 // written counts the rows one batch wrote.
 type written struct {
@@ -461,13 +483,20 @@ func (im *importer) stage(ctx context.Context, tx *store.BulkTx, b *batch) error
 		}
 	}
 	ents, webs, doms := b.live()
-	err := im.fill(ctx, tx, "bulk_entities", []string{"number", "licence", "name", "nature", "province", "updated_at"}, len(ents), func(i int) []any {
+	// An entity's next site index is above every site of it the batch holds.
+	top := make(map[string]int, len(ents))
+	for _, i := range webs {
+		if r := &b.rows[i]; r.site > top[r.entity] {
+			top[r.entity] = r.site
+		}
+	}
+	err := im.fill(ctx, tx, "bulk_entities", []string{"number", "licence", "name", "nature", "province", "updated_at", "next_site"}, len(ents), func(i int) []any {
 		r := &b.rows[ents[i]]
 		var lic any
 		if r.licence != "" {
 			lic = r.licence
 		}
-		return []any{r.entity, lic, r.unit, r.nature, r.province, r.updatedMicros}
+		return []any{r.entity, lic, r.unit, r.nature, r.province, r.updatedMicros, int64(top[r.entity] + 1)}
 	})
 	if err != nil {
 		return err
@@ -648,11 +677,12 @@ const (
 	markNewDomains = `UPDATE bulk_domains SET is_new = 1 WHERE NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
 	mergeEntities  = `INSERT INTO entities (account_id, cert_index, nature, name, province, number, license_number, status, next_site,
 		data_enc, origin, approved_at, created_at, updated_at)
-		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', 1, '', 'imported', s.updated_at, ?, s.updated_at
+		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', s.next_site, '', 'imported', s.updated_at, ?, s.updated_at
 		FROM bulk_entities s WHERE true
 		ON CONFLICT (number) DO UPDATE SET name = excluded.name, nature = excluded.nature,
-			license_number = COALESCE(excluded.license_number, entities.license_number), updated_at = excluded.updated_at
-		WHERE entities.name <> excluded.name OR entities.nature <> excluded.nature
+			license_number = COALESCE(excluded.license_number, entities.license_number), updated_at = excluded.updated_at,
+			next_site = CASE WHEN excluded.next_site > entities.next_site THEN excluded.next_site ELSE entities.next_site END
+		WHERE entities.name <> excluded.name OR entities.nature <> excluded.nature OR entities.next_site < excluded.next_site
 			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)`
 	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at)
 		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, 'active', '', s.updated_at, s.updated_at
@@ -661,16 +691,15 @@ const (
 			limit_access = excluded.limit_access, updated_at = excluded.updated_at
 		WHERE websites.name <> excluded.name OR websites.home_url <> excluded.home_url OR websites.content_types <> excluded.content_types
 			OR websites.limit_access <> excluded.limit_access OR websites.updated_at <> excluded.updated_at`
-	// nextSite keeps numbers issued later (entity-N) above the imported sites.
-	nextSite = `UPDATE entities SET next_site = (SELECT MAX(w.site_index) + 1 FROM websites w WHERE w.entity_id = entities.id)
-		WHERE number IN (SELECT entity_number FROM bulk_websites)
-		AND next_site <= (SELECT MAX(w.site_index) FROM websites w WHERE w.entity_id = entities.id)`
 	mergeAccesses = `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
 		SELECT w.id, ?, 'active', '[]', ?, ? FROM bulk_websites s CROSS JOIN websites w WHERE w.number = s.number AND s.had_access = 0
 		ON CONFLICT (website_id, provider_id) DO UPDATE SET status = 'active', updated_at = excluded.updated_at
 		WHERE accesses.status <> 'active'`
-	// A website with access again is no longer an empty shell (see filing's addAccess).
-	clearShell   = `UPDATE websites SET shell_since = NULL WHERE shell_since IS NOT NULL AND number IN (SELECT number FROM bulk_websites)`
+	// A website with access again is no longer an empty shell (see filing's
+	// addAccess). The EXISTS, an index read of websites_shell, spares the
+	// batch a join when the registry has no shell, as after most imports.
+	clearShell = `UPDATE websites SET shell_since = NULL WHERE shell_since IS NOT NULL AND number IN (SELECT number FROM bulk_websites)
+		AND EXISTS (SELECT 1 FROM websites s WHERE s.shell_since IS NOT NULL)`
 	mergeDomains = `INSERT INTO domains (website_id, name, status)
 		SELECT w.id, s.name, 'active' FROM bulk_domains s CROSS JOIN websites w WHERE s.is_new = 1 AND w.number = s.website_number`
 	// The feed gets every domain that entered the provider's allow-list:
@@ -711,7 +740,6 @@ func (im *importer) merge(ctx context.Context, tx *store.BulkTx, b *batch, w *wr
 		{"mark domains", markNewDomains, nil, nil},
 		{"entities", mergeEntities, &w.entities, []any{im.ownerID, now}},
 		{"websites", mergeWebsites, &w.websites, nil},
-		{"site index", nextSite, &other, nil},
 		{"accesses", mergeAccesses, &w.accesses, []any{im.providerID, now, now}},
 		{"empty shells", clearShell, &other, nil},
 		{"domains", mergeDomains, &w.domains, nil},

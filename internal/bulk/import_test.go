@@ -309,7 +309,7 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, f := range []Format{CSV, JSONL} {
 		var out bytes.Buffer
-		n, err := Export(ctx, db, &out, f)
+		n, err := Export(ctx, db, &out, f, nil)
 		if err != nil || n != 2 {
 			t.Fatalf("export %s: %d %v", f, n, err)
 		}
@@ -325,7 +325,7 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 			t.Fatalf("re-import of the %s export: %+v %v", f, r.st, r.errs)
 		}
 		var again bytes.Buffer
-		if _, err := Export(ctx, db2, &again, f); err != nil {
+		if _, err := Export(ctx, db2, &again, f, nil); err != nil {
 			t.Fatal(err)
 		}
 		if again.String() != out.String() {
