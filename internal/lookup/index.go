@@ -47,21 +47,37 @@ type snapshot struct {
 // ref is a string of the arena.
 type ref struct{ off, n uint32 }
 
+// ent is an entity: its name, number and licence number back to back in
+// the arena from off, and its sites in entSites[sites0:sites1].
 type ent struct {
-	name, number, licence ref
-	nature                uint8 // index into natureLabels
-	sites0, sites1        int32
+	off               uint32
+	nameN, numN, licN uint16
+	nature            uint8 // index into natureLabels
+	sites0, sites1    int32
 }
 
+func (e ent) name() ref    { return ref{e.off, uint32(e.nameN)} }
+func (e ent) number() ref  { return ref{e.off + uint32(e.nameN), uint32(e.numN)} }
+func (e ent) licence() ref { return ref{e.off + uint32(e.nameN) + uint32(e.numN), uint32(e.licN)} }
+
+// site is a filed service: its number, name and home URL back to back in
+// the arena from off, its content types (shared between sites) at typesOff,
+// and its rows rows[row0:row0+nrows].
 type site struct {
-	id, updated               int64
-	ent                       int32
-	number, name, home, types ref
-	limit                     bool
-	service                   uint8 // index into serviceTypes
-	row0, nrows               int32
-	dom0, ndom                int32 // during the build: the site's domains in doms
+	id, updated        int64
+	ent                int32
+	off, typesOff      uint32
+	numN, nameN, homeN uint16
+	typesN             uint16
+	limit              bool
+	service            uint8 // index into serviceTypes
+	row0, nrows        int32
 }
+
+func (t site) number() ref { return ref{t.off, uint32(t.numN)} }
+func (t site) name() ref   { return ref{t.off + uint32(t.numN), uint32(t.nameN)} }
+func (t site) home() ref   { return ref{t.off + uint32(t.numN) + uint32(t.nameN), uint32(t.homeN)} }
+func (t site) types() ref  { return ref{t.typesOff, uint32(t.typesN)} }
 
 type row struct {
 	site     int32
@@ -77,6 +93,21 @@ func (s *snapshot) add(v []byte) ref {
 	r := ref{off: uint32(len(s.arena)), n: uint32(len(v))}
 	s.arena = append(s.arena, v...)
 	return r
+}
+
+// addAll appends the fields back to back and returns where they start and
+// their lengths; ok is false when one is longer than 64 KiB, which no
+// public field of a filing is.
+func (s *snapshot) addAll(lens []uint16, fields ...[]byte) (off uint32, ok bool) {
+	off = uint32(len(s.arena))
+	for i, f := range fields {
+		if len(f) > 0xFFFF {
+			return 0, false
+		}
+		lens[i] = uint16(len(f))
+		s.arena = append(s.arena, f...)
+	}
+	return off, true
 }
 
 // natureLabels are the labels natureName returns, in a fixed order.
@@ -173,7 +204,8 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	if maxEntity <= 4*total+1024 {
 		entDense = make([]int32, maxEntity+1)
 	}
-	types := map[string]ref{} // content types repeat: stored once each
+	types := map[string]ref{}           // content types repeat: stored once each
+	domStart := make([]int32, 0, est+1) // site i's domains are doms[domStart[i]:domStart[i+1]]
 
 	sep := "char(31)"
 	if r.db.Dialect() == store.Postgres {
@@ -220,21 +252,34 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 				} else {
 					entOf[eid] = e
 				}
-				s.ents = append(s.ents, ent{name: s.add(ename), number: s.add(enum), licence: s.add(lic), nature: natureIndex(string(nature))})
+				var n [3]uint16
+				off, ok := s.addAll(n[:], ename, enum, lic)
+				if !ok {
+					return nil, fmt.Errorf("lookup: index: entity %d: a field is longer than 64 KiB", eid)
+				}
+				s.ents = append(s.ents, ent{off: off, nameN: n[0], numN: n[1], licN: n[2], nature: natureIndex(string(nature))})
 			}
 			t, ok := types[string(ct)]
 			if !ok {
+				if len(ct) > 0xFFFF {
+					return nil, fmt.Errorf("lookup: index: website %d: content types longer than 64 KiB", wid)
+				}
 				t = s.add(ct)
 				if len(types) < 1<<12 {
 					types[string(ct)] = t
 				}
 			}
-			s.sites = append(s.sites, site{id: wid, updated: updated, ent: e, number: s.add(wnum), name: s.add(wname),
-				home: s.add(home), types: t, limit: limit != 0, service: serviceCode(serviceOf(string(wnum[max(0, len(wnum)-1):]))), dom0: int32(len(doms))})
+			var n [3]uint16
+			off, ok := s.addAll(n[:], wnum, wname, home)
+			if !ok {
+				return nil, fmt.Errorf("lookup: index: website %d: a field is longer than 64 KiB", wid)
+			}
+			s.sites = append(s.sites, site{id: wid, updated: updated, ent: e, off: off, numN: n[0], nameN: n[1], homeN: n[2],
+				typesOff: t.off, typesN: uint16(t.n), limit: limit != 0, service: serviceCode(serviceOf(string(wnum[max(0, len(wnum)-1):])))})
+			domStart = append(domStart, int32(len(doms)))
 		}
 		if did != 0 {
 			doms = append(doms, dom{id: did, name: s.add(dname)})
-			s.sites[len(s.sites)-1].ndom++
 		}
 		if len(s.arena) > 1<<32-1<<20 {
 			return nil, fmt.Errorf("lookup: index: the registry's public text exceeds 4 GiB")
@@ -245,6 +290,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	}
 	rows.Close()
 	entOf, entDense = nil, nil
+	domStart = append(domStart, int32(len(doms)))
 
 	// Each entity's sites, in website id order (counting sort, stable).
 	ne := len(s.ents)
@@ -275,10 +321,10 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	emit := func(si int32) {
 		st := &s.sites[si]
 		st.row0 = int32(len(s.rows))
-		if st.ndom == 0 {
+		ds := doms[domStart[si]:domStart[si+1]]
+		if len(ds) == 0 {
 			s.rows = append(s.rows, row{site: si})
 		}
-		ds := doms[st.dom0 : st.dom0+st.ndom]
 		slices.SortFunc(ds, func(a, b dom) int { return int(a.id - b.id) })
 		for _, d := range ds {
 			s.rows = append(s.rows, row{site: si, domain: d.name, domainID: d.id})
@@ -287,7 +333,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	}
 	for i := 0; i < ne; {
 		j := i + 1
-		for j < ne && bytes.Equal(s.b(s.ents[order[i]].name), s.b(s.ents[order[j]].name)) {
+		for j < ne && bytes.Equal(s.b(s.ents[order[i]].name()), s.b(s.ents[order[j]].name())) {
 			j++
 		}
 		if j == i+1 {
@@ -316,16 +362,16 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	}
 	s.bySite = newTable(len(s.sites))
 	for i := range s.sites {
-		s.bySite.insert(s.b(s.sites[i].number), int32(i), s.siteNumber)
+		s.bySite.insert(s.b(s.sites[i].number()), int32(i), s.siteNumber)
 	}
 	s.byEntity = newTable(ne)
 	s.byLicence = newTable(ne / 16)
 	for i := range s.ents {
-		if s.ents[i].number.n > 0 {
-			s.byEntity.insert(s.b(s.ents[i].number), int32(i), s.entNumber)
+		if s.ents[i].numN > 0 {
+			s.byEntity.insert(s.b(s.ents[i].number()), int32(i), s.entNumber)
 		}
-		if s.ents[i].licence.n > 0 {
-			s.byLicence.insert(s.b(s.ents[i].licence), int32(i), s.entLicence)
+		if s.ents[i].licN > 0 {
+			s.byLicence.insert(s.b(s.ents[i].licence()), int32(i), s.entLicence)
 		}
 	}
 	s.built = time.Since(start)
@@ -333,13 +379,13 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 }
 
 func (s *snapshot) rowDomain(v int32) []byte  { return s.b(s.rows[v].domain) }
-func (s *snapshot) siteNumber(v int32) []byte { return s.b(s.sites[v].number) }
-func (s *snapshot) entNumber(v int32) []byte  { return s.b(s.ents[v].number) }
-func (s *snapshot) entLicence(v int32) []byte { return s.b(s.ents[v].licence) }
+func (s *snapshot) siteNumber(v int32) []byte { return s.b(s.sites[v].number()) }
+func (s *snapshot) entNumber(v int32) []byte  { return s.b(s.ents[v].number()) }
+func (s *snapshot) entLicence(v int32) []byte { return s.b(s.ents[v].licence()) }
 
 // size is the approximate memory of the snapshot in bytes.
 func (s *snapshot) size() int {
-	const entSize, siteSize, rowSize = 48, 88, 24
+	const entSize, siteSize, rowSize = 20, 48, 24
 	return cap(s.arena) + entSize*cap(s.ents) + siteSize*cap(s.sites) + rowSize*cap(s.rows) + 4*cap(s.entSites) +
 		s.byDomain.bytes() + s.bySite.bytes() + s.byEntity.bytes() + s.byLicence.bytes()
 }
@@ -449,26 +495,26 @@ func (s *snapshot) appendRow(b []byte, ri int32, zone *time.Location) []byte {
 	rw := &s.rows[ri]
 	st := &s.sites[rw.site]
 	e := &s.ents[st.ent]
-	main := e.number
-	if e.licence.n > 0 {
-		main = e.licence
+	main := e.number()
+	if e.licN > 0 {
+		main = e.licence()
 	}
 	b = append(b, `{"unitName":`...)
-	b = appendString(b, s.b(e.name))
+	b = appendString(b, s.b(e.name()))
 	b = append(b, `,"natureName":`...)
 	b = appendString(b, natureLabels[e.nature])
 	b = append(b, `,"mainLicence":`...)
 	b = appendString(b, s.b(main))
 	b = append(b, `,"serviceLicence":`...)
-	b = appendString(b, s.b(st.number))
+	b = appendString(b, s.b(st.number()))
 	b = append(b, `,"serviceName":`...)
-	b = appendString(b, s.b(st.name))
+	b = appendString(b, s.b(st.name()))
 	b = append(b, `,"domain":`...)
 	b = appendString(b, s.b(rw.domain))
 	b = append(b, `,"homeUrl":`...)
-	b = appendString(b, s.b(st.home))
+	b = appendString(b, s.b(st.home()))
 	b = append(b, `,"contentTypeName":`...)
-	b = appendString(b, s.b(st.types))
+	b = appendString(b, s.b(st.types()))
 	if st.limit {
 		b = append(b, `,"limitAccess":"是","updateRecordTime":"`...)
 	} else {
@@ -483,7 +529,7 @@ func (s *snapshot) appendRow(b []byte, ri int32, zone *time.Location) []byte {
 // firstName returns the first row whose entity name is at least name.
 func (s *snapshot) firstName(name string) int32 {
 	i, _ := slices.BinarySearchFunc(s.rows, name, func(r row, name string) int {
-		return bytes.Compare(s.b(s.ents[s.sites[r.site].ent].name), []byte(name))
+		return bytes.Compare(s.b(s.ents[s.sites[r.site].ent].name()), []byte(name))
 	})
 	return int32(i)
 }
@@ -492,7 +538,7 @@ func (s *snapshot) firstName(name string) int32 {
 func (s *snapshot) compare(ri int32, c cursor) int {
 	rw := &s.rows[ri]
 	st := &s.sites[rw.site]
-	if d := bytes.Compare(s.b(s.ents[st.ent].name), []byte(c.Name)); d != 0 {
+	if d := bytes.Compare(s.b(s.ents[st.ent].name()), []byte(c.Name)); d != 0 {
 		return d
 	}
 	if st.id != c.Website {
@@ -513,7 +559,7 @@ func (s *snapshot) compare(ri int32, c cursor) int {
 func (s *snapshot) cursorOf(ri int32) cursor {
 	rw := &s.rows[ri]
 	st := &s.sites[rw.site]
-	return cursor{Name: s.str(s.ents[st.ent].name), Website: st.id, Domain: rw.domainID}
+	return cursor{Name: s.str(s.ents[st.ent].name()), Website: st.id, Domain: rw.domainID}
 }
 
 // record is row ri as the lookup returns it; the fields are those
@@ -523,20 +569,20 @@ func (s *snapshot) record(ri int32, zone *time.Location) Record {
 	st := &s.sites[rw.site]
 	e := &s.ents[st.ent]
 	rec := Record{
-		UnitName:         s.str(e.name),
+		UnitName:         s.str(e.name()),
 		NatureName:       natureLabels[e.nature],
-		MainLicence:      s.str(e.number),
-		ServiceLicence:   s.str(st.number),
-		ServiceName:      s.str(st.name),
+		MainLicence:      s.str(e.number()),
+		ServiceLicence:   s.str(st.number()),
+		ServiceName:      s.str(st.name()),
 		Domain:           s.str(rw.domain),
-		HomeURL:          s.str(st.home),
-		ContentTypeName:  s.str(st.types),
+		HomeURL:          s.str(st.home()),
+		ContentTypeName:  s.str(st.types()),
 		LimitAccess:      "否",
 		UpdateRecordTime: store.FromMicros(st.updated).In(zone).Format(time.DateTime),
 		ServiceType:      string(serviceTypes[st.service]),
 	}
-	if e.licence.n > 0 {
-		rec.MainLicence = s.str(e.licence)
+	if e.licN > 0 {
+		rec.MainLicence = s.str(e.licence())
 	}
 	if st.limit {
 		rec.LimitAccess = "是"
@@ -557,7 +603,7 @@ func (s *snapshot) nameOrder() []int32 {
 	keys := make([]nameKey, len(s.ents))
 	for i := range s.ents {
 		var k [16]byte
-		copy(k[:], s.b(s.ents[i].name))
+		copy(k[:], s.b(s.ents[i].name()))
 		keys[i] = nameKey{hi: binary.BigEndian.Uint64(k[:8]), lo: binary.BigEndian.Uint64(k[8:]), ent: int32(i)}
 	}
 	keys = sortParallel(keys, func(a, b nameKey) int {
@@ -567,7 +613,7 @@ func (s *snapshot) nameOrder() []int32 {
 		case a.lo != b.lo:
 			return cmp.Compare(a.lo, b.lo)
 		}
-		if c := bytes.Compare(s.b(s.ents[a.ent].name), s.b(s.ents[b.ent].name)); c != 0 {
+		if c := bytes.Compare(s.b(s.ents[a.ent].name()), s.b(s.ents[b.ent].name())); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ent, b.ent)

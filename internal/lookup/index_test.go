@@ -274,7 +274,7 @@ func TestNameOrder(t *testing.T) {
 		"北京市海淀区科技有限公司", "ab\x00", "ab", "\xff", "北京市海淀区科技有限公司甲乙"}
 	var s snapshot
 	for _, n := range names {
-		s.ents = append(s.ents, ent{name: s.add([]byte(n))})
+		s.ents = append(s.ents, ent{off: s.add([]byte(n)).off, nameN: uint16(len(n))})
 	}
 	got := s.nameOrder()
 	want := make([]int32, len(names))
