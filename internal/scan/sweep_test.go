@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/beian/beian/internal/scan"
 	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/store/storetest"
@@ -162,6 +164,13 @@ func TestSweepStoresFindingsWithHistory(t *testing.T) {
 	if _, ok := c.ByKind[scan.KindNotHTML]; !ok {
 		t.Error("counts omit kinds with no finding; want every kind, 0 when none")
 	}
+	metrics := gather(t, reg.db)
+	for key, v := range map[string]float64{"beian_scan_open_findings{kind=psb_missing,provider=loop}": 1, "beian_scan_open_findings{kind=access_mismatch,provider=other}": 1,
+		"beian_scan_last_run_sites{}": 4, "beian_scan_scrape_error{}": 0} {
+		if got, ok := metrics[key]; !ok || got != v {
+			t.Errorf("metric %s = %v (present %v), want %v; all: %v", key, got, ok, v, metrics)
+		}
+	}
 
 	// The owner of site 1 fixes it; site 4 is cancelled.
 	clock = clock.Add(24 * time.Hour)
@@ -248,6 +257,28 @@ func TestSweeperNeedsDBAndScanner(t *testing.T) {
 	if _, err := scan.LastRun(context.Background(), newRegistry(t).db.R()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("LastRun before any sweep: %v, want ErrNotFound", err)
 	}
+}
+
+// gather scrapes scan.Collector into "name{label=value,…}" → value.
+func gather(t *testing.T, db *store.DB) map[string]float64 {
+	t.Helper()
+	r := prometheus.NewRegistry()
+	r.MustRegister(scan.Collector(db))
+	mfs, err := r.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			var vals []string
+			for _, l := range m.GetLabel() {
+				vals = append(vals, l.GetName()+"="+l.GetValue())
+			}
+			out[mf.GetName()+"{"+strings.Join(vals, ",")+"}"] = m.GetGauge().GetValue()
+		}
+	}
+	return out
 }
 
 func mapsEqual(a, b map[int64][]scan.Kind) bool {
