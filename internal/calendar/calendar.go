@@ -311,6 +311,16 @@ func (c *Calendar) OnOrAfter(d Date) Date {
 	return c.AddBusinessDays(d, 1)
 }
 
+// BusinessDaysLeft counts the business days after today up to and
+// including due, as every review deadline is shown; negative, counting the
+// business days missed, once due has passed.
+func (c *Calendar) BusinessDaysLeft(today, due Date) int {
+	if due >= today {
+		return c.BusinessDaysBetween(today+1, due)
+	}
+	return -c.BusinessDaysBetween(due+1, today)
+}
+
 // BusinessDaysBetween returns the number of business days x with a ≤ x ≤ b,
 // both ends included; 0 if b < a.
 func (c *Calendar) BusinessDaysBetween(a, b Date) int {

@@ -165,6 +165,26 @@ func TestBusinessDaysBetween(t *testing.T) {
 	}
 }
 
+func TestBusinessDaysLeft(t *testing.T) {
+	c := Default()
+	tests := []struct {
+		today, due string
+		want       int
+	}{
+		{"2026-03-02", "2026-03-06", 4},  // Tue–Fri after Monday
+		{"2026-03-06", "2026-03-06", 0},  // due today: none left after today
+		{"2026-03-06", "2026-03-09", 1},  // over a weekend
+		{"2026-03-09", "2026-03-06", -1}, // a Friday deadline seen on Monday: one business day missed
+		{"2026-09-30", "2026-10-10", 3},  // over National Day: 10-08, 10-09 and the make-up Saturday 10-10
+		{"2026-10-12", "2026-09-30", -4}, // 10-08, 10-09, 10-10 (make-up) and today 10-12 missed
+	}
+	for _, tt := range tests {
+		if got := c.BusinessDaysLeft(mustDate(t, tt.today), mustDate(t, tt.due)); got != tt.want {
+			t.Errorf("BusinessDaysLeft(%s, %s) = %d, want %d", tt.today, tt.due, got, tt.want)
+		}
+	}
+}
+
 func TestExtremesSaturate(t *testing.T) {
 	c := Default()
 	const maxInt = int(^uint(0) >> 1)

@@ -221,7 +221,7 @@ func (r *resolution) run(d operation.Descriptor, chk operation.Check) error {
 		for i, rw := range r.named {
 			if rw != nil && rw.status == "active" {
 				return &fault.Error{Kind: fault.Conflict, Code: "claim.already_here", Field: fmt.Sprintf("websites[%d].number", i),
-					Message: fmt.Sprintf("%s is already in this system; use new_access (该备案已在本系统中，请办理新增接入)", rw.number)}
+					Message: fmt.Sprintf("%s is already in this system; use %s (该备案已在本系统中，请办理新增接入)", rw.number, operation.NewAccess)}
 			}
 		}
 		return nil

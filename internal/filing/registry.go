@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 	"strings"
 	"time"
 
@@ -64,7 +65,7 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 		len(c.Websites)+1, store.Micros(now), store.Micros(now), store.Micros(now)).Scan(&entityID)
 	if store.IsUnique(err) {
 		return issued{}, &fault.Error{Kind: fault.Conflict, Code: "entity.already_filed",
-			Message: "this entity is already filed; use new_website or new_access (该主体已备案，请使用新增网站或新增接入)", State: string(app.Status)}
+			Message: "this entity is already filed; use " + string(operation.NewWebsite) + " or " + string(operation.NewAccess) + " (该主体已备案，请使用新增网站或新增接入)", State: string(app.Status)}
 	}
 	if err != nil {
 		return issued{}, fmt.Errorf("insert entity: %w", err)

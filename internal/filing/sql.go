@@ -328,7 +328,7 @@ func (s *Service) scanApplication(row store.Row) (*Application, error) {
 	if due.Valid && a.Status.Open() {
 		a.DueDate = &due.String
 		if d, err := calendar.ParseDate(due.String); err == nil {
-			left := s.businessDaysLeft(calendar.DateOf(s.now()), d)
+			left := s.Calendar().BusinessDaysLeft(calendar.DateOf(s.now()), d)
 			a.BusinessDaysLeft = &left
 		}
 	}
@@ -359,15 +359,6 @@ func (s *Service) scanApplication(row store.Row) (*Application, error) {
 		a.ChangeFileBy = &fileBy
 	}
 	return &a, nil
-}
-
-// businessDaysLeft counts business days after today up to and including due;
-// negative when due has passed.
-func (s *Service) businessDaysLeft(today, due calendar.Date) int {
-	if due >= today {
-		return s.Calendar().BusinessDaysBetween(today+1, due)
-	}
-	return -s.Calendar().BusinessDaysBetween(due+1, today)
 }
 
 // attachHistory fills the history of the applications in byID (ids in, args).

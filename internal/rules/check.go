@@ -168,13 +168,13 @@ func (k *checker) operation() {
 	}
 	if p.freshEntity && filed != "" {
 		k.add("entity.certificate_number", finding.Errorf("operation.entity_filed",
-			"该主体已有备案号"+filed+"，不能首次备案：新增网站请使用 new_website，其他接入商已备案的网站请使用 new_access",
-			"this entity is already filed as "+filed+", so it cannot make a first filing: use new_website for a new site, or new_access for a site filed at another provider"))
+			"该主体已有备案号"+filed+"，不能首次备案：新增网站请使用 "+string(operation.NewWebsite)+"，其他接入商已备案的网站请使用 "+string(operation.NewAccess)+"",
+			"this entity is already filed as "+filed+", so it cannot make a first filing: use "+string(operation.NewWebsite)+" for a new site, or "+string(operation.NewAccess)+" for a site filed at another provider"))
 	}
 	if p.entityNumber && filed == "" {
 		k.add("entity_number", finding.Errorf("operation.entity_not_filed",
-			"该操作需要已备案的主体：请填写主体备案号，未备案的主体请使用首次备案（first_filing）",
-			"this operation needs a filed entity: give entity_number, or use first_filing for an entity without a filing"))
+			"该操作需要已备案的主体：请填写主体备案号，未备案的主体请使用首次备案（"+string(operation.FirstFiling)+"）",
+			"this operation needs a filed entity: give entity_number, or use "+string(operation.FirstFiling)+" for an entity without a filing"))
 	}
 	if p.licence && k.nature() != "" && k.nature() != form.NatureEnterprise {
 		k.add("entity.nature", finding.Errorf("license.enterprise_only",

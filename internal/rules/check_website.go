@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/operation"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -87,8 +88,8 @@ func (k *checker) domain(field string, d form.Domain, seen map[string]string) st
 	}
 	if n, ok := k.f.FiledDomains[reg]; ok && k.p.freshDomains {
 		k.add(field, finding.Errorf("domain.already_filed",
-			"域名"+reg+"已备案（"+n+"）：已备案的网站请使用新增接入（new_access）或变更网站（change_website）",
-			"the domain "+reg+" is already filed ("+n+"): use new_access (or change_website) for a site that is already filed"))
+			"域名"+reg+"已备案（"+n+"）：已备案的网站请使用新增接入（"+string(operation.NewAccess)+"）或变更网站（"+string(operation.ChangeWebsite)+"）",
+			"the domain "+reg+" is already filed ("+n+"): use "+string(operation.NewAccess)+" (or "+string(operation.ChangeWebsite)+") for a site that is already filed"))
 	}
 	k.publicBodySuffix(field, reg)
 	k.holder(field, d.Holder)

@@ -14,9 +14,6 @@ import (
 	"github.com/beian/beian/internal/finding"
 )
 
-// PSBDays is the PSB filing deadline after a site goes live (icp-rules.md §5).
-const PSBDays = 30
-
 // numbered is an approved filing as the dashboard lists it.
 type numbered struct {
 	AppID    int64
@@ -83,7 +80,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, rq *request) erro
 		case a.Status == filing.StatusApproved && a.EntityNumber != nil:
 			n := numbered{AppID: a.ID, Entity: a.EntityName, Number: *a.EntityNumber}
 			if day, ok := approvedOn(a); ok {
-				n.Approved, n.PSBDue = day, day.AddDays(PSBDays)
+				n.Approved, n.PSBDue = day, day.AddDays(filing.PSBDays)
 				if due, ok := recorded[n.Number]; ok {
 					n.PSBDue, n.PSBRecorded = due, true
 				}
@@ -250,7 +247,7 @@ func appEvents(app *filing.Application, l Lang, today calendar.Date) []tlEvent {
 		evs = append(evs, tlEvent{Date: calendar.DateOf(*app.SMSExpiresAt), Deadline: true, Label: l.T("deadline.sms")})
 	}
 	if day, ok := approvedOn(app); ok {
-		evs = append(evs, tlEvent{Date: day.AddDays(PSBDays), Deadline: true, Label: l.T("deadline.psb")})
+		evs = append(evs, tlEvent{Date: day.AddDays(filing.PSBDays), Deadline: true, Label: l.T("deadline.psb")})
 	}
 	return evs
 }

@@ -44,15 +44,6 @@ type websitesData struct {
 	Err   *formErr
 }
 
-// daysLeft counts business days from today to due, as the review
-// deadlines do: negative when past.
-func daysLeft(cal *calendar.Calendar, today, due calendar.Date) int {
-	if due >= today {
-		return cal.BusinessDaysBetween(today+1, due)
-	}
-	return -cal.BusinessDaysBetween(due+1, today)
-}
-
 // websites is the applicant's "My websites" page: every filed website with
 // its go-live date, its PSB due date and the PSB filing's progress, and the
 // forms to record the go-live date and to file with the PSB.
@@ -75,7 +66,7 @@ func (u *UI) renderWebsites(w http.ResponseWriter, r *http.Request, rq *request,
 		}
 		if ws.PSBDue != nil && ws.PSBNumber == nil {
 			if due, err := calendar.ParseDate(*ws.PSBDue); err == nil {
-				n := daysLeft(u.fil.Calendar(), today, due)
+				n := u.fil.Calendar().BusinessDaysLeft(today, due)
 				row.DaysLeft = &n
 			}
 		}
@@ -155,7 +146,7 @@ type psbRow struct {
 func (u *UI) psbRowOf(p *filing.PSBFiling, today calendar.Date) psbRow {
 	row := psbRow{PSBFiling: p}
 	if due, err := calendar.ParseDate(p.DueDate); err == nil {
-		row.DaysLeft = daysLeft(u.fil.Calendar(), today, due)
+		row.DaysLeft = u.fil.Calendar().BusinessDaysLeft(today, due)
 		row.Late = max(0, -row.DaysLeft)
 	}
 	return row
