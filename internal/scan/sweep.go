@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,9 +74,16 @@ func NewSweeper(c SweeperConfig) (*Sweeper, error) {
 		every: c.Every, batch: c.Batch, now: c.Now, log: c.Log}, nil
 }
 
-// Task is the sweep as a named task of package jobs, for serve's scheduler.
+// Task is the sweep as a named task of package jobs, for serve's
+// scheduler. It wakes every hour (or every Every, if shorter) and sweeps
+// when the newest finished sweep is Every old or older, so that restarting
+// serve neither sweeps again at once nor puts the next sweep off.
 func (s *Sweeper) Task() jobs.Task {
-	return jobs.Task{Name: "scan-sweep", Every: s.every, Run: func(ctx context.Context) error {
+	return jobs.Task{Name: "scan-sweep", Every: min(s.every, time.Hour), Run: func(ctx context.Context) error {
+		due, err := s.due(ctx)
+		if err != nil || !due {
+			return err
+		}
 		st, err := s.Sweep(ctx)
 		if errors.Is(err, ErrSweepRunning) {
 			return nil
@@ -86,6 +94,17 @@ func (s *Sweeper) Task() jobs.Task {
 		}
 		return err
 	}}
+}
+
+// due reports whether a sweep is due: none has finished yet, or the newest
+// that did started Every ago or longer.
+func (s *Sweeper) due(ctx context.Context) (bool, error) {
+	var started sql.NullInt64
+	err := s.db.R().QueryRowContext(ctx, `SELECT MAX(started_at) FROM scan_runs WHERE status = 'done'`).Scan(&started)
+	if err != nil {
+		return false, fmt.Errorf("scan sweep: last run: %w", err)
+	}
+	return !started.Valid || s.now().Sub(store.FromMicros(started.Int64)) >= s.every, nil
 }
 
 // SweepStats is what one sweep did.

@@ -292,3 +292,67 @@ func mapsEqual(a, b map[int64][]scan.Kind) bool {
 	}
 	return true
 }
+
+func TestSweepTaskRunsWhenDue(t *testing.T) {
+	f := newFixture(t)
+	reg := newRegistry(t)
+	reg.website(1, f.url("ok.test"), "ok.test", "", 1)
+	clock := now
+	sw, err := scan.NewSweeper(scan.SweeperConfig{DB: reg.db, Scanner: f.scanner(nil), Every: 6 * time.Hour, Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := sw.Task()
+	if task.Every != time.Hour {
+		t.Errorf("task wakes every %s, want 1h", task.Every)
+	}
+	ctx := context.Background()
+	for i, step := range []struct {
+		advance time.Duration
+		wantRun int64
+	}{{0, 1}, {time.Minute, 1}, {5 * time.Hour, 1}, {time.Hour, 2}, {0, 2}} {
+		clock = clock.Add(step.advance)
+		if err := task.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		run, err := scan.LastRun(ctx, reg.db.R())
+		if err != nil || run.ID != step.wantRun {
+			t.Errorf("step %d (+%s): last run %d (%v), want %d", i, step.advance, run.ID, err, step.wantRun)
+		}
+	}
+}
+
+func TestRegistryPages(t *testing.T) {
+	reg := newRegistry(t)
+	for i := 1; i <= 5; i++ {
+		reg.website(i, fmt.Sprintf("https://s%d.example/", i), fmt.Sprintf("s%d.example", i), "2026-01-02", 1+i%2)
+	}
+	reg.exec(`INSERT INTO domains (website_id, name, status) VALUES (3, 'old.example', 'cancelled'), (3, 'www.s3.example', 'active')`)
+	reg.exec(`UPDATE websites SET status = 'cancelled' WHERE id = 4`)
+	r := scan.NewRegistry(reg.db)
+	r.PageSize = 2
+	ctx := context.Background()
+	if n, err := r.Count(ctx); err != nil || n != 4 {
+		t.Fatalf("Count = %d, %v; want 4", n, err)
+	}
+	var got []string
+	for tg, err := range r.Targets(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fl := tg.Filing
+		got = append(got, fmt.Sprintf("%d %s %s %v %s/%d", fl.WebsiteID, tg.URL, fl.Number, fl.Domains, fl.Providers[0].Code, len(fl.Providers[0].CIDRs)))
+		if fl.Entity != entityNumber || fl.Province != "11" || fl.GoLive != "2026-01-02" {
+			t.Errorf("website %d: %+v", fl.WebsiteID, fl)
+		}
+	}
+	want := []string{
+		"1 https://s1.example/ " + entityNumber + "-1 [s1.example] other/1",
+		"2 https://s2.example/ " + entityNumber + "-2 [s2.example] loop/1",
+		"3 https://s3.example/ " + entityNumber + "-3 [s3.example www.s3.example] other/1",
+		"5 https://s5.example/ " + entityNumber + "-5 [s5.example] other/1",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("targets:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
