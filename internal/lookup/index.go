@@ -44,6 +44,38 @@ type snapshot struct {
 	built   time.Duration // how long the load took
 }
 
+// idIndex maps database ids to indices: through a slice when the ids are
+// dense, as they are when the database allocates them (a million-entry map
+// costs more to fill than the rest of the build), else a map.
+type idIndex struct {
+	dense  []int32 // id → index+1
+	sparse map[int64]int32
+}
+
+func newIDIndex(maxID, count int64) idIndex {
+	if maxID >= 0 && maxID <= 4*count+1024 {
+		return idIndex{dense: make([]int32, maxID+1), sparse: map[int64]int32{}}
+	}
+	return idIndex{sparse: make(map[int64]int32, min(count, 1<<24))}
+}
+
+func (x *idIndex) get(id int64) (int32, bool) {
+	if id >= 0 && id < int64(len(x.dense)) {
+		v := x.dense[id]
+		return v - 1, v != 0
+	}
+	v, ok := x.sparse[id]
+	return v, ok
+}
+
+func (x *idIndex) set(id int64, v int32) {
+	if id >= 0 && id < int64(len(x.dense)) {
+		x.dense[id] = v + 1
+		return
+	}
+	x.sparse[id] = v
+}
+
 // ref is a string of the arena.
 type ref struct{ off, n uint32 }
 
@@ -137,7 +169,8 @@ func natureIndex(nature string) uint8 {
 
 // loadRows is the one statement a snapshot is built from: one statement, so
 // that it sees one consistent state of the registry on both databases.
-// Rows come in website order with a website's domains together. The text
+// Rows come in any order (no sort: PostgreSQL would spill a million rows to
+// disk to order them), one per website and active domain. The text
 // columns come joined by US (U+001F) into one: every column read costs the
 // SQLite driver a few locked calls, and this halves the columns read for a
 // million rows. A row whose text itself holds a US (never in a name the
@@ -147,8 +180,7 @@ const loadRows = `SELECT w.id, w.entity_id, w.limit_access, w.updated_at, COALES
 	w.number || SEP || w.name || SEP || w.home_url || SEP || w.content_types || SEP || COALESCE(d.name, '')
 	FROM websites w JOIN entities e ON e.id = w.entity_id
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
-	WHERE w.status = 'active' AND e.status = 'active'
-	ORDER BY w.id`
+	WHERE w.status = 'active' AND e.status = 'active'`
 
 // loadRow reads the text of one row of loadRows unjoined.
 const loadRow = `SELECT e.nature, e.name, COALESCE(e.number, ''), COALESCE(e.license_number, ''), w.number, w.name, w.home_url,
@@ -181,12 +213,10 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Sizes to allocate for: the rows to come, and the largest entity id
-	// (entity ids index a slice when they are dense, as they are when the
-	// platform allocates them, instead of a map of a million entries).
-	var total, maxEntity int64
+	// Sizes to allocate for: the rows to come, and the largest ids.
+	var total, maxEntity, maxSite int64
 	if err := r.db.R().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM websites WHERE status = 'active'),
-		(SELECT COALESCE(MAX(id), 0) FROM entities)`).Scan(&total, &maxEntity); err != nil {
+		(SELECT COALESCE(MAX(id), 0) FROM entities), (SELECT COALESCE(MAX(id), 0) FROM websites)`).Scan(&total, &maxEntity, &maxSite); err != nil {
 		return nil, fmt.Errorf("lookup: index: %w", err)
 	}
 	s := &snapshot{version: version}
@@ -195,17 +225,13 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	s.sites = make([]site, 0, est)
 	s.ents = make([]ent, 0, est)
 	type dom struct {
-		id   int64
+		site int32
 		name ref
+		id   int64
 	}
 	doms := make([]dom, 0, est)
-	var entDense []int32 // entity id → index+1, when ids are dense
-	entOf := map[int64]int32{}
-	if maxEntity <= 4*total+1024 {
-		entDense = make([]int32, maxEntity+1)
-	}
-	types := map[string]ref{}           // content types repeat: stored once each
-	domStart := make([]int32, 0, est+1) // site i's domains are doms[domStart[i]:domStart[i+1]]
+	entOf, siteOf := newIDIndex(maxEntity, total), newIDIndex(maxSite, total)
+	types := map[string]ref{} // content types repeat: stored once each
 
 	sep := "char(31)"
 	if r.db.Dialect() == store.Postgres {
@@ -236,22 +262,14 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 			}
 		}
 		nature, ename, enum, lic, wnum, wname, home, ct, dname := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]
-		if n := len(s.sites); n == 0 || s.sites[n-1].id != wid {
-			dense := eid >= 0 && eid < int64(len(entDense))
-			var e int32
-			var ok bool
-			if dense {
-				e, ok = entDense[eid]-1, entDense[eid] != 0
-			} else {
-				e, ok = entOf[eid]
-			}
+		si, ok := siteOf.get(wid)
+		if !ok {
+			si = int32(len(s.sites))
+			siteOf.set(wid, si)
+			e, ok := entOf.get(eid)
 			if !ok {
 				e = int32(len(s.ents))
-				if dense {
-					entDense[eid] = e + 1
-				} else {
-					entOf[eid] = e
-				}
+				entOf.set(eid, e)
 				var n [3]uint16
 				off, ok := s.addAll(n[:], ename, enum, lic)
 				if !ok {
@@ -276,10 +294,9 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 			}
 			s.sites = append(s.sites, site{id: wid, updated: updated, ent: e, off: off, numN: n[0], nameN: n[1], homeN: n[2],
 				typesOff: t.off, typesN: uint16(t.n), limit: limit != 0, service: serviceCode(serviceOf(string(wnum[max(0, len(wnum)-1):])))})
-			domStart = append(domStart, int32(len(doms)))
 		}
 		if did != 0 {
-			doms = append(doms, dom{id: did, name: s.add(dname)})
+			doms = append(doms, dom{site: si, id: did, name: s.add(dname)})
 		}
 		if len(s.arena) > 1<<32-1<<20 {
 			return nil, fmt.Errorf("lookup: index: the registry's public text exceeds 4 GiB")
@@ -289,10 +306,28 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 		return nil, fmt.Errorf("lookup: index: %w", err)
 	}
 	rows.Close()
-	entOf, entDense = nil, nil
-	domStart = append(domStart, int32(len(doms)))
+	entOf, siteOf = idIndex{}, idIndex{}
 
-	// Each entity's sites, in website id order (counting sort, stable).
+	// Each site's domains together (counting sort by site); emit orders
+	// them by id.
+	domStart := make([]int32, len(s.sites)+1) // site i's are doms[domStart[i]:domStart[i+1]]
+	for _, d := range doms {
+		domStart[d.site+1]++
+	}
+	for i := 1; i < len(domStart); i++ {
+		domStart[i] += domStart[i-1]
+	}
+	{
+		next := slices.Clone(domStart[:len(s.sites)])
+		sorted := make([]dom, len(doms))
+		for _, d := range doms {
+			sorted[next[d.site]] = d
+			next[d.site]++
+		}
+		doms = sorted
+	}
+
+	// Each entity's sites, in website id order.
 	ne := len(s.ents)
 	count := make([]int32, ne+1)
 	for i := range s.sites {
@@ -310,6 +345,12 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 		s.entSites[e.sites1] = int32(i)
 		e.sites1++
 	}
+	byID := func(a, b int32) int { return cmp.Compare(s.sites[a].id, s.sites[b].id) }
+	for i := range s.ents {
+		if e := s.ents[i]; e.sites1-e.sites0 > 1 {
+			slices.SortFunc(s.entSites[e.sites0:e.sites1], byID)
+		}
+	}
 
 	// Rows in the lookup's order: entities by name (bytes, which is code
 	// point order), and where names are equal, the websites of all those
@@ -325,7 +366,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 		if len(ds) == 0 {
 			s.rows = append(s.rows, row{site: si})
 		}
-		slices.SortFunc(ds, func(a, b dom) int { return int(a.id - b.id) })
+		slices.SortFunc(ds, func(a, b dom) int { return cmp.Compare(a.id, b.id) })
 		for _, d := range ds {
 			s.rows = append(s.rows, row{site: si, domain: d.name, domainID: d.id})
 		}
@@ -346,7 +387,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 			for _, ei := range order[i:j] {
 				run = append(run, s.entSites[s.ents[ei].sites0:s.ents[ei].sites1]...)
 			}
-			slices.Sort(run) // site indices follow website ids
+			slices.SortFunc(run, byID)
 			for _, si := range run {
 				emit(si)
 			}
