@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/operation"
 	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net"
@@ -48,6 +49,10 @@ type Config struct {
 	ScheduleEvery time.Duration
 	Now           func() time.Time
 	Log           *slog.Logger
+	// Operations is the catalogue of operations; nil is operation.Default().
+	// A new operation is one more descriptor here (and its "op.<name>" UI
+	// translations); see ARCHITECTURE.md.
+	Operations *operation.Catalogue
 }
 
 // App is a built platform.
@@ -100,7 +105,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 	a := &App{
 		DB:       db,
 		Accounts: account.New(db, c.Now),
-		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Log: c.Log.With("component", "filing")}),
+		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations, Log: c.Log.With("component", "filing")}),
 		every:    c.ScheduleEvery,
 		Blobs:    blobs,
 		Log:      c.Log,

@@ -82,7 +82,7 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 			}
 			owner = auth.Principal{AccountID: acc.ID, Email: acc.Email, Role: auth.RoleApplicant}
 		}
-		if err := a.driveDemo(ctx, sd, owner, provider, authority); err != nil {
+		if _, err := a.Drive(ctx, sd.req, sd.until, Desks{Owner: owner, Provider: provider, Authority: authority}); err != nil {
 			return nil, fmt.Errorf("demo filing %q: %w", sd.req.Entity.Name, err)
 		}
 	}
@@ -93,61 +93,6 @@ type demoSeed struct {
 	req filing.CreateRequest
 	// until is the state the demo drives the application to.
 	until filing.Status
-}
-
-func (a *App) driveDemo(ctx context.Context, sd demoSeed, owner, provider, authority auth.Principal) error {
-	app, err := a.Filing.Create(ctx, owner, sd.req)
-	if err != nil {
-		return err
-	}
-	if sd.until == filing.StatusDraft {
-		return nil
-	}
-	if app, err = a.Filing.Submit(ctx, owner, app.ID); err != nil {
-		return err
-	}
-	if sd.until == filing.StatusProviderReview {
-		return nil
-	}
-	if sd.until == filing.StatusRejected {
-		_, err = a.Filing.ProviderReview(ctx, provider, app.ID, filing.Decision{Decision: "reject",
-			Reasons: []string{"网站名称与主办单位名称不符 The website name does not match the entity"}})
-		return err
-	}
-	if app, err = a.Filing.ProviderReview(ctx, provider, app.ID, filing.Decision{Decision: "approve"}); err != nil {
-		return err
-	}
-	if sd.until == filing.StatusSMSVerification {
-		return nil
-	}
-	admin := auth.Principal{Role: auth.RoleAdmin}
-	phones := []string{sd.req.Entity.Principal.Phone}
-	for _, w := range sd.req.Websites {
-		phones = append(phones, w.Principal.Phone)
-	}
-	seen := map[string]bool{}
-	for _, ph := range phones {
-		if seen[ph] {
-			continue
-		}
-		seen[ph] = true
-		msgs, err := a.Filing.Outbox(ctx, admin, ph)
-		if err != nil {
-			return err
-		}
-		if len(msgs) == 0 {
-			continue
-		}
-		code, _ := filing.SMSCodeFrom(msgs[len(msgs)-1].Body)
-		if _, err := a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil {
-			return err
-		}
-	}
-	if sd.until == filing.StatusAuthorityReview {
-		return nil
-	}
-	_, err = a.Filing.AuthorityReview(ctx, authority, app.ID, filing.Decision{Decision: "approve"})
-	return err
 }
 
 func randomPassword() (string, error) {

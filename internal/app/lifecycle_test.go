@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/operation"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,9 +33,8 @@ type filed struct {
 func fileFirst(t *testing.T, e *apptest.Env, email string, c form.Content) filed {
 	t.Helper()
 	tok := e.Applicant(email)
-	id := driveToAuthority(t, e, tok, c)
-	r := e.Do("POST", apptest.Path(id, "/authority-review"), e.Operator(auth.RoleAuthority), map[string]any{"decision": "approve"}).Must(t, 200)
-	return filed{tok: tok, content: c, entity: r.Str("entity_number"), website: r.Body["website_numbers"].([]any)[0].(string)}
+	a := e.File(tok, filing.CreateRequest{Operation: string(operation.FirstFiling), Entity: c.Entity, Websites: c.Websites}, filing.StatusApproved)
+	return filed{tok: tok, content: c, entity: *a.EntityNumber, website: a.WebsiteNumbers[0]}
 }
 
 // opRequest builds an application for op on the filed entity/websites.

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/filing"
+	"github.com/beian/beian/internal/operation"
 	"regexp"
 	"strings"
 	"sync"
@@ -27,17 +29,7 @@ var (
 // and passes every SMS code; it returns the application id.
 func driveToAuthority(t *testing.T, e *apptest.Env, tok string, c form.Content) int64 {
 	t.Helper()
-	id := e.Do("POST", "/api/v1/applications", tok, request(c)).Must(t, 201).ID()
-	e.Do("POST", apptest.Path(id, "/submit"), tok, nil).Must(t, 200)
-	e.Do("POST", apptest.Path(id, "/provider-review"), e.Operator(auth.RoleProvider), map[string]any{"decision": "approve"}).Must(t, 200)
-	r := e.Do("POST", apptest.Path(id, "/sms"), tok, map[string]string{"phone": c.Entity.Principal.Phone, "code": e.SMSCode(c.Entity.Principal.Phone)}).Must(t, 200)
-	if ph := c.Websites[0].Principal.Phone; ph != c.Entity.Principal.Phone { // one person, one code
-		r = e.Do("POST", apptest.Path(id, "/sms"), tok, map[string]string{"phone": ph, "code": e.SMSCode(ph)}).Must(t, 200)
-	}
-	if r.Str("status") != "authority_review" {
-		t.Fatalf("after SMS: status %s", r.Str("status"))
-	}
-	return id
+	return e.File(tok, filing.CreateRequest{Operation: string(operation.FirstFiling), Entity: c.Entity, Websites: c.Websites}, filing.StatusAuthorityReview).ID
 }
 
 func TestFirstFilingEndToEnd(t *testing.T) {

@@ -9,6 +9,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/fixture"
+	"github.com/beian/beian/internal/operation"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -221,4 +224,55 @@ func (e *Env) SMSCode(phone string) string {
 // Path formats an application path.
 func Path(id int64, suffix string) string {
 	return fmt.Sprintf("/api/v1/applications/%d%s", id, suffix)
+}
+
+// Principal returns who a token signs in as.
+func (e *Env) Principal(tok string) auth.Principal {
+	e.T.Helper()
+	p, err := e.App.Accounts.Authenticate(context.Background(), tok)
+	if err != nil {
+		e.T.Fatalf("token: %v", err)
+	}
+	return p
+}
+
+// File takes an application of any operation, created from req by the
+// applicant signed in with tok at the test provider, to the state until
+// (any state of the lifecycle; expired moves the clock past the SMS window)
+// and returns it. This is the one "file it through to approval" fixture;
+// the demo data goes the same way (app.Drive).
+func (e *Env) File(tok string, req filing.CreateRequest, until filing.Status) *filing.Application {
+	e.T.Helper()
+	if req.Provider == "" {
+		req.Provider = ProviderCode
+	}
+	ctx := context.Background()
+	desks := app.Desks{Owner: e.Principal(tok), Provider: e.Principal(e.Operator(auth.RoleProvider)),
+		Authority: e.Principal(e.Operator(auth.RoleAuthority))}
+	a, err := e.App.Drive(ctx, req, until, desks)
+	if err != nil {
+		if fe, ok := fault.As(err); ok && len(fe.Findings) > 0 {
+			e.T.Fatalf("file %s to %s: %v %+v", req.Operation, until, err, fe.Findings)
+		}
+		e.T.Fatalf("file %s to %s: %v", req.Operation, until, err)
+	}
+	if until == filing.StatusExpired {
+		e.Clock.Advance(filing.SMSValidity + time.Minute)
+		if _, err := e.App.Filing.ExpireSMS(ctx); err != nil {
+			e.T.Fatalf("expire: %v", err)
+		}
+		if a, err = e.App.Filing.Get(ctx, desks.Owner, a.ID); err != nil {
+			e.T.Fatalf("expired application: %v", err)
+		}
+	}
+	if a.Status != until {
+		e.T.Fatalf("filed %s to %s, want %s", req.Operation, a.Status, until)
+	}
+	return a
+}
+
+// FirstFiling is the create request of fixture.FirstFiling(n).
+func FirstFiling(n int) filing.CreateRequest {
+	c := fixture.FirstFiling(n)
+	return filing.CreateRequest{Operation: string(operation.FirstFiling), Provider: ProviderCode, Entity: c.Entity, Websites: c.Websites}
 }

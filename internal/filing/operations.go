@@ -45,6 +45,8 @@ type regWebsite struct {
 	domains  []string
 }
 
+// entityByNumber finds the entity filed as number; nil, nil when it is not
+// in this registry (it may be filed at another provider).
 func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number string) (*regEntity, error) {
 	var e regEntity
 	var lic sql.NullString
@@ -60,6 +62,8 @@ func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number st
 	return &e, nil
 }
 
+// websiteByNumber finds the website filed as number with its active
+// domains; nil, nil when it is not in this registry.
 func (s *Service) websiteByNumber(ctx context.Context, q store.Querier, number string) (*regWebsite, error) {
 	var w regWebsite
 	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status FROM websites WHERE number = ?`, number).

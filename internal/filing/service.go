@@ -350,7 +350,7 @@ func (s *Service) ownApp(ctx context.Context, q store.Querier, actor auth.Princi
 
 // check runs the pure rules with the facts only the database knows.
 func (s *Service) check(ctx context.Context, q store.Querier, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
-	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), FiledDomains: map[string]string{}}
+	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), Operations: s.ops, FiledDomains: map[string]string{}}
 	if appID != 0 {
 		docs, err := s.documentsOf(ctx, q, appID)
 		if err != nil {

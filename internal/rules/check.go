@@ -34,8 +34,9 @@ var OrgCertificateTypes = []string{CertUSCC, CertBusinessLicense, CertOrganizati
 // Facts is what the caller (which has the database) knows about the world
 // around an application; the checks themselves stay pure.
 type Facts struct {
-	// Now is the time the checks run at (ages, ID and domain validity);
-	// zero means time.Now().
+	// Now is the time the checks run at (ages, ID and domain validity).
+	// The caller passes it: a zero Now is refused with the finding
+	// facts.no_time rather than read from the wall clock.
 	Now time.Time
 	// Calendar is the business-day calendar for date rules; nil means
 	// calendar.Default(). No current check counts business days.
@@ -106,7 +107,9 @@ type person struct {
 func Check(c form.Content, f Facts) []finding.Finding {
 	k := &checker{c: c, f: f, now: f.Now, rules: f.Province}
 	if k.now.IsZero() {
-		k.now = time.Now()
+		f := finding.Errorf("facts.no_time", "未提供检查时间", "the checks need the current time (Facts.Now)")
+		f.Field = "facts.now"
+		return []finding.Finding{f}
 	}
 	if k.rules == nil {
 		k.rules = DefaultRuleSet().For(c.Entity.Province)

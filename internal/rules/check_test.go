@@ -283,3 +283,10 @@ func ExampleCheck() {
 	// error sitename.commercial_word websites[0].name
 	// an individual's website name must not contain the commercial or organisational word “商城”
 }
+
+func TestCheckNeedsTheTime(t *testing.T) {
+	fs := Check(form.Content{}, Facts{Operation: string(operation.FirstFiling)})
+	if len(fs) != 1 || fs[0].Code != "facts.no_time" || fs[0].Severity != finding.Error {
+		t.Errorf("Check without Now = %+v, want one facts.no_time error", fs)
+	}
+}

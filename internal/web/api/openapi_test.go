@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	ops "github.com/beian/beian/internal/operation"
 	"os"
 	"regexp"
 	"slices"
@@ -302,4 +303,27 @@ func TestOpenAPIServed(t *testing.T) {
 	// A token does not change the answer, and neither does a bad one.
 	e.Do("GET", "/api/v1/openapi.json", e.Applicant("reader@example.com"), nil).Must(t, 200)
 	e.Do("GET", "/api/v1/openapi.json", "not-a-token", nil).Must(t, 200)
+}
+
+// TestOpenAPIListsEveryOperation: the documented enum of operations is the
+// catalogue's, in its order.
+func TestOpenAPIListsEveryOperation(t *testing.T) {
+	var doc map[string]any
+	if err := json.Unmarshal(readDoc(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	comps, _ := doc["components"].(map[string]any)
+	schemas, _ := comps["schemas"].(map[string]any)
+	req, _ := schemas["ApplicationRequest"].(map[string]any)
+	props, _ := req["properties"].(map[string]any)
+	opProp, _ := props["operation"].(map[string]any)
+	enum, _ := opProp["enum"].([]any)
+	want := ops.Default().Strings()
+	got := make([]string, len(enum))
+	for i, v := range enum {
+		got[i], _ = v.(string)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("openapi.json ApplicationRequest.operation enum = %v, want the catalogue %v", got, want)
+	}
 }

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/filing"
 	"html"
 	"net/url"
 	"regexp"
@@ -19,21 +20,11 @@ import (
 // password is "correct horse 1".
 func filedFirst(t *testing.T, env *apptest.Env, email string, n int) (form.Content, string, string) {
 	t.Helper()
-	tok := env.Applicant(email)
-	c := fixture.FirstFiling(n)
-	id := env.Do("POST", "/api/v1/applications", tok, map[string]any{"operation": "first_filing", "provider": apptest.ProviderCode,
-		"entity": c.Entity, "websites": c.Websites}).Must(t, 201).ID()
-	env.Do("POST", apptest.Path(id, "/submit"), tok, nil).Must(t, 200)
-	env.Do("POST", apptest.Path(id, "/provider-review"), env.Operator(auth.RoleProvider), map[string]any{"decision": "approve"}).Must(t, 200)
-	for _, phone := range []string{c.Entity.Principal.Phone, c.Websites[0].Principal.Phone} {
-		env.Do("POST", apptest.Path(id, "/sms"), tok, map[string]string{"phone": phone, "code": env.SMSCode(phone)}).Must(t, 200)
+	a := env.File(env.Applicant(email), apptest.FirstFiling(n), filing.StatusApproved)
+	if a.EntityNumber == nil || len(a.WebsiteNumbers) != 1 {
+		t.Fatalf("first filing approved without its numbers: %+v", a)
 	}
-	r := env.Do("POST", apptest.Path(id, "/authority-review"), env.Operator(auth.RoleAuthority), map[string]any{"decision": "approve"}).Must(t, 200)
-	nums, _ := r.Body["website_numbers"].([]any)
-	if r.Str("status") != "approved" || r.Str("entity_number") == "" || len(nums) != 1 {
-		t.Fatalf("first filing not approved: %s", r.Raw)
-	}
-	return c, r.Str("entity_number"), nums[0].(string)
+	return *a.Content, *a.EntityNumber, a.WebsiteNumbers[0]
 }
 
 var (

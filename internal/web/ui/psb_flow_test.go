@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"github.com/beian/beian/internal/filing"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,7 +11,6 @@ import (
 	"github.com/beian/beian/internal/apptest"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
-	"github.com/beian/beian/internal/fixture"
 )
 
 // approvedFiling takes a first filing through the API to approval (provider,
@@ -18,21 +18,7 @@ import (
 // password is "correct horse 1".
 func approvedFiling(t *testing.T, env *apptest.Env, email string, n int) int64 {
 	t.Helper()
-	tok := env.Applicant(email)
-	c := fixture.FirstFiling(n)
-	r := env.Do("POST", "/api/v1/applications", tok, map[string]any{"operation": "first_filing", "provider": apptest.ProviderCode,
-		"entity": c.Entity, "websites": c.Websites}).Must(t, 201)
-	id := r.ID()
-	env.Do("POST", apptest.Path(id, "/submit"), tok, nil).Must(t, 200)
-	env.Do("POST", apptest.Path(id, "/provider-review"), env.Operator(auth.RoleProvider), map[string]any{"decision": "approve"}).Must(t, 200)
-	for _, phone := range []string{c.Entity.Principal.Phone, c.Websites[0].Principal.Phone} {
-		env.Do("POST", apptest.Path(id, "/sms"), tok, map[string]string{"phone": phone, "code": env.SMSCode(phone)}).Must(t, 200)
-	}
-	r = env.Do("POST", apptest.Path(id, "/authority-review"), env.Operator(auth.RoleAuthority), map[string]any{"decision": "approve"}).Must(t, 200)
-	if r.Str("status") != "approved" {
-		t.Fatalf("filing %d not approved: %s", id, r.Raw)
-	}
-	return id
+	return env.File(env.Applicant(email), apptest.FirstFiling(n), filing.StatusApproved).ID
 }
 
 // signInAs signs a person in through the login form and returns the page
