@@ -93,6 +93,13 @@ func WriteSnapshot(w io.Writer, version int64, generatedAt time.Time, entries it
 // DefaultFeedMaxBytes caps a feed response (a 1M-domain snapshot is about 80 MB).
 const DefaultFeedMaxBytes = 1 << 30
 
+// DefaultChangesTimeout bounds one poll for changes. An answer of changes is
+// small; a poll that takes longer is stuck on a path that was cut without a
+// reset (a blackholed peer, a frozen server), and would otherwise hold the
+// gate's polling for the client's whole timeout (five minutes) after the
+// feed is back. Failing it lets the next poll open a fresh connection.
+const DefaultChangesTimeout = 30 * time.Second
+
 // Feed is the client of the platform's gate feed: a Source (the snapshot)
 // and a Poller (the changes since the set's version, ETag-aware). A feed that
 // cannot be reached leaves the gate on its last set.
@@ -101,6 +108,9 @@ type Feed struct {
 	token    string
 	client   *http.Client
 	maxBytes int64
+	// changesTimeout bounds a poll for changes (DefaultChangesTimeout);
+	// a snapshot has only the client's timeout, since a large one takes long.
+	changesTimeout time.Duration
 }
 
 // NewFeed returns a feed client for the platform at base (http or https;
@@ -123,7 +133,7 @@ func NewFeed(base, token string, client *http.Client) (*Feed, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 5 * time.Minute}
 	}
-	return &Feed{base: u, token: token, client: client, maxBytes: DefaultFeedMaxBytes}, nil
+	return &Feed{base: u, token: token, client: client, maxBytes: DefaultFeedMaxBytes, changesTimeout: DefaultChangesTimeout}, nil
 }
 
 // String names the source in logs, without the token.
@@ -143,7 +153,9 @@ func (f *Feed) Poll(ctx context.Context, cur *Set) (*Set, error) {
 	}
 	u := f.url(FeedChangesPath)
 	u.RawQuery = "since=" + strconv.FormatInt(cur.Version, 10)
-	resp, err := f.get(ctx, u, "")
+	cctx, cancel := context.WithTimeout(ctx, f.changesTimeout)
+	defer cancel()
+	resp, err := f.get(cctx, u, "")
 	if err != nil {
 		return nil, err
 	}

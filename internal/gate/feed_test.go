@@ -302,13 +302,20 @@ func FuzzDecodeSnapshot(f *testing.F) {
 
 // TestFeedOutageKeepsLastSet runs a Gate on the feed, takes the feed down,
 // and checks that the gate keeps answering from its last set and counts
-// the failed polls.
+// the failed polls, and that the time the source last answered (which a
+// poll with no change moves too) stays where the outage began.
 func TestFeedOutageKeepsLastSet(t *testing.T) {
 	fs, srv := newFeedServer(t)
 	f, _ := NewFeed(srv.URL, "t0ken", srv.Client())
 	g, err := New(Config{Source: f})
 	if err != nil {
 		t.Fatal(err)
+	}
+	clock := time.Unix(1000, 0)
+	g.now = func() time.Time { return clock }
+	lastSuccess := func() string {
+		m := do(g.Handler(), req{target: "/metrics", host: "gate"}).Body.String()
+		return grepLines(m, "beian_gate_source_last_success_timestamp_seconds ")
 	}
 	ctx := context.Background()
 	if err := g.Load(ctx); err != nil {
@@ -318,6 +325,14 @@ func TestFeedOutageKeepsLastSet(t *testing.T) {
 	if err := g.poll(ctx, f); err != nil || !g.Decide("fresh.cn").Allowed() {
 		t.Fatalf("poll: %v", err)
 	}
+	clock = time.Unix(1500, 0)
+	if err := g.poll(ctx, f); err != nil {
+		t.Fatalf("poll with no change: %v", err)
+	}
+	if got, want := lastSuccess(), "[beian_gate_source_last_success_timestamp_seconds 1500]"; got != want {
+		t.Errorf("after a poll with no change: %s, want %s", got, want)
+	}
+	clock = time.Unix(2000, 0)
 	before := g.Set()
 	fs.set(func(fs *feedServer) { fs.down = true })
 	for range 3 {
@@ -335,6 +350,46 @@ func TestFeedOutageKeepsLastSet(t *testing.T) {
 	body := do(g.Handler(), req{target: "/metrics", host: "gate"}).Body.String()
 	if !strings.Contains(body, "beian_gate_reload_errors_total 4") || !strings.Contains(body, "beian_gate_set_version 2") {
 		t.Errorf("metrics after the outage:\n%s", grepLines(body, "beian_gate_re", "beian_gate_set_version"))
+	}
+	if got, want := lastSuccess(), "[beian_gate_source_last_success_timestamp_seconds 1500]"; got != want {
+		t.Errorf("after the outage: %s, want %s", got, want)
+	}
+}
+
+// TestFeedChangesTimeout: a feed that takes the poll's request and never
+// answers (a frozen server, a path cut without a reset) fails the poll after
+// the changes timeout, instead of holding the gate's polling for the
+// client's whole timeout once the feed is back.
+func TestFeedChangesTimeout(t *testing.T) {
+	_, srv := newFeedServer(t)
+	f, _ := NewFeed(srv.URL, "t0ken", &http.Client{}) // no client timeout
+	cur, err := f.Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	defer close(release)
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer stuck.Close()
+	f, _ = NewFeed(stuck.URL, "t0ken", &http.Client{})
+	f.changesTimeout = 50 * time.Millisecond
+	errc := make(chan error, 1)
+	go func() {
+		_, err := f.Poll(context.Background(), cur)
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("poll of a feed that never answers: %v, want the deadline exceeded", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the poll still hangs 10 s on (the changes timeout is 50 ms)")
 	}
 }
 

@@ -211,6 +211,7 @@ func (g *Gate) poll(ctx context.Context, p Poller) error {
 		g.m.reloadErrors.Inc()
 		return fmt.Errorf("gate: poll: %w", err)
 	}
+	g.m.lastSuccess.Set(float64(g.now().UnixNano()) / 1e9)
 	if s != cur {
 		g.swap(s, start)
 	}
@@ -222,6 +223,7 @@ func (g *Gate) swap(s *Set, start time.Time) {
 	now := g.now()
 	g.m.reloads.Inc()
 	g.m.lastReload.Set(float64(now.UnixNano()) / 1e9)
+	g.m.lastSuccess.Set(float64(now.UnixNano()) / 1e9)
 	g.m.loadSeconds.Set(now.Sub(start).Seconds())
 	if old.sameEntries(s) {
 		// Only the version moved (the feed's version is global to the

@@ -20,7 +20,9 @@ type metrics struct {
 	reloads      prometheus.Counter
 	reloadErrors prometheus.Counter
 	lastReload   prometheus.Gauge
-	loadSeconds  prometheus.Gauge
+	// lastSuccess: the source last answered (a poll with no change too).
+	lastSuccess prometheus.Gauge
+	loadSeconds prometheus.Gauge
 	// Connections taken by the fast path's event loop, and connections
 	// (or, from the fast path, connections with an unusual request)
 	// handed to net/http.
@@ -73,6 +75,10 @@ func newMetrics(g *Gate) *metrics {
 			Name: "beian_gate_last_reload_timestamp_seconds",
 			Help: "Unix time of the last successful load or feed change.",
 		}),
+		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "beian_gate_source_last_success_timestamp_seconds",
+			Help: "Unix time the source last answered: a load, or a feed poll even when nothing changed. Alert on its age: a gate whose feed is cut keeps serving its last set, and this is what shows how old that set may be.",
+		}),
 		loadSeconds: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "beian_gate_load_duration_seconds",
 			Help: "How long the last successful load took.",
@@ -120,7 +126,7 @@ func newMetrics(g *Gate) *metrics {
 			Help: "The most answer bytes one fast-path connection has held unsent (bounded by the per-connection limit).",
 		}, func() float64 { return float64(m.pendingOutPeak.Load()) }),
 	)
-	reg.MustRegister(decisions, conns, m.batch, m.reloads, m.reloadErrors, m.lastReload, m.loadSeconds,
+	reg.MustRegister(decisions, conns, m.batch, m.reloads, m.reloadErrors, m.lastReload, m.lastSuccess, m.loadSeconds,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "beian_gate_set_entries",
 			Help: "Domains in the allow-list being served (approved and pending).",
