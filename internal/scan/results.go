@@ -124,6 +124,21 @@ func WebsiteHistory(ctx context.Context, q store.Querier, website int64) ([]Stor
 	return nonNil(out), nil
 }
 
+// ProviderWebsiteHistory is WebsiteHistory for a provider: store.ErrNotFound
+// unless the provider has an active access to the website, so that one
+// provider never reads another's sites.
+func ProviderWebsiteHistory(ctx context.Context, q store.Querier, provider, website int64) ([]StoredFinding, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accesses WHERE provider_id = ? AND website_id = ? AND status = 'active'`,
+		provider, website).Scan(&n); err != nil {
+		return nil, fmt.Errorf("scan history of website %d: %w", website, err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("website %d of provider %d: %w", website, provider, store.ErrNotFound)
+	}
+	return WebsiteHistory(ctx, q, website)
+}
+
 // LastRun returns the newest sweep, or store.ErrNotFound before the first.
 func LastRun(ctx context.Context, q store.Querier) (Run, error) {
 	var r Run

@@ -199,7 +199,10 @@ func TestSweepStoresFindingsWithHistory(t *testing.T) {
 		!h[0].FirstSeen.Equal(now) || h[0].NotifiedAt == nil {
 		t.Errorf("history of site 1: %+v", h)
 	}
-	h2, err := scan.WebsiteHistory(ctx, reg.db.R(), 2)
+	if _, err := scan.ProviderWebsiteHistory(ctx, reg.db.R(), 2, 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("provider 2 reads site 1's history: %v, want ErrNotFound", err)
+	}
+	h2, err := scan.ProviderWebsiteHistory(ctx, reg.db.R(), 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
