@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/ratelimit"
 	"net/mail"
 	"net/netip"
 	"strings"
@@ -28,36 +30,60 @@ const TokenLifetime = 30 * 24 * time.Hour
 type Service struct {
 	db  *store.DB
 	now func() time.Time
-	// hashing bounds concurrent argon2id computations: each holds 64 MiB,
-	// so a burst of sign-ins must queue instead of exhausting memory.
-	hashing chan struct{}
+	// g rate-limits sign-ups and sign-ins and bounds concurrent argon2id
+	// computations (each holds 64 MiB): over the bound a request is refused
+	// at once instead of queueing or exhausting memory.
+	g     *ratelimit.Guards
+	chain *audit.Chain
 	// dummy is a real hash checked for unknown e-mails, so that timing does
 	// not tell which accounts exist; made on first use.
 	dummyOnce sync.Once
 	dummy     string
 }
 
-// MaxConcurrentHashes is how many password hashes run at once.
-const MaxConcurrentHashes = 4
-
-// withHashSlot runs fn while holding one of the hashing slots, or returns ctx's error.
-func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
-	select {
-	case s.hashing <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("password check: %w", ctx.Err())
-	}
-	defer func() { <-s.hashing }()
-	fn()
-	return nil
+// Config is what a Service needs.
+type Config struct {
+	DB *store.DB
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+	// Guards rate-limit sign-ups and sign-ins and bound password hashes;
+	// share one with the rest of the server so that a client gets one
+	// allowance. nil builds ratelimit.DefaultPolicy's.
+	Guards *ratelimit.Guards
+	// Chain writes the audit rows; nil is the unkeyed chain of databases
+	// made before the log was keyed.
+	Chain *audit.Chain
 }
 
-// New builds a Service; now may be nil (time.Now).
-func New(db *store.DB, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// New builds a Service on db with the default rate limits and the unkeyed
+// audit chain; now may be nil (time.Now).
+func New(db *store.DB, now func() time.Time) *Service { return NewService(Config{DB: db, Now: now}) }
+
+// NewService builds a Service from c.
+func NewService(c Config) *Service {
+	if c.Now == nil {
+		c.Now = time.Now
 	}
-	return &Service{db: db, now: now, hashing: make(chan struct{}, MaxConcurrentHashes)}
+	if c.Guards == nil {
+		var err error
+		if c.Guards, err = ratelimit.NewGuards(ratelimit.DefaultPolicy(), c.Now); err != nil {
+			panic(fmt.Sprintf("account: the default rate-limit policy is invalid: %v", err)) // a programming error
+		}
+	}
+	if c.Chain == nil {
+		c.Chain = audit.Unkeyed()
+	}
+	return &Service{db: c.DB, now: c.Now, g: c.Guards, chain: c.Chain}
+}
+
+// clientKey is the rate-limit key of the request's client, and false for
+// calls that do not come from the network (the CLI, the demo seeding).
+func clientKey(ctx context.Context) (string, bool) {
+	a, ok := clientip.FromContext(ctx)
+	if !ok {
+		return "", false
+	}
+	return clientip.Key(a), true
 }
 
 // Provider is an access provider.
@@ -103,7 +129,7 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 				return fmt.Errorf("provider %s cidr %s: %w", code, c, err)
 			}
 		}
-		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorRole: "operator", Action: "provider.add",
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorRole: "operator", Action: "provider.add",
 			Subject: fmt.Sprintf("provider:%d", p.ID), Details: map[string]any{"code": code, "cidrs": norm}})
 	})
 	return p, err
@@ -199,8 +225,8 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)"}
 	}
 	var hash string
-	if serr := s.withHashSlot(ctx, func() { hash, err = auth.HashPassword(password) }); serr != nil {
-		return Account{}, serr
+	if !s.g.Hashes.Do(func() { hash, err = auth.HashPassword(password) }) {
+		return Account{}, ratelimit.Busy()
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("hash password: %w", err)
@@ -215,7 +241,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
 		}
-		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: a.ID, ActorRole: string(role), Action: "account.add",
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: a.ID, ActorRole: string(role), Action: "account.add",
 			Subject: fmt.Sprintf("account:%d", a.ID), Details: map[string]any{"role": string(role), "provider": providerCode}})
 	})
 	return a, err
@@ -223,6 +249,11 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 
 // Signup creates an applicant account.
 func (s *Service) Signup(ctx context.Context, email, password, name string) (Account, error) {
+	if ip, ok := clientKey(ctx); ok {
+		if err := s.g.SignUp.Allow(ip).Err(); err != nil {
+			return Account{}, err
+		}
+	}
 	return s.AddUser(ctx, email, password, name, auth.RoleApplicant, "")
 }
 
@@ -231,7 +262,10 @@ func errBadLogin() *fault.Error {
 	return &fault.Error{Kind: fault.Unauthenticated, Code: "auth.bad_credentials", Field: "password", Message: "wrong e-mail or password (邮箱或密码错误)"}
 }
 
-// Login checks the password and returns the account.
+// Login checks the password and returns the account. Attempts go through
+// the sign-in guard: exponential backoff per account and per client address,
+// and a bounded number of password hashes at once (the rest are refused at
+// once with 429 rather than queued, so a flood cannot lock everyone out).
 func (s *Service) Login(ctx context.Context, email, password string) (Account, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var a Account
@@ -241,18 +275,22 @@ func (s *Service) Login(ctx context.Context, email, password string) (Account, e
 	if errors.Is(err, store.ErrNotFound) {
 		// Spend the same time as a real check so that timing does not reveal accounts.
 		s.dummyOnce.Do(func() { s.dummy, _ = auth.HashPassword("no such account") })
-		_ = s.withHashSlot(ctx, func() { _, _ = auth.VerifyPassword(s.dummy, password) })
-		return Account{}, errBadLogin()
+		hash, err = s.dummy, nil
 	}
 	if err != nil {
 		return Account{}, fmt.Errorf("login: %w", err)
 	}
-	var ok bool
-	if serr := s.withHashSlot(ctx, func() { ok, err = auth.VerifyPassword(hash, password) }); serr != nil {
-		return Account{}, serr
-	}
+	ip, _ := clientKey(ctx)
+	found := a.ID != 0
+	ok, err := s.g.SignIn(email, ip, func() (bool, error) {
+		ok, err := auth.VerifyPassword(hash, password)
+		return ok && found, err
+	})
 	if err != nil {
-		return Account{}, fmt.Errorf("login %s: %w", a.Email, err)
+		if _, refused := fault.As(err); refused {
+			return Account{}, err
+		}
+		return Account{}, fmt.Errorf("login %s: %w", email, err)
 	}
 	if !ok {
 		return Account{}, errBadLogin()

@@ -7,11 +7,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/audit"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/ratelimit"
 	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -49,6 +53,12 @@ type Config struct {
 	ScheduleEvery time.Duration
 	Now           func() time.Time
 	Log           *slog.Logger
+	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
+	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
+	Policy *ratelimit.Policy
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client
+	// for rate limits; nil is loopback only.
+	TrustedProxies []netip.Prefix
 	// Operations is the catalogue of operations; nil is operation.Default().
 	// A new operation is one more descriptor here (and its "op.<name>" UI
 	// translations); see ARCHITECTURE.md.
@@ -57,7 +67,11 @@ type Config struct {
 
 // App is a built platform.
 type App struct {
-	DB       *store.DB
+	DB *store.DB
+	// Chain writes and verifies the audit log, keyed from the data key.
+	Chain *audit.Chain
+	// Guards are the rate limits, shared by the API and the UI.
+	Guards   *ratelimit.Guards
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
@@ -102,19 +116,43 @@ func New(ctx context.Context, c Config) (*App, error) {
 	if c.ScheduleEvery == 0 {
 		c.ScheduleEvery = time.Minute
 	}
+	policy := ratelimit.DefaultPolicy()
+	if c.Policy != nil {
+		policy = *c.Policy
+	}
+	guards, err := ratelimit.NewGuards(policy, c.Now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	clients, err := clientip.New(clientip.Config{Trusted: c.TrustedProxies})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	chain, err := audit.New(audit.KeyFrom(key))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a := &App{
 		DB:       db,
-		Accounts: account.New(db, c.Now),
-		Filing:   filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations, Log: c.Log.With("component", "filing")}),
-		every:    c.ScheduleEvery,
-		Blobs:    blobs,
-		Log:      c.Log,
+		Guards:   guards,
+		Chain:    chain,
+		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
+		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
+			SMSAttempts: guards.SMS, Chain: chain, Log: c.Log.With("component", "filing")}),
+		every: c.ScheduleEvery,
+		Blobs: blobs,
+		Log:   c.Log,
 	}
 	if err := a.Filing.LoadSettings(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.handler = httpx.WithRequestID(a.routes())
+	// Every request carries its ID and its client's address (for the rate
+	// limits), resolved once here.
+	a.handler = httpx.WithRequestID(clients.Middleware(a.routes()))
 	return a, nil
 }
 
@@ -133,7 +171,7 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency)
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

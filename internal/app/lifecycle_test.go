@@ -421,12 +421,24 @@ func TestAuditVerifyCommandOnTamperedCopy(t *testing.T) {
 	db := dir + "/beian.db"
 	e := apptest.NewWith(t, func(c *app.Config) { c.DB = db })
 	fileFirst(t, e, "cli-audit@example.com", fixture.FirstFiling(281))
+	key := ""
 	run := func(path string) (int, string) {
 		var out, errb bytes.Buffer
-		code := cli.Run(&cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Now: time.Now},
-			[]string{"audit", "verify", "--db", path})
+		getenv := func(name string) string {
+			if name == "BEIAN_DATA_KEY" {
+				return key
+			}
+			return ""
+		}
+		code := cli.Run(&cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv, Now: time.Now},
+			[]string{"audit", "verify", "--db", path, "--data-dir", dir + "/no-key-here"})
 		return code, out.String() + errb.String()
 	}
+	// The chain is keyed from the data key: without it, verify cannot vouch for it.
+	if code, out := run(db); code == 0 || !strings.Contains(out, "data.key") {
+		t.Fatalf("verify without the data key: exit %d: %s", code, out)
+	}
+	key = apptest.DataKey
 	if code, out := run(db); code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("clean database: exit %d: %s", code, out)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/beian/beian/internal/fault"
 	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/ratelimit"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -67,6 +68,22 @@ type Env struct {
 // ProviderCode is the provider every Env has.
 const ProviderCode = "test-cloud"
 
+// DataKey is the data key of every test platform (hex of 32 bytes), for
+// commands that must read what the platform sealed or keyed.
+const DataKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+// Unlimited is a rate-limit policy no test reaches: every test client
+// comes from 127.0.0.1, and the limits have tests of their own that set
+// app.Config.Policy themselves.
+func Unlimited() *ratelimit.Policy {
+	p := ratelimit.DefaultPolicy()
+	lots := ratelimit.Rate{Events: 1 << 20, Per: time.Hour, Burst: 1 << 20}
+	p.SignUp, p.SMS, p.Lookup = lots, lots, lots
+	p.Login.Account.Free, p.Login.IP.Free = 1<<30, 1<<30
+	p.HashSlots = 16
+	return &p
+}
+
 // New starts a platform for t; it is closed when t ends.
 func New(t testing.TB) *Env { t.Helper(); return NewWith(t, nil) }
 
@@ -77,7 +94,8 @@ func NewWith(t testing.TB, configure func(*app.Config)) *Env {
 	clock := &Clock{t: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
 	cfg := app.Config{DB: storetest.DSN(t), DataDir: dir,
-		DataKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", Now: clock.Now}
+		DataKey: DataKey, Now: clock.Now,
+		Policy: Unlimited()}
 	if configure != nil {
 		configure(&cfg)
 	}

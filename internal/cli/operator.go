@@ -28,6 +28,7 @@ func runProvider(env *Env, args []string) int {
 	}
 	fs := newFlags(env, "provider add", "provider add --db DSN --code CODE --name NAME [--cidr CIDR]…")
 	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
 	code := fs.String("code", "", "provider code (unique)")
 	name := fs.String("name", "", "provider name")
 	var cidrs stringList
@@ -42,7 +43,12 @@ func runProvider(env *Env, args []string) int {
 		return ExitInvalid
 	}
 	defer d.Close()
-	p, err := account.New(d, nil).AddProvider(ctx, *code, *name, cidrs)
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian provider add: %v\n", err)
+		return ExitInvalid
+	}
+	p, err := acc.AddProvider(ctx, *code, *name, cidrs)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian provider add: %v\n", err)
 		return ExitInvalid
@@ -63,6 +69,7 @@ func runUser(env *Env, args []string) int {
 	}
 	fs := newFlags(env, "user add", usage)
 	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
 	email := fs.String("email", "", "e-mail (sign-in name)")
 	password := fs.String("password", "", "password (≥ 10 characters)")
 	roleS := fs.String("role", "", "provider, authority, psb, admin or applicant")
@@ -83,11 +90,27 @@ func runUser(env *Env, args []string) int {
 		return ExitInvalid
 	}
 	defer d.Close()
-	a, err := account.New(d, nil).AddUser(ctx, *email, *password, *name, role, *provider)
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user add: %v\n", err)
+		return ExitInvalid
+	}
+	a, err := acc.AddUser(ctx, *email, *password, *name, role, *provider)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian user add: %v\n", err)
 		return ExitInvalid
 	}
 	fmt.Fprintf(env.Stdout, "user %s (%s) added, id %d\n", a.Email, a.Role, a.ID)
 	return ExitOK
+}
+
+// operatorAccounts is the account service of the operator commands, writing
+// the audit log with the server's key (from the data directory or
+// BEIAN_DATA_KEY) so that its rows extend the server's keyed chain.
+func operatorAccounts(env *Env, db *store.DB, dataDir string, explicit bool) (*account.Service, error) {
+	chain, err := auditChain(env, dataDir, explicit)
+	if err != nil {
+		return nil, err
+	}
+	return account.NewService(account.Config{DB: db, Chain: chain}), nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/beian/beian/internal/clientip"
 	"log/slog"
 	"net"
 	"os/signal"
@@ -20,6 +21,8 @@ func runServe(env *Env, args []string) int {
 	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory for the data key file and document scans (env BEIAN_DATA_DIR)")
 	holidays := fs.String("holidays", env.Getenv("BEIAN_HOLIDAYS"), "holiday override file for years not embedded (env BEIAN_HOLIDAYS)")
 	demo := fs.Bool("demo", false, "seed a demo provider, one account per role (passwords printed once) and filings in several states")
+	trusted := fs.String("trusted-proxy", envOr(env, "BEIAN_TRUSTED_PROXIES", "loopback"),
+		"proxies whose X-Forwarded-For names the client for rate limits: CIDRs and addresses, \"loopback\" or \"none\" (env BEIAN_TRUSTED_PROXIES)")
 	pos, code, ok := parseOrExit(fs, args)
 	if !ok {
 		return code
@@ -28,12 +31,18 @@ func runServe(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "beian serve: unexpected argument %q\n", pos[0])
 		return ExitUsage
 	}
+	proxies, err := clientip.ParseTrusted(*trusted)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian serve: --trusted-proxy: %v\n", err)
+		return ExitUsage
+	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	smtp := notify.SMTP{Addr: env.Getenv("BEIAN_SMTP_ADDR"), From: envOr(env, "BEIAN_SMTP_FROM", "beian@localhost"),
 		Username: env.Getenv("BEIAN_SMTP_USER"), Password: env.Getenv("BEIAN_SMTP_PASSWORD")}
-	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log})
+	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log,
+		TrustedProxies: proxies})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
 		return ExitInvalid

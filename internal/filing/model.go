@@ -63,7 +63,8 @@ type Document struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-// DocumentKinds lists the accepted document kinds (SPEC.md).
+// DocumentKinds lists the accepted document kinds: the providers' material
+// lists (Huawei Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md) as beian names them.
 func DocumentKinds() []string {
 	return []string{"business_license", "entity_principal_id", "website_principal_id", "website_principal_photo",
 		"domain_certificate", "commitment_letter", "authorization_letter", "other"}

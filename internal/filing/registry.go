@@ -345,7 +345,7 @@ func (s *Service) loadAudited(ctx context.Context, q store.Querier, actor auth.P
 		return out, err
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
 			Action: "pii.read", Subject: "applications", Details: map[string]any{"ids": ids}})
 	})
 	return out, err

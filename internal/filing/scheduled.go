@@ -22,8 +22,9 @@ import (
 var ReminderDays = [...]int{7, 1}
 
 // ShellGraceDays is how many business days a website may stay with no access
-// (an empty shell, 空壳) before its number is cancelled. icp-rules §1.3: the
-// administration's offline cancellation of empty shells takes about 5 business days.
+// (an empty shell, 空壳) before its number is cancelled: the administration's
+// offline cancellation of empty shells takes about 5 business days (Huawei
+// Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案注销咨询.md).
 const ShellGraceDays = 5
 
 // RunScheduled runs every scheduled task once and reports what each did.

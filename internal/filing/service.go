@@ -6,8 +6,10 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/fault"
 	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/ratelimit"
 	"io"
 	"log/slog"
 	"math/big"
@@ -27,7 +29,12 @@ import (
 	"github.com/beian/beian/internal/store"
 )
 
-// Deadlines of SPEC.md "Lifecycle".
+// Deadlines of the lifecycle: the provider's review is beian's own service
+// level (2 business days, as the large providers publish); the authority has
+// 20 business days (《非经营性互联网信息服务备案管理办法》 art. 8) and about 60 days
+// for the ICP licence (《电信业务经营许可管理办法》); the SMS code is valid 24 h and
+// five wrong codes return the order (MIIT SMS check, Huawei Cloud
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案短信核验.md).
 const (
 	ProviderReviewDays  = 2  // business days
 	AuthorityReviewDays = 20 // business days
@@ -55,6 +62,12 @@ type Config struct {
 	SMS SMSGateway
 	// Operations is the catalogue of operations; nil is operation.Default().
 	Operations *operation.Catalogue
+	// SMSAttempts limits SMS code attempts per client address (on top of
+	// the five wrong codes an application allows), so that one client
+	// cannot cycle through many applications' codes; nil is no limit.
+	SMSAttempts *ratelimit.Limiter
+	// Chain writes the audit rows; nil is the unkeyed chain.
+	Chain *audit.Chain
 }
 
 // SMSGateway sends one text message (a real deployment plugs in its SMS provider).
@@ -73,21 +86,26 @@ type Service struct {
 	box *secret.Box
 	// base is the calendar from the embedded table and the override file;
 	// cal is base plus the overrides an admin saved, swapped atomically.
-	base  *calendar.Calendar
-	cal   atomic.Pointer[calendar.Calendar]
-	rules *rules.RuleSet
-	now   func() time.Time
-	rand  io.Reader
-	log   *slog.Logger
-	sm    StateMachine
-	mail  Mailer
-	sms   SMSGateway
-	ops   *operation.Catalogue
+	base     *calendar.Calendar
+	cal      atomic.Pointer[calendar.Calendar]
+	rules    *rules.RuleSet
+	now      func() time.Time
+	rand     io.Reader
+	log      *slog.Logger
+	sm       StateMachine
+	mail     Mailer
+	sms      SMSGateway
+	ops      *operation.Catalogue
+	smsLimit *ratelimit.Limiter
+	chain    *audit.Chain
 }
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS, ops: c.Operations}
+	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS, ops: c.Operations, smsLimit: c.SMSAttempts, chain: c.Chain}
+	if s.chain == nil {
+		s.chain = audit.Unkeyed()
+	}
 	if s.ops == nil {
 		s.ops = operation.Default()
 	}
@@ -209,7 +227,7 @@ func (s *Service) Get(ctx context.Context, actor auth.Principal, id int64) (*App
 
 // auditRead records that actor read decrypted personal data of subject.
 func (s *Service) auditRead(ctx context.Context, tx *store.Tx, actor auth.Principal, subject string) error {
-	return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+	return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
 		Action: "pii.read", Subject: subject})
 }
 
@@ -426,6 +444,11 @@ func (s *Service) codeHash(appID int64, principal, code string) string {
 // VerifySMS checks one principal's code. Wrong codes count even though the
 // call fails: the count is committed before the error is returned.
 func (s *Service) VerifySMS(ctx context.Context, actor auth.Principal, id int64, phone, code string) (*Application, error) {
+	if a, ok := clientip.FromContext(ctx); ok && s.smsLimit != nil {
+		if err := s.smsLimit.Allow(clientip.Key(a)).Err(); err != nil {
+			return nil, err
+		}
+	}
 	var app *Application
 	var result error
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -597,6 +620,6 @@ func marshal(v any) string {
 
 // auditEvent records a state change outside the application state machine.
 func (s *Service) auditEvent(ctx context.Context, tx *store.Tx, actor auth.Principal, action, subject string, details map[string]any) error {
-	return audit.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
+	return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: actor.AccountID, ActorRole: string(actor.Role),
 		Action: action, Subject: subject, Details: details})
 }

@@ -146,7 +146,7 @@ func (s *Service) addHistory(ctx context.Context, tx *store.Tx, id int64, action
 	if err != nil {
 		return fmt.Errorf("application %d history: %w", id, err)
 	}
-	return audit.Append(ctx, tx, audit.Entry{At: now, ActorID: actor.AccountID, ActorRole: string(actor.Role),
+	return s.chain.Append(ctx, tx, audit.Entry{At: now, ActorID: actor.AccountID, ActorRole: string(actor.Role),
 		Action: "application." + action, Subject: fmt.Sprintf("application:%d", id),
 		Details: map[string]any{"from": from, "to": to, "reasons": reasons}})
 }

@@ -1,5 +1,6 @@
 // Package filing is the lifecycle of ICP filings: applications for every
-// operation of SPEC.md, the one explicit state machine they all go through,
+// operation of the catalogue (package operation), the one explicit state
+// machine they all go through,
 // SMS verification of principals, business-day deadlines, and — on the
 // authority's approval — the registry rows (entities, websites, domains,
 // accesses) with their numbers. The web API and the UI both call Service; no
@@ -20,7 +21,9 @@ type Operation = operation.Name
 // Status is the state of an application.
 type Status string
 
-// The states (SPEC.md "Lifecycle").
+// The states. They follow the providers' published flow (Huawei Cloud,
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案流程咨询.md): the provider's review, the MIIT SMS check, the
+// administration's review.
 const (
 	StatusDraft           Status = "draft"
 	StatusProviderReview  Status = "provider_review"

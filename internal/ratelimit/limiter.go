@@ -127,7 +127,11 @@ func (l *Limiter) Allow(key string) Decision {
 	d := Decision{Limit: l.name}
 	l.keys.update(key, now, func(tat *int64, fresh bool) (int64, bool) {
 		t := *tat
-		if fresh || t < now {
+		// A stored time more than one interval beyond the burst window can
+		// only come from a clock that went back (an NTP step, a VM
+		// restore): start the key afresh rather than refuse it until the
+		// clock has caught up.
+		if fresh || t < now || t-now > l.tau+l.interval {
 			t = now
 		}
 		if t-now > l.tau {

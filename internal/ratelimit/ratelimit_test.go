@@ -246,3 +246,27 @@ func TestDecisionErr(t *testing.T) {
 		t.Fatalf("Busy = %#v", Busy())
 	}
 }
+
+// TestLimiterSurvivesClockGoingBack: after the clock steps back a day, a
+// key that was at its limit is allowed again at once instead of being
+// refused for a day, and is limited normally from there.
+func TestLimiterSurvivesClockGoingBack(t *testing.T) {
+	clk := newFakeClock()
+	l := newLimiter(t, clk, 2, time.Hour, 2, 0)
+	for i := 0; i < 2; i++ {
+		if !l.Allow("k").Allowed {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if l.Allow("k").Allowed {
+		t.Fatal("third attempt within the burst allowed")
+	}
+	clk.Advance(-24 * time.Hour)
+	if d := l.Allow("k"); !d.Allowed {
+		t.Fatalf("after the clock went back a day: refused for %v", d.RetryAfter)
+	}
+	l.Allow("k")
+	if l.Allow("k").Allowed {
+		t.Error("the limit no longer applies after the clock step")
+	}
+}

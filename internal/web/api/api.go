@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/fault"
 	"log/slog"
 	"net/http"
@@ -26,7 +27,9 @@ type API struct {
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
 	DB       *store.DB
-	Log      *slog.Logger
+	// Chain verifies the audit log (nil: the unkeyed chain).
+	Chain *audit.Chain
+	Log   *slog.Logger
 }
 
 // Route is one entry of the URL map; the OpenAPI test walks this list.

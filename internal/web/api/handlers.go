@@ -342,7 +342,11 @@ func (a *API) reviewPSB(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) auditVerify(w http.ResponseWriter, r *http.Request) error {
-	rep, err := audit.Verify(r.Context(), a.DB)
+	chain := a.Chain
+	if chain == nil {
+		chain = audit.Unkeyed()
+	}
+	rep, err := chain.Verify(r.Context(), a.DB, audit.VerifyOptions{})
 	if err != nil && !errors.Is(err, audit.ErrBroken) {
 		return err
 	}

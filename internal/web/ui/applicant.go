@@ -126,7 +126,8 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, rq *request) erro
 // Chinese text: the data stays in Chinese as the authority requires.
 type reasonTemplate struct{ Code, ZH, EN string }
 
-// reasonTemplates are the reviewers' usual reasons (icp-rules.md §2.4, §3).
+// reasonTemplates are the reviewers' usual reasons, after Huawei Cloud's
+// rejection FAQ (https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/faq/备案驳回咨询.md).
 func reasonTemplates() []reasonTemplate {
 	return []reasonTemplate{
 		{"photo", "证件照片不清晰或不完整，请上传原件彩色扫描件", "ID photo unclear or incomplete: upload a colour scan of the original"},

@@ -18,7 +18,8 @@ import (
 )
 
 // Letter kinds: the commitment letter (互联网信息服务备案承诺书) and the
-// authenticity statement (ICP备案信息真实性承诺书), icp-rules.md §2.4. They are
+// authenticity statement (ICP备案信息真实性承诺书), required under MIIT
+// document No. 64 (Huawei Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md). They are
 // printed in Chinese whatever the UI language, filled with the application's
 // data, to be signed by hand and uploaded as scans.
 const (

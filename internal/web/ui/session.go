@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/beian/beian/internal/fault"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/beian/beian/internal/account"
@@ -12,8 +13,18 @@ import (
 // localPath returns next when it is a path on this site, else "".
 // "//host" and "/\host" are other sites to a browser and are refused.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n\x00") {
+	// Browsers drop tabs and newlines inside URLs (https://url.spec.whatwg.org/#concept-basic-url-parser),
+	// so "/\t/evil.example" would become "//evil.example": refuse every control
+	// character, then anything that is not a path on this host.
+	for i := 0; i < len(next); i++ {
+		if next[i] < 0x20 || next[i] == 0x7f {
+			return ""
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" {
 		return ""
 	}
 	return next

@@ -9,7 +9,8 @@ import (
 	"github.com/beian/beian/internal/icpnum"
 )
 
-// MIITURL is where an ICP number in a footer must link (icp-rules.md §5).
+// MIITURL is where an ICP number in a footer must link (《非经营性互联网信息服务备案管理办法》;
+// Huawei Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案成功后咨询.md).
 const MIITURL = "https://beian.miit.gov.cn/"
 
 // DefaultPSBIcon is the icon path the snippet uses when none is given: the

@@ -295,7 +295,8 @@ func FuzzFirstFont(f *testing.F) {
 }
 
 func TestLocalPath(t *testing.T) {
-	for in, want := range map[string]string{"/dashboard": "/dashboard", "//evil.example": "", "/\\evil": "", "https://x": "", "": "", "/a\nb": ""} {
+	for in, want := range map[string]string{"/dashboard": "/dashboard", "//evil.example": "", "/\\evil": "", "https://x": "", "": "", "/a\nb": "",
+		"/\t/evil.example": "", "/\r/evil.example": "", "/%09/evil.example": "/%09/evil.example", "/applications/7?step=review": "/applications/7?step=review"} {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
 		}
