@@ -192,8 +192,13 @@ func (a *App) routes() http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
+		took := time.Since(start)
 		requests.WithLabelValues(pattern, strconv.Itoa(rec.code)).Inc()
-		latency.WithLabelValues(pattern).Observe(time.Since(start).Seconds())
+		latency.WithLabelValues(pattern).Observe(took.Seconds())
+		// The access log names the route pattern, never the path or query,
+		// which may carry personal data (/admin/outbox?to=PHONE).
+		a.Log.DebugContext(r.Context(), "request", "method", r.Method, "route", pattern, "status", rec.code,
+			"ms", took.Milliseconds(), "request_id", httpx.RequestID(r.Context()))
 	})
 }
 

@@ -133,8 +133,13 @@ func DecodeJSON(r *http.Request, v any) error {
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &fault.Error{Kind: fault.Unsupported, Code: "request.content_type", Message: "send application/json (请求须为JSON)"}
 	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, MaxBody+1))
+	body := &countingReader{r: io.LimitReader(r.Body, MaxBody+1)}
+	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
+		if body.n > MaxBody {
+			return &fault.Error{Kind: fault.TooLarge, Code: "request.too_large",
+				Message: fmt.Sprintf("the JSON body is larger than %d bytes (请求体过大)", MaxBody)}
+		}
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
 			return &fault.Error{Kind: fault.Malformed, Code: "request.bad_json", Field: typeErr.Field,
@@ -146,4 +151,16 @@ func DecodeJSON(r *http.Request, v any) error {
 		return &fault.Error{Kind: fault.Malformed, Code: "request.bad_json", Message: "trailing data after the JSON body (JSON后有多余内容)"}
 	}
 	return nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
