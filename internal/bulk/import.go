@@ -29,7 +29,8 @@ type Options struct {
 	Format Format
 	// Name is the file name, for format detection and the audit record.
 	Name string
-	// Batch is the number of rows per transaction (default DefaultBatch).
+	// Batch is the number of rows per transaction (default DefaultBatch on
+	// SQLite, DefaultBatchPostgres on PostgreSQL).
 	Batch int
 	// Chain appends the audit rows; nil is the unkeyed chain.
 	Chain *audit.Chain
@@ -41,10 +42,16 @@ type Options struct {
 	OnProgress func(Stats)
 }
 
-// DefaultBatch is the default number of rows per transaction: large enough
-// that per-transaction costs vanish, small enough that a writer of the
-// running server waits well under its busy timeout.
+// DefaultBatch is the default number of rows per transaction on SQLite:
+// large enough that per-transaction costs vanish, small enough that a
+// writer of the running server waits well under its busy timeout.
 const DefaultBatch = 20000
+
+// DefaultBatchPostgres is the default on PostgreSQL, where a long
+// transaction blocks no reader or other writer, and each merge statement
+// costs about one pass over the registry's indexes however small the
+// batch, so fewer, larger batches are faster.
+const DefaultBatchPostgres = 100000
 
 // Stats counts what an import did. The row counts are of committed batches.
 type Stats struct {
@@ -76,9 +83,6 @@ func counterName(province string, year int) string { return fmt.Sprintf("icp:%s:
 // outcome, batches before the returned Stats.CommittedLine are committed
 // and no batch is half-written.
 func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats, error) {
-	if opt.Batch <= 0 {
-		opt.Batch = DefaultBatch
-	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -103,6 +107,12 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats,
 		return Stats{}, fmt.Errorf("import: %w", err)
 	}
 	defer conn.Close()
+	if opt.Batch <= 0 {
+		opt.Batch = DefaultBatch
+		if db.Dialect() == store.Postgres {
+			opt.Batch = DefaultBatchPostgres
+		}
+	}
 	im := &importer{seen: map[uint64]seenRow{}, seed: maphash.MakeSeed(), conn: conn, opt: opt, check: newChecker(opt.Now()), now: opt.Now()}
 	if err := im.prepare(ctx); err != nil {
 		return Stats{}, fmt.Errorf("import: %w", err)
@@ -132,6 +142,9 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats,
 			st.FeedEntries += w.feed
 			st.Batches++
 			im.remember(b)
+			if err := im.analyze(ctx, st.Batches); err != nil {
+				return st, fmt.Errorf("import: %w", err)
+			}
 		}
 		if b.last > 0 {
 			st.CommittedLine = b.last
@@ -164,6 +177,7 @@ type importer struct {
 	// key keep a million filings in tens of megabytes.
 	seen       map[uint64]seenRow
 	seed       maphash.Seed
+	shells     bool // the registry has empty shells (websites without access)
 	conn       *store.Conn
 	opt        Options
 	check      *checker
@@ -356,6 +370,14 @@ func (im *importer) prepare(ctx context.Context) error {
 			}
 		}
 	}
+	// Shells arise from the scanner, not from an import: when there is none
+	// at the start, no batch needs to clear one.
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM websites WHERE shell_since IS NOT NULL)`).Scan(&im.shells); err != nil {
+		return fmt.Errorf("empty shells: %w", err)
+	}
+	if err := im.analyze(ctx, 0); err != nil {
+		return err
+	}
 	for _, ddl := range stageDDL {
 		if _, err := q.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("staging table: %w", err)
@@ -430,6 +452,22 @@ func (im *importer) dropStage() {
 			_, _ = im.conn.Q().ExecContext(context.Background(), p)
 		}
 	}
+}
+
+// analyze refreshes PostgreSQL's statistics of the registry tables at the
+// start and after batches 1, 2, 4, 8 …: an import can grow them from
+// nothing to millions of rows faster than autovacuum notices, and with
+// stale sizes the planner joins each batch against the whole table
+// (https://www.postgresql.org/docs/current/sql-analyze.html). ANALYZE reads
+// a fixed-size sample, so the cost stays small however large the tables.
+func (im *importer) analyze(ctx context.Context, batches int) error {
+	if im.conn.Dialect() != store.Postgres || batches&(batches-1) != 0 {
+		return nil
+	}
+	if _, err := im.conn.Q().ExecContext(ctx, `ANALYZE entities, websites, domains, accesses`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	return nil
 }
 
 // On SQLite the import's connection gets a page cache large enough to hold
@@ -509,10 +547,21 @@ func (im *importer) stage(ctx context.Context, tx *store.BulkTx, b *batch) error
 	if err != nil {
 		return err
 	}
-	return im.fill(ctx, tx, "bulk_domains", []string{"name", "website_number"}, len(doms), func(i int) []any {
+	err = im.fill(ctx, tx, "bulk_domains", []string{"name", "website_number"}, len(doms), func(i int) []any {
 		r := &b.rows[doms[i]]
 		return []any{r.domain, r.website}
 	})
+	if err != nil || tx.Dialect() != store.Postgres {
+		return err
+	}
+	// PostgreSQL has no statistics on a temporary table until it is
+	// analysed (autovacuum never sees them), and without them it plans the
+	// merge joins against the whole registry instead of the batch
+	// (https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-TEMPORARY).
+	if _, err := tx.Q().ExecContext(ctx, `ANALYZE `+strings.Join(stageTables, ", ")); err != nil {
+		return fmt.Errorf("analyze staging tables: %w", err)
+	}
+	return nil
 }
 
 // live returns, in file order, the defining row of each entity and website
@@ -695,11 +744,8 @@ const (
 		SELECT w.id, ?, 'active', '[]', ?, ? FROM bulk_websites s CROSS JOIN websites w WHERE w.number = s.number AND s.had_access = 0
 		ON CONFLICT (website_id, provider_id) DO UPDATE SET status = 'active', updated_at = excluded.updated_at
 		WHERE accesses.status <> 'active'`
-	// A website with access again is no longer an empty shell (see filing's
-	// addAccess). The EXISTS, an index read of websites_shell, spares the
-	// batch a join when the registry has no shell, as after most imports.
-	clearShell = `UPDATE websites SET shell_since = NULL WHERE shell_since IS NOT NULL AND number IN (SELECT number FROM bulk_websites)
-		AND EXISTS (SELECT 1 FROM websites s WHERE s.shell_since IS NOT NULL)`
+	// A website with access again is no longer an empty shell (see filing's addAccess).
+	clearShell   = `UPDATE websites SET shell_since = NULL WHERE shell_since IS NOT NULL AND number IN (SELECT number FROM bulk_websites)`
 	mergeDomains = `INSERT INTO domains (website_id, name, status)
 		SELECT w.id, s.name, 'active' FROM bulk_domains s CROSS JOIN websites w WHERE s.is_new = 1 AND w.number = s.website_number`
 	// The feed gets every domain that entered the provider's allow-list:
@@ -745,6 +791,9 @@ func (im *importer) merge(ctx context.Context, tx *store.BulkTx, b *batch, w *wr
 		{"domains", mergeDomains, &w.domains, nil},
 	}
 	for _, s := range steps {
+		if s.q == clearShell && !im.shells {
+			continue
+		}
 		if err := exec(s.what, s.q, s.n, s.args...); err != nil {
 			return err
 		}

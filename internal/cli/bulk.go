@@ -31,7 +31,7 @@ func runImport(env *Env, args []string) int {
 	dsn := set.String("db", envOr(env, "BEIAN_DB", store.DefaultSQLitePath), "database: SQLite file or postgres:// URL (env BEIAN_DB)")
 	provider := set.String("provider", "", "code of the provider the filings are claimed at (required)")
 	formatS := set.String("format", "", "csv or jsonl (default: from the file name, else from its first bytes)")
-	batch := set.Int("batch", bulk.DefaultBatch, "rows per transaction")
+	batch := set.Int("batch", 0, fmt.Sprintf("rows per transaction (default %d on SQLite, %d on PostgreSQL)", bulk.DefaultBatch, bulk.DefaultBatchPostgres))
 	dataDir := set.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory holding data.key, for the keyed audit chain (env BEIAN_DATA_DIR)")
 	pos, c, ok := parseOrExit(set, args)
 	if !ok {
@@ -45,7 +45,7 @@ func runImport(env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "beian import: --provider is required: imported filings are claimed at a provider (须指定 --provider 接入商代码)")
 		return ExitUsage
 	}
-	if *batch <= 0 {
+	if *batch < 0 {
 		fmt.Fprintln(env.Stderr, "beian import: --batch must be a positive number (--batch 须为正整数)")
 		return ExitUsage
 	}
