@@ -1,8 +1,10 @@
 // Command sites serves the scanner benchmark's sites on loopback: N
 // distinct host names (s0.bench.test … s{N-1}.bench.test) answered by one
 // HTTP server by Host header, and a DNS server (package scantest) that
-// resolves each of them to 127.0.0.1. Site i gets a page chosen by i, so
-// that the mix of findings is known in advance:
+// resolves each of them to 127.0.0.1. Site i is website i%100+1 of Beijing
+// entity i/100+1 (site 0 is 京ICP备2021000001号-1, site 250 is
+// 京ICP备2021000003号-51) and gets a page chosen by i, so that the mix of
+// findings is known in advance:
 //
 //	i%10 in 0..3  compliant (of which i%20 == 1 gzip, 2 GBK, 3 a redirect to www.)
 //	i%10 == 4     number_missing (half of them with the number in a comment)
@@ -12,10 +14,17 @@
 //	i%10 == 8     not_html       (JSON)
 //	i%10 == 9     unreachable    (HTTP 503)
 //
-// It writes OUT/urls.txt (one URL a line) and OUT/expected.txt (sites per
-// kind, worded as beian scan's summary line), prints "dns ADDR http ADDR"
-// and serves until SIGINT or SIGTERM. Pages are about 32 KiB, the size of
-// a modest home page, padded with text before the footer.
+// Two compliant kinds of site are compliant only to a scan without the
+// registry: i%40 == 0 also resolves to 2001:db8::1, outside the provider's
+// range (access_mismatch), and i%40 == 10 shows no PSB number although it
+// went live in 2020 (psb_missing).
+//
+// It writes OUT/urls.txt (one URL a line), OUT/expected.txt and, with -db,
+// the registry (one provider with 127.0.0.0/8, the entities, the N websites
+// with their domains and accesses) and OUT/expected-db.txt: the sites per
+// kind worded as beian scan's summary line. Then it prints "dns ADDR http
+// ADDR" and serves until SIGINT or SIGTERM. Pages are about 32 KiB, the size
+// of a modest home page, padded with text before the footer.
 package main
 
 import (
@@ -39,6 +48,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/beian/beian/internal/scan/scantest"
+	"github.com/beian/beian/internal/store"
 )
 
 const (
@@ -46,18 +56,24 @@ const (
 	miit    = "https://beian.miit.gov.cn/"
 	psbLink = "https://beian.mps.gov.cn/#/query/webSearch?code=11010502000001"
 	psb     = "京公网安备11010502000001号"
+	perEnt  = 100 // websites per entity
 )
+
+// entityOf is the entity number of site i; siteOf its website number.
+func entityOf(i int) string { return fmt.Sprintf("京ICP备2021%06d号", i/perEnt+1) }
+func siteOf(i int) string   { return fmt.Sprintf("%s-%d", entityOf(i), i%perEnt+1) }
 
 func main() {
 	n := flag.Int("n", 10000, "number of sites")
-	out := flag.String("out", ".", "directory for urls.txt and expected.txt")
+	out := flag.String("out", ".", "directory for urls.txt and expected*.txt")
+	db := flag.String("db", "", "also write the registry to this SQLite file (replaced)")
 	flag.Parse()
-	if err := run(*n, *out); err != nil {
+	if err := run(*n, *out, *db); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(n int, out string) error {
+func run(n int, out, db string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	d, err := scantest.StartDNS()
@@ -66,22 +82,32 @@ func run(n int, out string) error {
 	}
 	defer d.Close()
 	lo := []netip.Addr{netip.MustParseAddr("127.0.0.1")}
+	far := []netip.Addr{lo[0], netip.MustParseAddr("2001:db8::1")}
 	d.SetFallback(func(name string) []netip.Addr {
-		if _, ok := siteIndex(name, n); ok {
-			return lo
+		i, ok := siteIndex(name, n)
+		switch {
+		case !ok:
+			return nil
+		case i%40 == 0:
+			return far
 		}
-		return nil
+		return lo
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	p := newPages()
-	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "sites: ", 0)}
+	srv := &http.Server{Handler: newPages(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(os.Stderr, "sites: ", 0)}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	if err := writeLists(out, n, ln.Addr().(*net.TCPAddr).Port); err != nil {
+	port := ln.Addr().(*net.TCPAddr).Port
+	if err := writeLists(out, n, port, db != ""); err != nil {
 		return err
+	}
+	if db != "" {
+		if err := writeRegistry(ctx, db, n, port); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("dns %s http %s\n", d.Addr(), ln.Addr())
 	<-ctx.Done()
@@ -99,65 +125,109 @@ func siteIndex(host string, n int) (int, bool) {
 	return i, err == nil && i >= 0 && i < n
 }
 
-// kindOf is the finding site i is built to have ("" for compliant).
-func kindOf(i int) string {
+// kindOf is the finding site i is built to have ("" for compliant), by a
+// scan with the registry or without.
+func kindOf(i int, registry bool) string {
+	switch {
+	case registry && i%40 == 0:
+		return "access_mismatch"
+	case registry && i%40 == 10:
+		return "psb_missing"
+	}
 	return [...]string{"", "", "", "", "number_missing", "number_wrong", "link_missing", "link_outdated", "not_html", "unreachable"}[i%10]
 }
 
-func writeLists(dir string, n, port int) error {
+func url(i, port int) string { return fmt.Sprintf("http://s%d%s:%d/", i, suffix, port) }
+
+func writeLists(dir string, n, port int, registry bool) error {
 	var urls bytes.Buffer
-	counts := map[string]int{}
 	for i := range n {
-		fmt.Fprintf(&urls, "http://s%d%s:%d/\n", i, suffix, port)
-		counts[kindOf(i)]++
+		urls.WriteString(url(i, port) + "\n")
 	}
-	// The counts in the order and words of beian scan's summary line.
-	var exp bytes.Buffer
-	fmt.Fprintf(&exp, "%d compliant", counts[""])
-	for _, k := range []string{"number_missing", "number_wrong", "link_missing", "link_outdated", "unreachable", "not_html"} {
-		if counts[k] > 0 {
-			fmt.Fprintf(&exp, ", %s %d", k, counts[k])
-		}
-	}
-	exp.WriteByte('\n')
 	if err := os.WriteFile(filepath.Join(dir, "urls.txt"), urls.Bytes(), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "expected.txt"), exp.Bytes(), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "expected.txt"), expected(n, false), 0o644); err != nil {
+		return err
+	}
+	if !registry {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(dir, "expected-db.txt"), expected(n, true), 0o644)
 }
 
-// pages holds the few distinct bodies; sites differ by host name only.
-type pages struct {
-	ok, missing, hidden, entity, unlinked, outdated []byte
-	gz, gbk                                         []byte
-}
-
-func newPages() *pages {
-	site := "京ICP备2021000001号-1"
-	p := &pages{
-		ok:       page(fmt.Sprintf(`<a href="%s" target="_blank">%s</a> <a href="%s">%s</a>`, miit, site, psbLink, psb)),
-		missing:  page(`<span>版权所有 © 2026 测试公司</span>`),
-		hidden:   page(`<!-- <a href="` + miit + `">` + site + `</a> --><span>版权所有</span>`),
-		entity:   page(fmt.Sprintf(`<a href="%s">京ICP备2021000001号</a> <a href="%s">%s</a>`, miit, psbLink, psb)),
-		unlinked: page(fmt.Sprintf(`<span>%s</span> <a href="%s">%s</a>`, site, psbLink, psb)),
-		outdated: page(fmt.Sprintf(`<a href="http://www.miitbeian.gov.cn/">%s</a> <a href="%s">%s</a>`, site, psbLink, psb)),
+// expected is the counts in the order and words of beian scan's summary line.
+func expected(n int, registry bool) []byte {
+	counts := map[string]int{}
+	for i := range n {
+		counts[kindOf(i, registry)]++
 	}
 	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	_, _ = zw.Write(p.ok)
-	_ = zw.Close()
-	p.gz = b.Bytes()
-	enc, _ := charset.Lookup("gbk")
-	g, err := enc.NewEncoder().Bytes(p.ok)
-	if err != nil {
-		panic(err) // the page is fixed text GBK can encode
+	fmt.Fprintf(&b, "%d compliant", counts[""])
+	for _, k := range []string{"number_missing", "number_wrong", "link_missing", "link_outdated", "psb_missing", "access_mismatch", "unreachable", "not_html"} {
+		if counts[k] > 0 {
+			fmt.Fprintf(&b, ", %s %d", k, counts[k])
+		}
 	}
-	p.gbk = g
-	return p
+	b.WriteByte('\n')
+	return b.Bytes()
 }
 
-// page is a home page of about 32 KiB with footer at its end.
-func page(footer string) []byte {
+// writeRegistry writes a fresh registry: the sites as the active websites
+// of their entities, served by one provider whose range is 127.0.0.0/8.
+func writeRegistry(ctx context.Context, path string, n, port int) error {
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.Q()
+		for _, s := range []string{
+			`INSERT INTO providers (id, code, name, created_at) VALUES (1, 'loop', 'Loopback Cloud', 0)`,
+			`INSERT INTO provider_cidrs (provider_id, cidr) VALUES (1, '127.0.0.0/8')`,
+			`INSERT INTO accounts (id, email, name, password_hash, role, created_at) VALUES (1, 'bench@example.com', 'Bench', 'x', 'applicant', 0)`,
+		} {
+			if _, err := q.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < n; i += perEnt {
+			e := i/perEnt + 1
+			if _, err := q.ExecContext(ctx, `INSERT INTO entities (id, account_id, cert_index, nature, name, province, number, status, data_enc, created_at, updated_at)
+				VALUES (?, 1, ?, 'enterprise', ?, '11', ?, 'active', '', 0, 0)`, e, fmt.Sprintf("bench-%d", e), fmt.Sprintf("北京基准测试%d有限公司", e), entityOf(i)); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			id := i + 1
+			if _, err := q.ExecContext(ctx, `INSERT INTO websites (id, entity_id, site_index, number, name, home_url, content_types, status, go_live, data_enc, approved_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, '[]', 'active', '2020-01-01', '', 0, 0)`, id, i/perEnt+1, i%perEnt+1, siteOf(i), fmt.Sprintf("site %d", i), url(i, port)); err != nil {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO domains (website_id, name, status) VALUES (?, ?, 'active')`, id, fmt.Sprintf("s%d%s", i, suffix)); err != nil {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at) VALUES (?, 1, 'active', '[]', 0, 0)`, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("registry %s: %w", path, err)
+	}
+	return nil
+}
+
+// newPages builds each site's page from a shared 31 KiB head and a footer
+// with the site's own number.
+func newPages() http.Handler {
 	var b strings.Builder
 	b.WriteString(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试网站</title>` +
 		`<link rel="stylesheet" href="/static/site.css"></head><body><nav><a href="/">首页</a> <a href="/about">关于我们</a></nav><main>`)
@@ -165,11 +235,33 @@ func page(footer string) []byte {
 		fmt.Fprintf(&b, `<article><h2>新闻 %d</h2><p>本公司致力于为客户提供优质的云计算与网站建设服务，欢迎垂询。`+
 			`We build websites and host them in Beijing. 第 %d 条。</p></article>`, i, i)
 	}
-	b.WriteString("</main><footer>" + footer + "</footer></body></html>")
-	return []byte(b.String())
+	return &handler{head: []byte(b.String())}
 }
 
-func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+type handler struct{ head []byte }
+
+// footer is site i's footer, by the kind of site it is.
+func footer(i int) string {
+	site := siteOf(i)
+	police := fmt.Sprintf(` <a href="%s">%s</a>`, psbLink, psb)
+	switch {
+	case i%10 == 4 && i%20 == 4:
+		return `<!-- <a href="` + miit + `">` + site + `</a> --><span>版权所有</span>` + police
+	case i%10 == 4:
+		return `<span>版权所有 © 2026 测试公司</span>` + police
+	case i%10 == 5:
+		return `<a href="` + miit + `">` + entityOf(i) + `</a>` + police
+	case i%10 == 6:
+		return `<span>` + site + `</span>` + police
+	case i%10 == 7:
+		return `<a href="http://www.miitbeian.gov.cn/">` + site + `</a>` + police
+	case i%40 == 10:
+		return `<a href="` + miit + `" target="_blank">` + site + `</a>`
+	}
+	return `<a href="` + miit + `" target="_blank">` + site + `</a>` + police
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host, _, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host = r.Host
@@ -179,39 +271,40 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	html := func(body []byte, charset string) {
-		w.Header().Set("Content-Type", "text/html; charset="+charset)
-		_, _ = w.Write(body)
-	}
 	switch i % 10 {
-	case 0, 1, 2, 3:
-		switch {
-		case i%20 == 1 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip"):
-			w.Header().Set("Content-Encoding", "gzip")
-			html(p.gz, "utf-8")
-		case i%20 == 2:
-			html(p.gbk, "GBK")
-		case i%20 == 3 && !strings.HasPrefix(host, "www."):
-			http.Redirect(w, r, "http://www."+r.Host+"/", http.StatusFound)
-		default:
-			html(p.ok, "utf-8")
-		}
-	case 4:
-		if i%20 == 4 {
-			html(p.hidden, "utf-8")
-		} else {
-			html(p.missing, "utf-8")
-		}
-	case 5:
-		html(p.entity, "utf-8")
-	case 6:
-		html(p.unlinked, "utf-8")
-	case 7:
-		html(p.outdated, "utf-8")
 	case 8:
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"icp":"京ICP备2021000001号-1","status":"ok"}`))
-	default:
+		_, _ = fmt.Fprintf(w, `{"icp":"%s","status":"ok"}`, siteOf(i))
+		return
+	case 9:
 		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		return
 	}
+	if i%20 == 3 && !strings.HasPrefix(host, "www.") {
+		http.Redirect(w, r, "http://www."+r.Host+"/", http.StatusFound)
+		return
+	}
+	page := make([]byte, 0, len(h.head)+512)
+	page = append(page, h.head...)
+	page = append(page, "<footer>"+footer(i)+"</footer></body></html>"...)
+	cs := "utf-8"
+	switch {
+	case i%20 == 1 && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip"):
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		_, _ = zw.Write(page)
+		_ = zw.Close()
+		page = b.Bytes()
+		w.Header().Set("Content-Encoding", "gzip")
+	case i%20 == 2:
+		enc, _ := charset.Lookup("gbk")
+		g, err := enc.NewEncoder().Bytes(page)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		page, cs = g, "GBK"
+	}
+	w.Header().Set("Content-Type", "text/html; charset="+cs)
+	_, _ = w.Write(page)
 }
