@@ -47,7 +47,8 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	rows, err := store.All(ctx, c.db.R(), func(r store.Row) (row, error) {
 		var x row
-		return x, r.Scan(&x.provider, &x.kind, &x.n)
+		err := r.Scan(&x.provider, &x.kind, &x.n) // before x is read: the order of return operands is unspecified
+		return x, err
 	}, `SELECT p.code, f.kind, COUNT(*) FROM scan_findings f
 		JOIN accesses a ON a.website_id = f.website_id AND a.status = 'active'
 		JOIN websites w ON w.id = f.website_id AND w.status = 'active'

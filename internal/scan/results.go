@@ -75,7 +75,8 @@ func CountsForProvider(ctx context.Context, q store.Querier, provider int64) (Pr
 	}
 	rows, err := store.All(ctx, q, func(r store.Row) (kc, error) {
 		var x kc
-		return x, r.Scan(&x.kind, &x.n)
+		err := r.Scan(&x.kind, &x.n) // before x is read: the order of return operands is unspecified
+		return x, err
 	}, `SELECT f.kind, COUNT(*) FROM scan_findings f WHERE f.resolved_at IS NULL AND f.website_id IN (`+providerSites+`)
 		GROUP BY f.kind`, provider)
 	if err != nil {

@@ -327,7 +327,8 @@ func addRecipients(ctx context.Context, q store.Querier, ns []Notice) error {
 	}
 	rows, err := store.All(ctx, q, func(r store.Row) (rcpt, error) {
 		var x rcpt
-		return x, r.Scan(&x.id, &x.email)
+		err := r.Scan(&x.id, &x.email) // before x is read: the order of return operands is unspecified
+		return x, err
 	}, `SELECT w.id, a.email FROM websites w JOIN entities e ON e.id = w.entity_id JOIN accounts a ON a.id = e.account_id
 		WHERE w.id IN (`+marks(len(ids))+`)`, ids...)
 	if err != nil {
