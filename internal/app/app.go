@@ -11,6 +11,7 @@ import (
 	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/operation"
 	"github.com/beian/beian/internal/ratelimit"
+	"github.com/beian/beian/internal/scan"
 	"github.com/beian/beian/internal/web/httpx"
 	"log/slog"
 	"net"
@@ -59,6 +60,11 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// for rate limits; nil is loopback only.
 	TrustedProxies []netip.Prefix
+	// ScanEvery is how often the compliance scanner sweeps every active
+	// website (0: every 24 h; negative: no sweep).
+	ScanEvery time.Duration
+	// ScanResolver is the DNS server the scanner asks ("" = the system's).
+	ScanResolver string
 	// Operations is the catalogue of operations; nil is operation.Default().
 	// A new operation is one more descriptor here (and its "op.<name>" UI
 	// translations); see ARCHITECTURE.md.
@@ -68,6 +74,8 @@ type Config struct {
 // App is a built platform.
 type App struct {
 	DB *store.DB
+	// Sweeper is the scheduled compliance scan (nil when disabled).
+	Sweeper *scan.Sweeper
 	// Chain writes and verifies the audit log, keyed from the data key.
 	Chain *audit.Chain
 	// Guards are the rate limits, shared by the API and the UI.
@@ -150,10 +158,32 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if c.ScanEvery >= 0 {
+		if a.Sweeper, err = newSweeper(db, c); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	// Every request carries its ID and its client's address (for the rate
 	// limits), resolved once here.
 	a.handler = httpx.WithRequestID(clients.Middleware(a.routes()))
 	return a, nil
+}
+
+// newSweeper builds the scheduled scan of every active website; applicants
+// hear of new findings by e-mail when SMTP is configured.
+func newSweeper(db *store.DB, c Config) (*scan.Sweeper, error) {
+	res, err := scan.NewResolver(c.ScanResolver)
+	if err != nil {
+		return nil, fmt.Errorf("scan resolver: %w", err)
+	}
+	var n scan.Notifier
+	if c.SMTP.Addr != "" {
+		m := c.SMTP
+		n = scan.MailNotifier(&m)
+	}
+	return scan.NewSweeper(scan.SweeperConfig{DB: db, Scanner: scan.New(scan.Options{Resolver: res, Now: c.Now}),
+		Notifier: n, Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
 }
 
 // Close closes the database.
@@ -168,7 +198,7 @@ func (a *App) routes() http.Handler {
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "beian_http_requests_total", Help: "HTTP requests by route and status."}, []string{"route", "code"})
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "beian_http_request_seconds", Help: "HTTP request latency by route.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}, []string{"route"})
-	reg.MustRegister(requests, latency)
+	reg.MustRegister(requests, latency, scan.Collector(a.DB))
 
 	mux := http.NewServeMux()
 	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
@@ -230,7 +260,7 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), jobs.Task{Name: "lifecycle", Every: a.every, Run: func(ctx context.Context) error {
+	tasks := []jobs.Task{{Name: "lifecycle", Every: a.every, Run: func(ctx context.Context) error {
 		done, err := a.Filing.RunScheduled(ctx)
 		for k, n := range done {
 			if n > 0 {
@@ -238,7 +268,11 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 			}
 		}
 		return err
-	}})
+	}}}
+	if a.Sweeper != nil {
+		tasks = append(tasks, a.Sweeper.Task())
+	}
+	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()

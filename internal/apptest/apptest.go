@@ -95,7 +95,7 @@ func NewWith(t testing.TB, configure func(*app.Config)) *Env {
 	dir := t.TempDir()
 	cfg := app.Config{DB: storetest.DSN(t), DataDir: dir,
 		DataKey: DataKey, Now: clock.Now,
-		Policy: Unlimited()}
+		Policy: Unlimited(), ScanEvery: -1}
 	if configure != nil {
 		configure(&cfg)
 	}

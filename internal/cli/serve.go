@@ -8,6 +8,7 @@ import (
 	"net"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/beian/beian/internal/app"
 	"github.com/beian/beian/internal/notify"
@@ -23,6 +24,9 @@ func runServe(env *Env, args []string) int {
 	demo := fs.Bool("demo", false, "seed a demo provider, one account per role (passwords printed once) and filings in several states")
 	trusted := fs.String("trusted-proxy", envOr(env, "BEIAN_TRUSTED_PROXIES", "loopback"),
 		"proxies whose X-Forwarded-For names the client for rate limits: CIDRs and addresses, \"loopback\" or \"none\" (env BEIAN_TRUSTED_PROXIES)")
+	scanEveryS := fs.String("scan-every", envOr(env, "BEIAN_SCAN_EVERY", "24h"),
+		"how often the compliance scanner sweeps every active website; 0 turns the sweep off (env BEIAN_SCAN_EVERY)")
+	scanResolver := fs.String("scan-resolver", env.Getenv("BEIAN_SCAN_RESOLVER"), "DNS server the scanner asks, IP[:port] (default the system's; env BEIAN_SCAN_RESOLVER)")
 	pos, code, ok := parseOrExit(fs, args)
 	if !ok {
 		return code
@@ -30,6 +34,14 @@ func runServe(env *Env, args []string) int {
 	if len(pos) > 0 {
 		fmt.Fprintf(env.Stderr, "beian serve: unexpected argument %q\n", pos[0])
 		return ExitUsage
+	}
+	scanEvery, err := time.ParseDuration(*scanEveryS)
+	if err != nil || scanEvery < 0 {
+		fmt.Fprintf(env.Stderr, "beian serve: --scan-every %q: want a duration such as 24h, or 0 for no sweep (扫描间隔无效)\n", *scanEveryS)
+		return ExitUsage
+	}
+	if scanEvery == 0 {
+		scanEvery = -1 // app.Config: negative is no sweep, 0 its default
 	}
 	proxies, err := clientip.ParseTrusted(*trusted)
 	if err != nil {
@@ -42,7 +54,7 @@ func runServe(env *Env, args []string) int {
 	smtp := notify.SMTP{Addr: env.Getenv("BEIAN_SMTP_ADDR"), From: envOr(env, "BEIAN_SMTP_FROM", "beian@localhost"),
 		Username: env.Getenv("BEIAN_SMTP_USER"), Password: env.Getenv("BEIAN_SMTP_PASSWORD")}
 	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log,
-		TrustedProxies: proxies})
+		TrustedProxies: proxies, ScanEvery: scanEvery, ScanResolver: *scanResolver})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
 		return ExitInvalid

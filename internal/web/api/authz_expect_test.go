@@ -73,4 +73,7 @@ var apiMatrix = map[string]expected{
 	"GET /api/v1/audit/verify":                        {none, [6]string{"401", "403", "403", "403", "403", "200"}},
 	"GET /api/v1/gate/snapshot":                       {none, [6]string{"401", "403", "200", "403", "403", "403"}},
 	"GET /api/v1/gate/changes":                        {none, [6]string{"401", "403", "200", "403", "403", "403"}},
+	"GET /api/v1/scan/summary":                        {none, [6]string{"401", "403", "200", "403", "403", "403"}},
+	"GET /api/v1/scan/findings":                       {none, [6]string{"401", "403", "200", "403", "403", "403"}},
+	"GET /api/v1/scan/websites/{id}":                  {filed, [6]string{"401", "403", "200|404", "403", "403", "403"}},
 }
