@@ -56,6 +56,23 @@ measure() {
 	echo "$secs" >"$WORK/last.txt"
 }
 
+# beian_runs LABEL DSN: a first import into DSN (its time in $BEIAN), then
+# the same file again, which must write nothing.
+beian_runs() {
+	local label=$1 dsn=$2
+	log "beian import ($label)"
+	"$WORK/beian" provider add --db "$dsn" --code bench --name Bench >/dev/null
+	measure "beian import ($label)" "$WORK/beian" import --db "$dsn" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
+	BEIAN=$(cat "$WORK/last.txt")
+	grep -q "imported $N rows, refused 0" "$WORK/out.txt" || { cat "$WORK/out.txt" "$WORK/err.txt" >&2; exit 1; }
+	measure "beian import again ($label)" "$WORK/beian" import --db "$dsn" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
+	grep -q "written 0 entities, 0 websites, 0 domains, 0 accesses, 0 gate feed entries" "$WORK/out.txt" || {
+		log "the second run wrote rows:"
+		cat "$WORK/out.txt" >&2
+		exit 1
+	}
+}
+
 FLAT="CREATE TABLE filings (unitName TEXT, natureName TEXT, mainLicence TEXT, serviceLicence TEXT, serviceName TEXT,
 	domain TEXT, homeUrl TEXT, contentTypeName TEXT, limitAccess TEXT, updateRecordTime TEXT);"
 BATCHFLAG=()
@@ -68,13 +85,7 @@ ANCHOR=$(cat "$WORK/last.txt")
 got=$(sqlite3 "$WORK/flat.db" "SELECT COUNT(*) FROM filings")
 [ "$got" = "$N" ] || { log "sqlite3 imported $got rows, not $N"; exit 1; }
 
-log "beian import (SQLite)"
-"$WORK/beian" provider add --db "$WORK/beian.db" --code bench --name Bench >/dev/null
-measure "beian import (SQLite)" "$WORK/beian" import --db "$WORK/beian.db" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
-BEIAN=$(cat "$WORK/last.txt")
-grep -q "imported $N rows, refused 0" "$WORK/out.txt" || { cat "$WORK/out.txt" "$WORK/err.txt" >&2; exit 1; }
-measure "beian import again (SQLite)" "$WORK/beian" import --db "$WORK/beian.db" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
-grep -q "written 0 entities, 0 websites, 0 domains, 0 accesses, 0 gate feed entries" "$WORK/out.txt" || { log "second run wrote rows:"; cat "$WORK/out.txt" >&2; exit 1; }
+beian_runs SQLite "$WORK/beian.db"
 awk -v a="$ANCHOR" -v b="$BEIAN" 'BEGIN { printf "SQLite: beian / sqlite3 .import row rate = %.2fx (target >= 0.5x)\n", a / b }'
 
 if [ -n "$PG" ]; then
@@ -88,12 +99,6 @@ if [ -n "$PG" ]; then
 	psql -q "$PG" -c "SET search_path = $SCHEMA; $FLAT" >/dev/null
 	measure "psql copy (flat)" psql -q "$PG" -c "SET search_path = $SCHEMA" -c "\\copy filings FROM '$WORK/rows.csv' WITH (FORMAT csv, HEADER true)"
 	ANCHOR=$(cat "$WORK/last.txt")
-	log "beian import (PostgreSQL)"
-	"$WORK/beian" provider add --db "$DSN" --code bench --name Bench >/dev/null
-	measure "beian import (PostgreSQL)" "$WORK/beian" import --db "$DSN" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
-	BEIAN=$(cat "$WORK/last.txt")
-	grep -q "imported $N rows, refused 0" "$WORK/out.txt" || { cat "$WORK/out.txt" "$WORK/err.txt" >&2; exit 1; }
-	measure "beian import again (PG)" "$WORK/beian" import --db "$DSN" --provider bench "${BATCHFLAG[@]}" "$WORK/rows.csv"
-	grep -q "written 0 entities, 0 websites, 0 domains, 0 accesses, 0 gate feed entries" "$WORK/out.txt" || { log "second run wrote rows:"; cat "$WORK/out.txt" >&2; exit 1; }
+	beian_runs PostgreSQL "$DSN"
 	awk -v a="$ANCHOR" -v b="$BEIAN" 'BEGIN { printf "PostgreSQL: beian / psql copy row rate = %.2fx\n", a / b }'
 fi

@@ -109,7 +109,7 @@ func recordWriter(w io.Writer, f Format) (func(*Record) error, func() error, err
 		}
 		var buf []string
 		return func(r *Record) error {
-				v := r.values()
+				v := values(r)
 				buf = append(buf[:0], v[:]...)
 				return cw.Write(buf)
 			}, func() error {

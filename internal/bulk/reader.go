@@ -317,7 +317,7 @@ func (s *jsonlSource) next(f *[nFields]string) (int64, error) {
 			return l.line, rowErr(l.line, "", "bulk.bad_json", "not a JSON object of the record fields: "+err.Error(), "不是有效的 JSON 记录")
 		}
 		jr.Record.LimitAccess = string(jr.LimitAccess)
-		*f = jr.Record.values()
+		*f = values(&jr.Record)
 		return l.line, nil
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/lookup"
 )
 
 // The fields of a bulk record, in the order export writes them. The first
@@ -67,24 +68,13 @@ func fieldIndex(name string) int {
 }
 
 // Record is one filing row: a service (website) of an entity and one of its
-// domains, with the public fields only. A website with several domains is
-// several records.
-type Record struct {
-	UnitName         string `json:"unitName"`
-	NatureName       string `json:"natureName"`
-	MainLicence      string `json:"mainLicence"`
-	ServiceLicence   string `json:"serviceLicence"`
-	ServiceName      string `json:"serviceName"`
-	Domain           string `json:"domain"`
-	HomeURL          string `json:"homeUrl"`
-	ContentTypeName  string `json:"contentTypeName"`
-	LimitAccess      string `json:"limitAccess"`
-	UpdateRecordTime string `json:"updateRecordTime"`
-	ServiceType      string `json:"serviceType"`
-}
+// domains, with the public fields only (a website with several domains is
+// several records). It is the record of the public lookup, so an export
+// and a lookup answer carry the same fields under the same names.
+type Record = lookup.Record
 
 // values returns the fields of r in Fields order.
-func (r *Record) values() [nFields]string {
+func values(r *Record) [nFields]string {
 	return [nFields]string{r.UnitName, r.NatureName, r.MainLicence, r.ServiceLicence, r.ServiceName, r.Domain,
 		r.HomeURL, r.ContentTypeName, r.LimitAccess, r.UpdateRecordTime, r.ServiceType}
 }
