@@ -6,7 +6,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -206,7 +208,26 @@ func splitText(b []byte, f *[textColumns][]byte) bool {
 	return bytes.IndexByte(b, 0x1f) < 0
 }
 
-// load builds a snapshot of the registry.
+// dom is an active domain of site, during a build.
+type dom struct {
+	site int32
+	name ref
+	id   int64
+}
+
+// part is what one scan of a range of website ids read: its own arena,
+// entities (with their ids, to merge) and sites, and the domains.
+type part struct {
+	snapshot
+	entIDs []int64
+	doms   []dom
+}
+
+// load builds a snapshot of the registry. With several processors the rows
+// are read in as many ranges of website ids at once (each range is one
+// statement, so the whole is not one instant of the registry: the version
+// read first covers that, as a change during the load moves it and the
+// next check drops this index).
 func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 	start := time.Now()
 	version, err := r.Version(ctx)
@@ -219,25 +240,58 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 		(SELECT COALESCE(MAX(id), 0) FROM entities), (SELECT COALESCE(MAX(id), 0) FROM websites)`).Scan(&total, &maxEntity, &maxSite); err != nil {
 		return nil, fmt.Errorf("lookup: index: %w", err)
 	}
-	s := &snapshot{version: version}
-	est := int(min(total, 1<<26))
+	n := r.parts
+	if n <= 0 {
+		n = 1
+		if total >= 1<<17 {
+			n = min(runtime.GOMAXPROCS(0), 4)
+		}
+	}
+	parts := make([]*part, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		// Ranges of equal width in id space: ids are dense where it matters.
+		lo, hi := maxSite/int64(n)*int64(i), maxSite/int64(n)*int64(i+1)
+		if i == 0 {
+			lo = math.MinInt64
+		}
+		if i == n-1 {
+			hi = math.MaxInt64
+		}
+		wg.Go(func() { parts[i], errs[i] = r.scan(ctx, lo, hi, maxEntity, maxSite, int(min(total, 1<<26))/n) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	s, doms, err := merge(parts, maxEntity, total)
+	if err != nil {
+		return nil, err
+	}
+	s.version = version
+	s.finish(doms)
+	s.built = time.Since(start)
+	return s, nil
+}
+
+// scan reads the rows of websites with lo <= id < hi.
+func (r *Registry) scan(ctx context.Context, lo, hi, maxEntity, maxSite int64, est int) (*part, error) {
+	p := &part{}
+	s := &p.snapshot
 	s.arena = make([]byte, 0, est*96)
 	s.sites = make([]site, 0, est)
 	s.ents = make([]ent, 0, est)
-	type dom struct {
-		site int32
-		name ref
-		id   int64
-	}
-	doms := make([]dom, 0, est)
-	entOf, siteOf := newIDIndex(maxEntity, total), newIDIndex(maxSite, total)
+	p.entIDs = make([]int64, 0, est)
+	p.doms = make([]dom, 0, est)
+	entOf, siteOf := newIDIndex(maxEntity, int64(est)), newIDIndex(maxSite, int64(est))
 	types := map[string]ref{} // content types repeat: stored once each
 
 	sep := "char(31)"
 	if r.db.Dialect() == store.Postgres {
 		sep = "chr(31)"
 	}
-	rows, err := r.db.R().QueryContext(ctx, strings.ReplaceAll(loadRows, "SEP", sep))
+	rows, err := r.db.R().QueryContext(ctx, strings.ReplaceAll(loadRows, "SEP", sep)+` AND w.id >= ? AND w.id < ?`, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: index: %w", err)
 	}
@@ -276,6 +330,7 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 					return nil, fmt.Errorf("lookup: index: entity %d: a field is longer than 64 KiB", eid)
 				}
 				s.ents = append(s.ents, ent{off: off, nameN: n[0], numN: n[1], licN: n[2], nature: natureIndex(string(nature))})
+				p.entIDs = append(p.entIDs, eid)
 			}
 			t, ok := types[string(ct)]
 			if !ok {
@@ -296,18 +351,76 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 				typesOff: t.off, typesN: uint16(t.n), limit: limit != 0, service: serviceCode(serviceOf(string(wnum[max(0, len(wnum)-1):])))})
 		}
 		if did != 0 {
-			doms = append(doms, dom{site: si, id: did, name: s.add(dname)})
+			p.doms = append(p.doms, dom{site: si, id: did, name: s.add(dname)})
 		}
-		if len(s.arena) > 1<<32-1<<20 {
-			return nil, fmt.Errorf("lookup: index: the registry's public text exceeds 4 GiB")
+		if len(s.arena) > maxArena {
+			return nil, errArena
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("lookup: index: %w", err)
 	}
-	rows.Close()
-	entOf, siteOf = idIndex{}, idIndex{}
+	return p, nil
+}
 
+// maxArena keeps arena offsets within uint32.
+const maxArena = 1<<32 - 1<<20
+
+var errArena = errors.New("lookup: index: the registry's public text exceeds 4 GiB")
+
+// merge joins the parts into one snapshot: arenas end to end (offsets
+// moved), sites after one another, an entity read by two parts kept once.
+func merge(parts []*part, maxEntity, total int64) (*snapshot, []dom, error) {
+	if len(parts) == 1 {
+		return &parts[0].snapshot, parts[0].doms, nil
+	}
+	var size, nsites, nents, ndoms int
+	for _, p := range parts {
+		size += len(p.arena)
+		nsites += len(p.sites)
+		nents += len(p.ents)
+		ndoms += len(p.doms)
+	}
+	if size > maxArena {
+		return nil, nil, errArena
+	}
+	s := &snapshot{arena: make([]byte, 0, size), sites: make([]site, 0, nsites), ents: make([]ent, 0, nents)}
+	doms := make([]dom, 0, ndoms)
+	entOf := newIDIndex(maxEntity, total)
+	for _, p := range parts {
+		base, siteBase := uint32(len(s.arena)), int32(len(s.sites))
+		s.arena = append(s.arena, p.arena...)
+		p.arena = nil
+		global := make([]int32, len(p.ents)) // the part's entity → the snapshot's
+		for j, e := range p.ents {
+			g, ok := entOf.get(p.entIDs[j])
+			if !ok {
+				g = int32(len(s.ents))
+				entOf.set(p.entIDs[j], g)
+				e.off += base
+				s.ents = append(s.ents, e)
+			}
+			global[j] = g
+		}
+		for _, st := range p.sites {
+			st.off += base
+			st.typesOff += base
+			st.ent = global[st.ent]
+			s.sites = append(s.sites, st)
+		}
+		for _, d := range p.doms {
+			d.site += siteBase
+			d.name.off += base
+			doms = append(doms, d)
+		}
+		p.ents, p.sites, p.doms = nil, nil, nil
+	}
+	return s, doms, nil
+}
+
+// finish orders the rows and builds the indexes of a snapshot whose
+// entities, sites and domains are read.
+func (s *snapshot) finish(doms []dom) {
 	// Each site's domains together (counting sort by site); emit orders
 	// them by id.
 	domStart := make([]int32, len(s.sites)+1) // site i's are doms[domStart[i]:domStart[i+1]]
@@ -415,8 +528,6 @@ func (r *Registry) load(ctx context.Context) (*snapshot, error) {
 			s.byLicence.insert(s.b(s.ents[i].licence()), int32(i), s.entLicence)
 		}
 	}
-	s.built = time.Since(start)
-	return s, nil
 }
 
 func (s *snapshot) rowDomain(v int32) []byte  { return s.b(s.rows[v].domain) }

@@ -96,6 +96,16 @@ func TestIndexPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Read in three ranges of website ids at once and merged: the same.
+	r.parts = 3
+	s3, err := r.load(context.Background())
+	r.parts = 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s3.rows) != len(s.rows) || len(s3.ents) != 30 || len(s3.sites) != 90 {
+		t.Fatalf("merged: %d rows, %d entities, %d sites", len(s3.rows), len(s3.ents), len(s3.sites))
+	}
 	if len(s.rows) != 30*4 {
 		t.Fatalf("%d rows, want %d", len(s.rows), 30*4)
 	}
@@ -105,6 +115,9 @@ func TestIndexPages(t *testing.T) {
 			q.Limit, q.Cursor = limit, ""
 			for {
 				p := searchBoth(t, r, s, q)
+				if p3 := searchBoth(t, r, s3, q); !reflect.DeepEqual(p3, p) {
+					t.Fatalf("%+v: merged index %+v, one part %+v", q, p3, p)
+				}
 				if p.Next == "" {
 					break
 				}

@@ -98,6 +98,9 @@ type Registry struct {
 	// byte order (which is code point order for UTF-8), so that a prefix is
 	// one contiguous range of the index whatever the server's locale.
 	name string
+	// parts is how many ranges an index build reads at once; 0 decides by
+	// the processors and the registry's size (tests set it).
+	parts int
 	// zone is Mainland civil time (UTC+8, no DST since 1991), in which the
 	// MIIT query prints updateRecordTime.
 	zone *time.Location
