@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"github.com/beian/beian/internal/scan"
+	"github.com/beian/beian/internal/store"
 	"net/http"
 	"os"
 
@@ -15,7 +18,7 @@ import (
 // tests, so ui.New failing is a build defect; should it happen, the API
 // keeps serving and the UI paths answer 503 with the reason logged once.
 func (a *App) mountUI(mux *http.ServeMux) {
-	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs,
+	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Scans: scanResults{a.DB},
 		Log: a.Log.With("component", "ui"), FontPath: os.Getenv("BEIAN_CJK_FONT")})
 	if err != nil {
 		a.Log.Error("web UI disabled", "err", err)
@@ -25,4 +28,15 @@ func (a *App) mountUI(mux *http.ServeMux) {
 		return
 	}
 	u.Register(mux)
+}
+
+// scanResults reads the compliance scan's results for the UI.
+type scanResults struct{ db *store.DB }
+
+func (s scanResults) Counts(ctx context.Context, provider int64) (scan.ProviderCounts, error) {
+	return scan.CountsForProvider(ctx, s.db.R(), provider)
+}
+
+func (s scanResults) Open(ctx context.Context, provider int64, kind scan.Kind, limit int) ([]scan.StoredFinding, error) {
+	return scan.OpenFindings(ctx, s.db.R(), provider, kind, limit)
 }

@@ -93,6 +93,7 @@ var uiMatrix = map[string]uiRow{
 	"GET /applications/{id}/letters/{kind}":  {uiSubmitted, [6]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403"}},
 	"POST /applications/{id}/decision":       {uiByDesk, [6]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403"}},
 	"GET /review":                            {noObject, [6]string{toLogin, "403", "200", "200", "403", "403"}},
+	"GET /scan":                              {noObject, [6]string{toLogin, "403", "200", "403", "403", "403"}},
 	"GET /websites":                          {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
 	"POST /websites/{id}/go-live":            {uiFiled, [6]string{"401", "303>/websites?done=go_live|404", "403", "403", "403", "403"}},
 	"POST /websites/{id}/psb":                {uiFiled, [6]string{"401", "303>/websites?done=psb|404", "403", "403", "403", "403"}},

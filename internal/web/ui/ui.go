@@ -41,6 +41,8 @@ type Config struct {
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
 	Log      *slog.Logger
+	// Scans reads the compliance scan's results (nil: the page is empty).
+	Scans ScanResults
 	// FontPath is a TrueType font (or collection) with CJK glyphs for the
 	// PDF letters; empty means the usual Debian locations (see FontCandidates).
 	FontPath string
@@ -56,6 +58,7 @@ type UI struct {
 	tpl    *engine
 	assets assets
 	fonts  *fontSource
+	scans  ScanResults
 }
 
 // New loads the catalogues, the assets and the templates, failing at start
@@ -77,7 +80,7 @@ func New(c Config) (*UI, error) {
 		return nil, err
 	}
 	return &UI{acc: c.Accounts, fil: c.Filing, blobs: c.Blobs, log: c.Log, cats: cats, tpl: e, assets: a,
-		fonts: newFontSource(c.FontPath)}, nil
+		fonts: newFontSource(c.FontPath), scans: c.Scans}, nil
 }
 
 // request is what a handler knows about the caller.
@@ -125,6 +128,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /applications/{id}/letters/{kind}", []auth.Role{app, prov, authy}, u.letter},
 		{"POST /applications/{id}/decision", []auth.Role{prov, authy}, u.decide},
 		{"GET /review", []auth.Role{prov, authy}, u.queue},
+		{"GET /scan", []auth.Role{prov}, u.scanPage},
 		{"GET /websites", []auth.Role{app}, u.websites},
 		{"POST /websites/{id}/go-live", []auth.Role{app}, u.goLive},
 		{"POST /websites/{id}/psb", []auth.Role{app}, u.filePSB},
