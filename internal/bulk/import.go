@@ -671,24 +671,16 @@ func insertSQL(table string, cols []string, n int) string {
 // under another website, a licence number held by another entity. It
 // returns how many rows it refused.
 func (im *importer) conflicts(ctx context.Context, tx *store.BulkTx, b *batch) (int, error) {
+	type hit struct{ key, other string }
+	scan := func(r store.Row) (hit, error) {
+		var h hit
+		err := r.Scan(&h.key, &h.other)
+		return h, err
+	}
 	n := 0
-	rows, err := tx.Q().QueryContext(ctx, `SELECT s.name, w.number FROM bulk_domains s CROSS JOIN domains d CROSS JOIN websites w
+	doms, err := store.All(ctx, tx.Q(), scan, `SELECT s.name, w.number FROM bulk_domains s CROSS JOIN domains d CROSS JOIN websites w
 		WHERE d.name = s.name AND d.status = 'active' AND w.id = d.website_id AND w.number <> s.website_number`)
 	if err != nil {
-		return 0, fmt.Errorf("domain conflicts: %w", err)
-	}
-	type hit struct{ key, other string }
-	var doms []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.key, &h.other); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("domain conflicts: %w", err)
-		}
-		doms = append(doms, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("domain conflicts: %w", err)
 	}
 	for _, h := range doms {
@@ -696,31 +688,37 @@ func (im *importer) conflicts(ctx context.Context, tx *store.BulkTx, b *batch) (
 		b.drop(i, rowErr(b.rows[i].line, FieldDomain, "bulk.domain_filed", fmt.Sprintf("%s is already filed under %s", h.key, h.other), "该域名已在其他网站下备案"), im.opt.OnError)
 		n++
 	}
-	rows, err = tx.Q().QueryContext(ctx, `SELECT s.number, e.number FROM bulk_entities s CROSS JOIN entities e
+	// dropEntity refuses every live row of an entity that matches.
+	dropEntity := func(entity string, match func(*row) bool, re func(*row) *RowError) {
+		for i := range b.rows {
+			if r := &b.rows[i]; r.entity == entity && !b.dropped[i] && match(r) {
+				b.drop(i, re(r), im.opt.OnError)
+				n++
+			}
+		}
+	}
+	lics, err := store.All(ctx, tx.Q(), scan, `SELECT s.number, e.number FROM bulk_entities s CROSS JOIN entities e
 		WHERE s.licence IS NOT NULL AND e.license_number = s.licence AND e.number <> s.number`)
 	if err != nil {
 		return 0, fmt.Errorf("licence conflicts: %w", err)
 	}
-	var lics []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.key, &h.other); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("licence conflicts: %w", err)
-		}
-		lics = append(lics, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("licence conflicts: %w", err)
-	}
 	for _, h := range lics {
-		for i := range b.rows {
-			if r := &b.rows[i]; r.entity == h.key && r.licence != "" && !b.dropped[i] {
-				b.drop(i, rowErr(r.line, FieldMainLicence, "bulk.licence_held", fmt.Sprintf("licence %s is held by %s", r.licence, h.other), "该许可证号属于其他主体"), im.opt.OnError)
-				n++
-			}
-		}
+		dropEntity(h.key, func(r *row) bool { return r.licence != "" }, func(r *row) *RowError {
+			return rowErr(r.line, FieldMainLicence, "bulk.licence_held", fmt.Sprintf("licence %s is held by %s", r.licence, h.other), "该许可证号属于其他主体")
+		})
+	}
+	// An entity this platform filed is never renamed by an import: a row
+	// with its number and another name is refused, not merged.
+	held, err := store.All(ctx, tx.Q(), scan, `SELECT s.number, e.name FROM bulk_entities s CROSS JOIN entities e
+		WHERE e.number = s.number AND e.origin <> 'imported' AND e.name <> s.name`)
+	if err != nil {
+		return 0, fmt.Errorf("number conflicts: %w", err)
+	}
+	for _, h := range held {
+		dropEntity(h.key, func(*row) bool { return true }, func(r *row) *RowError {
+			return rowErr(r.line, FieldMainLicence, "bulk.number_held",
+				fmt.Sprintf("%s was filed on this platform for %s, not %s", r.entity, clip(h.other), clip(r.unit)), "该备案号已在本平台备案，主办单位名称不同")
+		})
 	}
 	return n, nil
 }
@@ -737,11 +735,16 @@ const (
 		data_enc, origin, approved_at, created_at, updated_at)
 		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', s.next_site, '', 'imported', s.updated_at, ?, s.updated_at
 		FROM bulk_entities s WHERE true
-		ON CONFLICT (number) DO UPDATE SET name = excluded.name, nature = excluded.nature,
-			license_number = COALESCE(excluded.license_number, entities.license_number), updated_at = excluded.updated_at,
+		ON CONFLICT (number) DO UPDATE SET
+			name = CASE WHEN entities.origin = 'imported' THEN excluded.name ELSE entities.name END,
+			nature = CASE WHEN entities.origin = 'imported' THEN excluded.nature ELSE entities.nature END,
+			license_number = CASE WHEN entities.origin = 'imported' THEN COALESCE(excluded.license_number, entities.license_number)
+				ELSE entities.license_number END,
+			updated_at = CASE WHEN entities.origin = 'imported' THEN excluded.updated_at ELSE entities.updated_at END,
 			next_site = CASE WHEN excluded.next_site > entities.next_site THEN excluded.next_site ELSE entities.next_site END
-		WHERE entities.name <> excluded.name OR entities.nature <> excluded.nature OR entities.next_site < excluded.next_site
-			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)`
+		WHERE (entities.origin = 'imported' AND (entities.name <> excluded.name OR entities.nature <> excluded.nature
+			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)))
+			OR entities.next_site < excluded.next_site`
 	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at)
 		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, 'active', '', s.updated_at, s.updated_at
 		FROM bulk_websites s CROSS JOIN entities e WHERE e.number = s.entity_number

@@ -351,3 +351,37 @@ func TestImportNeedsProvider(t *testing.T) {
 		t.Fatalf("%d entities written", n)
 	}
 }
+
+// TestImportNeverRenamesPlatformEntity: an entity this platform filed
+// keeps its name; a row with its number and another name is refused, one
+// with the same name adds the website.
+func TestImportNeverRenamesPlatformEntity(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var acc int64
+		if err := tx.Q().QueryRowContext(ctx, `INSERT INTO accounts (email, name, password_hash, role, created_at) VALUES ('a@example.cn', 'a', 'x', 'applicant', 1) RETURNING id`).Scan(&acc); err != nil {
+			return err
+		}
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO entities (account_id, cert_index, nature, name, province, number, status, next_site, data_enc, created_at, updated_at)
+			VALUES (?, 'k1', 'enterprise', '本平台公司', '31', '沪ICP备2026000001号', 'active', 2, '', 1, 1)`, acc)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, db, header+"冒名公司,企业,沪ICP备2026000001号,沪ICP备2026000001号-3,冒名站,x.example.cn,,,否,\n", Options{})
+	if len(r.errs) != 1 || r.errs[0].Line != 2 || r.errs[0].Code != "bulk.number_held" {
+		t.Fatalf("errors %v", r.errs)
+	}
+	r = mustRun(t, db, header+"本平台公司,企业,沪ICP备2026000001号,沪ICP备2026000001号-2,第二站,y.example.cn,,,否,\n", Options{})
+	if len(r.errs) != 0 || r.st.Websites != 1 {
+		t.Fatalf("matching row: %+v %v", r.st, r.errs)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM entities WHERE name = '本平台公司' AND origin = 'issued' AND next_site = 3 AND updated_at = 1`); n != 1 {
+		t.Fatal("the platform's entity was changed beyond its next site index")
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM websites WHERE number = '沪ICP备2026000001号-2'`); n != 1 {
+		t.Fatal("the matching row's website is missing")
+	}
+}
