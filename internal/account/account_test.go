@@ -16,6 +16,7 @@ import (
 	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/ratelimit"
 	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/store/storetest"
 )
@@ -56,6 +57,13 @@ var start = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 // set, on a fresh PostgreSQL schema too, so the same assertions hold on both.
 func stores(t *testing.T, fn func(t *testing.T, e env)) {
 	t.Helper()
+	storesWith(t, account.New, fn)
+}
+
+// storesWith is stores with the Service built by build, given the
+// database and the injected clock.
+func storesWith(t *testing.T, build func(db *store.DB, now func() time.Time) *account.Service, fn func(t *testing.T, e env)) {
+	t.Helper()
 	open := func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db, err := store.Open(ctx, dsn)
@@ -64,7 +72,7 @@ func stores(t *testing.T, fn func(t *testing.T, e env)) {
 		}
 		t.Cleanup(func() { db.Close() })
 		c := &clock{t: start}
-		fn(t, env{db: db, svc: account.New(db, c.Now), clock: c})
+		fn(t, env{db: db, svc: build(db, c.Now), clock: c})
 	}
 	t.Run("sqlite", func(t *testing.T) { open(t, filepath.Join(t.TempDir(), "beian.db")) })
 	t.Run("postgres", func(t *testing.T) { open(t, storetest.Postgres(t)) })
@@ -415,6 +423,8 @@ func TestSignupAndLogin(t *testing.T) {
 			{"carol@example.com", strings.ToUpper(goodPassword)},
 			{"nobody@example.com", goodPassword},
 			{"nobody@example.com", "whatever it is"},
+			// The password of the hash checked for unknown e-mails.
+			{"nobody@example.com", "no such account"},
 			{"", ""},
 		} {
 			got, err := e.svc.Login(ctx, tc.email, tc.password)
@@ -646,6 +656,7 @@ func TestAccounts(t *testing.T) {
 
 // TestConcurrentSignIns runs sign-ins, failed sign-ins (which share the
 // lazily made dummy hash) and token checks at once, for the race detector.
+// There are as many goroutines as hash slots, so none is refused as busy.
 func TestConcurrentSignIns(t *testing.T) {
 	stores(t, func(t *testing.T, e env) {
 		ctx := context.Background()
@@ -653,12 +664,13 @@ func TestConcurrentSignIns(t *testing.T) {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
-		errs := make(chan error, 8)
-		for i := range 8 {
+		n := ratelimit.DefaultPolicy().HashSlots
+		errs := make(chan error, n)
+		for i := range n {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				switch i % 3 {
+				switch i % 2 {
 				case 0:
 					if _, err := e.svc.Login(ctx, "nobody@example.com", goodPassword); !fault.Is(err, "auth.bad_credentials") {
 						errs <- err
