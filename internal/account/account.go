@@ -137,40 +137,39 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 
 // Providers lists providers.
 func (s *Service) Providers(ctx context.Context) ([]Provider, error) {
-	rows, err := s.db.R().QueryContext(ctx, `SELECT id, code, name FROM providers ORDER BY code`)
+	q := s.db.R()
+	out, err := store.All(ctx, q, func(r store.Row) (Provider, error) {
+		p := Provider{CIDRs: []string{}}
+		err := r.Scan(&p.ID, &p.Code, &p.Name)
+		return p, err
+	}, `SELECT id, code, name FROM providers ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("providers: %w", err)
 	}
-	var out []Provider
-	for rows.Next() {
-		var p Provider
-		if err := rows.Scan(&p.ID, &p.Code, &p.Name); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("providers: %w", err)
-		}
-		p.CIDRs = []string{}
-		out = append(out, p)
+	if len(out) == 0 {
+		return out, nil
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("providers: %w", err)
+	// The address ranges of every provider come in one query, not one per
+	// provider.
+	type cidr struct {
+		providerID int64
+		cidr       string
 	}
+	cidrs, err := store.All(ctx, q, func(r store.Row) (cidr, error) {
+		var c cidr
+		err := r.Scan(&c.providerID, &c.cidr)
+		return c, err
+	}, `SELECT provider_id, cidr FROM provider_cidrs ORDER BY provider_id, cidr`)
+	if err != nil {
+		return nil, fmt.Errorf("provider cidrs: %w", err)
+	}
+	byID := make(map[int64]int, len(out))
 	for i := range out {
-		r, err := s.db.R().QueryContext(ctx, `SELECT cidr FROM provider_cidrs WHERE provider_id = ? ORDER BY cidr`, out[i].ID)
-		if err != nil {
-			return nil, fmt.Errorf("provider cidrs: %w", err)
-		}
-		for r.Next() {
-			var c string
-			if err := r.Scan(&c); err != nil {
-				r.Close()
-				return nil, fmt.Errorf("provider cidrs: %w", err)
-			}
-			out[i].CIDRs = append(out[i].CIDRs, c)
-		}
-		r.Close()
-		if err := r.Err(); err != nil {
-			return nil, fmt.Errorf("provider cidrs: %w", err)
+		byID[out[i].ID] = i
+	}
+	for _, c := range cidrs {
+		if i, ok := byID[c.providerID]; ok {
+			out[i].CIDRs = append(out[i].CIDRs, c.cidr)
 		}
 	}
 	return out, nil
@@ -366,22 +365,17 @@ func (s *Service) Accounts(ctx context.Context, limit int) ([]Account, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT a.id, a.email, a.name, a.role, COALESCE(p.code, '') FROM accounts a
+	out, err := store.All(ctx, s.db.R(), func(r store.Row) (Account, error) {
+		var a Account
+		var role string
+		err := r.Scan(&a.ID, &a.Email, &a.Name, &role, &a.ProviderCode)
+		a.Role = auth.Role(role)
+		return a, err
+	}, `SELECT a.id, a.email, a.name, a.role, COALESCE(p.code, '') FROM accounts a
 		LEFT JOIN providers p ON p.id = a.provider_id
 		ORDER BY CASE WHEN a.role = 'applicant' THEN 1 ELSE 0 END, a.role, a.id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
-	defer rows.Close()
-	var out []Account
-	for rows.Next() {
-		var a Account
-		var role string
-		if err := rows.Scan(&a.ID, &a.Email, &a.Name, &role, &a.ProviderCode); err != nil {
-			return nil, fmt.Errorf("accounts: %w", err)
-		}
-		a.Role = auth.Role(role)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -52,22 +52,18 @@ func (s *Service) Changes(ctx context.Context, actor auth.Principal, since int64
 		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
 	}
 	out := gate.Changes{Version: since, Changes: []gate.Change{}}
-	rows, err := q.QueryContext(ctx, `SELECT version, op, domain, number, status FROM gate_log
+	changes, err := store.All(ctx, q, func(r store.Row) (gate.Change, error) {
+		var c gate.Change
+		err := r.Scan(&c.Version, &c.Op, &c.Domain, &c.Number, &c.Status)
+		return c, err
+	}, `SELECT version, op, domain, number, status FROM gate_log
 		WHERE provider_id = ? AND version > ? AND version <= ? ORDER BY version LIMIT ?`, pid, since, max, page)
 	if err != nil {
 		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var c gate.Change
-		if err := rows.Scan(&c.Version, &c.Op, &c.Domain, &c.Number, &c.Status); err != nil {
-			return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
-		}
-		out.Changes = append(out.Changes, c)
-		out.Version = c.Version
-	}
-	if err := rows.Err(); err != nil {
-		return gate.Changes{}, fmt.Errorf("gate changes: %w", err)
+	if len(changes) > 0 {
+		out.Changes = changes
+		out.Version = changes[len(changes)-1].Version
 	}
 	if len(out.Changes) < page && max > out.Version {
 		out.Version = max
@@ -92,28 +88,36 @@ func GateList(ctx context.Context, db *store.DB, code string, yield func(gate.Fe
 
 // gateList yields the allow-list of provider pid (every provider when 0) and
 // returns the feed version it corresponds to.
+//
+// Its two loops are the only hand-written row loops of the package, on
+// purpose: the list is as large as the registry (millions of domains for
+// `beian gate --db`), so rows go to yield one at a time as they are read
+// instead of being collected by store.All into a slice first, and nothing
+// else grows with the list either: memory stays constant whatever its size.
 func gateList(ctx context.Context, q store.Querier, pid int64, yield func(gate.FeedEntry) error) (int64, error) {
 	var version int64
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM gate_log`).Scan(&version); err != nil {
 		return 0, fmt.Errorf("gate list: %w", err)
 	}
-	approved := map[string]bool{}
+	// Rows come ordered by domain, so a domain filed under two numbers is
+	// told apart from the previous row alone, without a set of everything seen.
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT d.name, w.number FROM domains d JOIN websites w ON w.id = d.website_id
 		JOIN accesses a ON a.website_id = w.id
 		WHERE d.status = 'active' AND w.status = 'active' AND a.status = 'active' AND (? = 0 OR a.provider_id = ?) ORDER BY d.name`, pid, pid)
 	if err != nil {
 		return 0, fmt.Errorf("gate list: %w", err)
 	}
+	last := ""
 	for rows.Next() {
 		e := gate.FeedEntry{Status: gate.FeedApproved}
 		if err := rows.Scan(&e.Domain, &e.Number); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("gate list: %w", err)
 		}
-		if approved[e.Domain] {
+		if e.Domain == last {
 			continue
 		}
-		approved[e.Domain] = true
+		last = e.Domain
 		if err := yield(e); err != nil {
 			rows.Close()
 			return 0, err
@@ -123,8 +127,13 @@ func gateList(ctx context.Context, q store.Querier, pid int64, yield func(gate.F
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("gate list: %w", err)
 	}
+	// Pending domains already approved at the provider are left out by the
+	// database (the NOT EXISTS repeats the approved query's conditions).
 	rows, err = q.QueryContext(ctx, `SELECT DISTINCT ad.name FROM application_domains ad JOIN applications a ON a.id = ad.application_id
-		WHERE a.status IN ('provider_review', 'sms_verification', 'authority_review') AND (? = 0 OR a.provider_id = ?) ORDER BY ad.name`, pid, pid)
+		WHERE a.status IN ('provider_review', 'sms_verification', 'authority_review') AND (? = 0 OR a.provider_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM domains d JOIN websites w ON w.id = d.website_id JOIN accesses ac ON ac.website_id = w.id
+			WHERE d.name = ad.name AND d.status = 'active' AND w.status = 'active' AND ac.status = 'active' AND (? = 0 OR ac.provider_id = ?))
+		ORDER BY ad.name`, pid, pid, pid, pid)
 	if err != nil {
 		return 0, fmt.Errorf("gate list pending: %w", err)
 	}
@@ -134,12 +143,12 @@ func gateList(ctx context.Context, q store.Querier, pid int64, yield func(gate.F
 		if err := rows.Scan(&d); err != nil {
 			return 0, fmt.Errorf("gate list pending: %w", err)
 		}
-		if approved[d] {
-			continue
-		}
 		if err := yield(gate.FeedEntry{Domain: d, Status: gate.FeedPending}); err != nil {
 			return 0, err
 		}
 	}
-	return version, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("gate list pending: %w", err)
+	}
+	return version, nil
 }

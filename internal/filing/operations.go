@@ -74,19 +74,12 @@ func (s *Service) websiteByNumber(ctx context.Context, q store.Querier, number s
 	if err != nil {
 		return nil, fmt.Errorf("website %s: %w", number, err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT name FROM domains WHERE website_id = ? AND status = 'active' ORDER BY name`, w.id)
+	w.domains, err = store.All(ctx, q, store.Scalar[string],
+		`SELECT name FROM domains WHERE website_id = ? AND status = 'active' ORDER BY name`, w.id)
 	if err != nil {
 		return nil, fmt.Errorf("website %s domains: %w", number, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return nil, fmt.Errorf("website %s domains: %w", number, err)
-		}
-		w.domains = append(w.domains, d)
-	}
-	return &w, rows.Err()
+	return &w, nil
 }
 
 // parseEntityNumber normalises the entity number of the content.
@@ -463,20 +456,11 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 		if e == nil {
 			return issued{}, notFound("entity")
 		}
-		rows, err := tx.Q().QueryContext(ctx, `SELECT number FROM websites WHERE entity_id = ? AND status = 'active'`, e.id)
+		nums, err := store.All(ctx, tx.Q(), store.Scalar[string],
+			`SELECT number FROM websites WHERE entity_id = ? AND status = 'active' ORDER BY number`, e.id)
 		if err != nil {
 			return issued{}, fmt.Errorf("cancel entity %s: %w", e.number, err)
 		}
-		var nums []string
-		for rows.Next() {
-			var n string
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return issued{}, fmt.Errorf("cancel entity %s: %w", e.number, err)
-			}
-			nums = append(nums, n)
-		}
-		rows.Close()
 		for _, n := range nums {
 			rw, err := s.websiteByNumber(ctx, tx.Q(), n)
 			if err != nil {
@@ -587,26 +571,17 @@ func (s *Service) changeWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 
 // gateDeleteAll removes a domain from the gate feed of every provider with access to the website.
 func (s *Service) gateDeleteAll(ctx context.Context, tx *store.Tx, websiteID int64, domain string, now time.Time) error {
-	rows, err := tx.Q().QueryContext(ctx, `SELECT provider_id FROM accesses WHERE website_id = ? AND status = 'active'`, websiteID)
+	pids, err := store.All(ctx, tx.Q(), store.Scalar[int64],
+		`SELECT provider_id FROM accesses WHERE website_id = ? AND status = 'active' ORDER BY provider_id`, websiteID)
 	if err != nil {
 		return fmt.Errorf("gate delete %s: %w", domain, err)
 	}
-	var pids []int64
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return fmt.Errorf("gate delete %s: %w", domain, err)
-		}
-		pids = append(pids, p)
-	}
-	rows.Close()
 	for _, p := range pids {
 		if err := s.gateLog(ctx, tx, p, domain, gate.OpDelete, "", "", now); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // cancelWebsite cancels a website: its domains leave the registry and every gate.

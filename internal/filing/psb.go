@@ -66,53 +66,34 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 	if actor.Role != auth.RoleApplicant {
 		return nil, forbidden("only applicants have websites (仅申请人可查看)")
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
+	q := s.db.R()
+	out, err := store.All(ctx, q, scanWebsite, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
 		e.license_number, (SELECT p.status FROM psb_filings p WHERE p.website_id = w.id ORDER BY p.id DESC LIMIT 1)
 		FROM websites w JOIN entities e ON e.id = w.entity_id WHERE e.account_id = ? ORDER BY w.number`, actor.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("websites: %w", err)
 	}
-	var out []Website
-	for rows.Next() {
-		var w Website
-		var goLive, psb, lic, psbStatus sql.NullString
-		var shell sql.NullInt64
-		if err := rows.Scan(&w.ID, &w.Number, &w.EntityNumber, &w.EntityName, &w.Name, &w.Status, &goLive, &psb, &shell, &lic, &psbStatus); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("websites: %w", err)
-		}
-		if goLive.Valid {
-			w.GoLive = &goLive.String
-			if d, err := calendar.ParseDate(goLive.String); err == nil {
-				due := (d + PSBDays).String()
-				w.PSBDue = &due
-			}
-		}
-		if psb.Valid {
-			w.PSBNumber = &psb.String
-		}
-		if psbStatus.Valid {
-			w.PSBStatus = &psbStatus.String
-		}
-		if lic.Valid {
-			w.LicenceNumber = &lic.String
-		}
-		if shell.Valid {
-			t := store.FromMicros(shell.Int64)
-			w.ShellSince = &t
-		}
-		out = append(out, w)
+	// The active domains of all the listed websites come in one query, not
+	// one per website.
+	type domain struct {
+		websiteID int64
+		name      string
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("websites: %w", err)
+	domains, err := store.All(ctx, q, func(r store.Row) (domain, error) {
+		var d domain
+		err := r.Scan(&d.websiteID, &d.name)
+		return d, err
+	}, `SELECT d.website_id, d.name FROM domains d JOIN websites w ON w.id = d.website_id JOIN entities e ON e.id = w.entity_id
+		WHERE e.account_id = ? AND d.status = 'active' ORDER BY d.website_id, d.name`, actor.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("websites domains: %w", err)
+	}
+	byWebsite := make(map[int64][]string, len(out))
+	for _, d := range domains {
+		byWebsite[d.websiteID] = append(byWebsite[d.websiteID], d.name)
 	}
 	for i := range out {
-		rw, err := s.websiteByNumber(ctx, s.db.R(), out[i].Number)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Domains = rw.domains
+		out[i].Domains = byWebsite[out[i].ID]
 		if out[i].Domains == nil {
 			out[i].Domains = []string{}
 		}
@@ -121,6 +102,38 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 		out = []Website{}
 	}
 	return out, nil
+}
+
+// scanWebsite reads one row of MyWebsites; the PSB due date is derived from
+// the go-live date here so that every listing shows the same deadline.
+func scanWebsite(r store.Row) (Website, error) {
+	var w Website
+	var goLive, psb, lic, psbStatus sql.NullString
+	var shell sql.NullInt64
+	if err := r.Scan(&w.ID, &w.Number, &w.EntityNumber, &w.EntityName, &w.Name, &w.Status, &goLive, &psb, &shell, &lic, &psbStatus); err != nil {
+		return Website{}, err
+	}
+	if goLive.Valid {
+		w.GoLive = &goLive.String
+		if d, err := calendar.ParseDate(goLive.String); err == nil {
+			due := (d + PSBDays).String()
+			w.PSBDue = &due
+		}
+	}
+	if psb.Valid {
+		w.PSBNumber = &psb.String
+	}
+	if psbStatus.Valid {
+		w.PSBStatus = &psbStatus.String
+	}
+	if lic.Valid {
+		w.LicenceNumber = &lic.String
+	}
+	if shell.Valid {
+		t := store.FromMicros(shell.Int64)
+		w.ShellSince = &t
+	}
+	return w, nil
 }
 
 // ownActiveWebsite loads a website of the applicant that is filed and active.
@@ -245,26 +258,15 @@ func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status str
 	if status == "" {
 		status = "pending"
 	}
-	rows, err := s.db.R().QueryContext(ctx, `SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
+	q := s.db.R()
+	ids, err := store.All(ctx, q, store.Scalar[int64],
+		`SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
 	if err != nil {
-		return nil, fmt.Errorf("psb queue: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("psb queue: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("psb queue: %w", err)
 	}
 	out := []*PSBFiling{}
 	for _, id := range ids {
-		p, err := s.psbFiling(ctx, s.db.R(), id)
+		p, err := s.psbFiling(ctx, q, id)
 		if err != nil {
 			return nil, err
 		}

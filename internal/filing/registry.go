@@ -111,21 +111,9 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		VALUES (?, ?, 'active', ?, ?, ?)`, websiteID, app.providerID, marshal(ips), store.Micros(now), store.Micros(now)); err != nil {
 		return fmt.Errorf("insert access %s: %w", num, err)
 	}
-	rows, err := tx.Q().QueryContext(ctx, `SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
+	names, err := store.All(ctx, tx.Q(), store.Scalar[string],
+		`SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
 	if err != nil {
-		return fmt.Errorf("application %d domains: %w", app.ID, err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("application %d domains: %w", app.ID, err)
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("application %d domains: %w", app.ID, err)
 	}
 	mine := map[string]bool{}
@@ -219,46 +207,23 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 	q := `SELECT id FROM applications WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY CASE WHEN due_date IS NULL THEN 1 ELSE 0 END, due_date, id LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.R().QueryContext(ctx, q, args...)
+	r := s.db.R()
+	ids, err := store.All(ctx, r, store.Scalar[int64], q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("queue: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
-	}
-	return s.loadAudited(ctx, s.db.R(), actor, ids)
+	return s.loadAudited(ctx, r, actor, ids)
 }
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
-	rows, err := s.db.R().QueryContext(ctx, `SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
+	q := s.db.R()
+	ids, err := store.All(ctx, q, store.Scalar[int64],
+		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("applications: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("applications: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("applications: %w", err)
-	}
-	return s.loadAudited(ctx, s.db.R(), actor, ids)
+	return s.loadAudited(ctx, q, actor, ids)
 }
 
 // Lookup is the public query: by domain (a host under a filed domain finds
@@ -306,35 +271,39 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 	default:
 		return nil, invalid("domain", "lookup.query_required", "give domain, number or entity (请输入域名、备案号或主办单位名称)")
 	}
-	rows, err := s.db.R().QueryContext(ctx, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
+	out, err := store.All(ctx, s.db.R(), scanPublicFiling, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
-	defer rows.Close()
-	out := []PublicFiling{}
-	for rows.Next() {
-		var p PublicFiling
-		var nature, types string
-		var licence sql.NullString
-		var limit int
-		var updated int64
-		if err := rows.Scan(&p.UnitName, &nature, &p.MainLicence, &licence, &p.ServiceLicence, &p.ServiceName, &p.Domain,
-			&p.HomeURL, &types, &limit, &updated); err != nil {
-			return nil, fmt.Errorf("lookup: %w", err)
-		}
-		p.NatureName = NatureName(nature)
-		if licence.Valid && licence.String != "" {
-			p.MainLicence = licence.String
-		}
-		p.ContentTypeName = types
-		p.LimitAccess = "否"
-		if limit != 0 {
-			p.LimitAccess = "是"
-		}
-		p.UpdateRecordTime = store.FromMicros(updated).In(shanghai).Format("2006-01-02 15:04:05")
-		out = append(out, p)
+	if out == nil {
+		out = []PublicFiling{} // the API answers [] when nothing is filed
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// scanPublicFiling reads one row of Lookup into the public shape, with the
+// labels the MIIT public query shows (https://beian.miit.gov.cn/).
+func scanPublicFiling(r store.Row) (PublicFiling, error) {
+	var p PublicFiling
+	var nature, types string
+	var licence sql.NullString
+	var limit int
+	var updated int64
+	if err := r.Scan(&p.UnitName, &nature, &p.MainLicence, &licence, &p.ServiceLicence, &p.ServiceName, &p.Domain,
+		&p.HomeURL, &types, &limit, &updated); err != nil {
+		return PublicFiling{}, err
+	}
+	p.NatureName = NatureName(nature)
+	if licence.Valid && licence.String != "" {
+		p.MainLicence = licence.String
+	}
+	p.ContentTypeName = types
+	p.LimitAccess = "否"
+	if limit != 0 {
+		p.LimitAccess = "是"
+	}
+	p.UpdateRecordTime = store.FromMicros(updated).In(shanghai).Format("2006-01-02 15:04:05")
+	return p, nil
 }
 
 // loadAudited loads applications with their decrypted content, outside any

@@ -88,26 +88,29 @@ func (s *Service) reminderDue(today, due calendar.Date) (int, bool) {
 func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	today := calendar.DateOf(s.now())
 	sent := 0
-	// PSB: websites that went live and have no approved PSB number yet.
-	rows, err := s.db.R().QueryContext(ctx, `SELECT w.id, w.number, w.name, w.go_live, w.data_enc, a.email FROM websites w
-		JOIN entities e ON e.id = w.entity_id JOIN accounts a ON a.id = e.account_id
-		WHERE w.status = 'active' AND w.go_live IS NOT NULL AND w.psb_number IS NULL`)
-	if err != nil {
-		return 0, fmt.Errorf("psb reminders: %w", err)
-	}
 	type job struct {
 		kind, subject, due, phone, email, body string
 		days                                   int
 	}
 	var jobs []job
-	for rows.Next() {
-		var id int64
-		var number, name, goLive, data, email string
-		if err := rows.Scan(&id, &number, &name, &goLive, &data, &email); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("psb reminders: %w", err)
-		}
-		gl, err := calendar.ParseDate(goLive)
+	// PSB: websites that went live and have no approved PSB number yet.
+	type live struct {
+		id                                int64
+		number, name, goLive, data, email string
+	}
+	q := s.db.R()
+	sites, err := store.All(ctx, q, func(r store.Row) (live, error) {
+		var l live
+		err := r.Scan(&l.id, &l.number, &l.name, &l.goLive, &l.data, &l.email)
+		return l, err
+	}, `SELECT w.id, w.number, w.name, w.go_live, w.data_enc, a.email FROM websites w
+		JOIN entities e ON e.id = w.entity_id JOIN accounts a ON a.id = e.account_id
+		WHERE w.status = 'active' AND w.go_live IS NOT NULL AND w.psb_number IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("psb reminders: %w", err)
+	}
+	for _, l := range sites {
+		gl, err := calendar.ParseDate(l.goLive)
 		if err != nil {
 			continue
 		}
@@ -117,16 +120,12 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 			continue
 		}
 		var w form.Website
-		if plain, err := s.box.OpenString(data, fmt.Sprintf("website:%d", id)); err == nil {
+		if plain, err := s.box.OpenString(l.data, fmt.Sprintf("website:%d", l.id)); err == nil {
 			_ = decodeJSON(plain, &w)
 		}
-		jobs = append(jobs, job{kind: "psb", subject: fmt.Sprintf("website:%d", id), due: due.String(), days: k, phone: w.Principal.Phone, email: email,
+		jobs = append(jobs, job{kind: "psb", subject: fmt.Sprintf("website:%d", l.id), due: due.String(), days: k, phone: w.Principal.Phone, email: l.email,
 			body: fmt.Sprintf("【ICP备案】网站“%s”（%s）须在%s前完成公安联网备案（还剩%d个工作日）。Website %s must complete its PSB filing by %s (%d business days left).",
-				name, number, due, k, number, due, k)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("psb reminders: %w", err)
+				l.name, l.number, due, k, l.number, due, k)})
 	}
 	// Changes: draft change applications with an effective date.
 	notice := s.ops.With(func(d operation.Descriptor) bool { return d.ChangeNotice })
@@ -134,19 +133,21 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	for i, n := range notice {
 		args[i] = string(n)
 	}
-	rows, err = s.db.R().QueryContext(ctx, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
+	type draft struct {
+		id                 int64
+		op, payload, email string
+	}
+	drafts, err := store.All(ctx, q, func(r store.Row) (draft, error) {
+		var d draft
+		err := r.Scan(&d.id, &d.op, &d.payload, &d.email)
+		return d, err
+	}, `SELECT ap.id, ap.operation, ap.payload_enc, a.email FROM applications ap JOIN accounts a ON a.id = ap.account_id
 		WHERE ap.status IN ('draft', 'rejected') AND ap.operation IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("change reminders: %w", err)
 	}
-	for rows.Next() {
-		var id int64
-		var op, payload, email string
-		if err := rows.Scan(&id, &op, &payload, &email); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("change reminders: %w", err)
-		}
-		plain, err := s.box.OpenString(payload, fmt.Sprintf("application:%d", id))
+	for _, d := range drafts {
+		plain, err := s.box.OpenString(d.payload, fmt.Sprintf("application:%d", d.id))
 		if err != nil {
 			continue
 		}
@@ -163,13 +164,9 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 		if !ok {
 			continue
 		}
-		jobs = append(jobs, job{kind: "change", subject: fmt.Sprintf("application:%d", id), due: fileBy.String(), days: k, phone: c.Entity.Principal.Phone, email: email,
+		jobs = append(jobs, job{kind: "change", subject: fmt.Sprintf("application:%d", d.id), due: fileBy.String(), days: k, phone: c.Entity.Principal.Phone, email: d.email,
 			body: fmt.Sprintf("【ICP备案】变更申请%d须在%s前提交（生效日%s前30日，还剩%d个工作日）。Change application %d must be filed by %s, 30 days before it takes effect on %s (%d business days left).",
-				id, fileBy, eff, k, id, fileBy, eff, k)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("change reminders: %w", err)
+				d.id, fileBy, eff, k, d.id, fileBy, eff, k)})
 	}
 	for _, j := range jobs {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -206,25 +203,24 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 // ShellGraceDays business days.
 func (s *Service) SweepShells(ctx context.Context) (int, error) {
 	today := calendar.DateOf(s.now())
-	rows, err := s.db.R().QueryContext(ctx, `SELECT number, shell_since FROM websites WHERE status = 'active' AND shell_since IS NOT NULL`)
+	type shell struct {
+		number string
+		since  int64
+	}
+	shells, err := store.All(ctx, s.db.R(), func(r store.Row) (shell, error) {
+		var sh shell
+		err := r.Scan(&sh.number, &sh.since)
+		return sh, err
+	}, `SELECT number, shell_since FROM websites WHERE status = 'active' AND shell_since IS NOT NULL`)
 	if err != nil {
 		return 0, fmt.Errorf("shell sweep: %w", err)
 	}
+	cal := s.Calendar()
 	var due []string
-	for rows.Next() {
-		var num string
-		var since int64
-		if err := rows.Scan(&num, &since); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("shell sweep: %w", err)
+	for _, sh := range shells {
+		if cal.AddBusinessDays(calendar.DateOf(store.FromMicros(sh.since)), ShellGraceDays) <= today {
+			due = append(due, sh.number)
 		}
-		if s.Calendar().AddBusinessDays(calendar.DateOf(store.FromMicros(since)), ShellGraceDays) <= today {
-			due = append(due, num)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("shell sweep: %w", err)
 	}
 	n := 0
 	for _, num := range due {
@@ -271,7 +267,15 @@ func (s *Service) DeliverSMS(ctx context.Context) (int, error) {
 }
 
 func (s *Service) deliver(ctx context.Context, channel string, send func(ctx context.Context, to, body string) error) (int, error) {
-	rows, err := s.db.R().QueryContext(ctx, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
+	type sealed struct {
+		id              int64
+		idx, rcpt, body string
+	}
+	rows, err := store.All(ctx, s.db.R(), func(r store.Row) (sealed, error) {
+		var m sealed
+		err := r.Scan(&m.id, &m.idx, &m.rcpt, &m.body)
+		return m, err
+	}, `SELECT id, recipient_index, recipient_enc, body_enc FROM outbox
 		WHERE channel = ? AND sent_at IS NULL ORDER BY id LIMIT 100`, channel)
 	if err != nil {
 		return 0, fmt.Errorf("deliver %s: %w", channel, err)
@@ -280,26 +284,18 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 		id       int64
 		to, body string
 	}
-	var msgs []msg
-	for rows.Next() {
-		var m msg
-		var idx, rcpt, body string
-		if err := rows.Scan(&m.id, &idx, &rcpt, &body); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("deliver %s: %w", channel, err)
-		}
+	// Every message is opened before any is sent, so a key problem stops the
+	// run instead of sending part of the batch.
+	msgs := make([]msg, 0, len(rows))
+	for _, r := range rows {
+		m := msg{id: r.id}
 		var e1, e2 error
-		m.to, e1 = s.box.OpenString(rcpt, "outbox:"+idx)
-		m.body, e2 = s.box.OpenString(body, "outbox:"+idx)
+		m.to, e1 = s.box.OpenString(r.rcpt, "outbox:"+r.idx)
+		m.body, e2 = s.box.OpenString(r.body, "outbox:"+r.idx)
 		if e1 != nil || e2 != nil {
-			rows.Close()
 			return 0, fmt.Errorf("deliver %s %d: cannot decrypt: %w", channel, m.id, errors.Join(e1, e2))
 		}
 		msgs = append(msgs, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("deliver %s: %w", channel, err)
 	}
 	n := 0
 	for _, m := range msgs {

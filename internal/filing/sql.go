@@ -582,37 +582,38 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 		return nil, forbidden("only an admin reads the outbox (仅管理员可查看)")
 	}
 	to = strings.TrimSpace(to)
-	var rows *sql.Rows
+	type sealed struct {
+		m               Message
+		idx, rcpt, body string
+	}
+	scan := func(r store.Row) (sealed, error) {
+		var e sealed
+		var at int64
+		err := r.Scan(&e.m.ID, &e.m.Channel, &e.idx, &e.rcpt, &e.body, &at)
+		e.m.CreatedAt = store.FromMicros(at)
+		return e, err
+	}
+	var rows []sealed
 	var err error
 	if to == "" {
-		rows, err = s.db.R().QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox ORDER BY id DESC LIMIT 200`)
+		rows, err = store.All(ctx, s.db.R(), scan, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox ORDER BY id DESC LIMIT 200`)
 	} else {
-		rows, err = s.db.R().QueryContext(ctx, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox
+		rows, err = store.All(ctx, s.db.R(), scan, `SELECT id, channel, recipient_index, recipient_enc, body_enc, created_at FROM outbox
 			WHERE recipient_index IN (?, ?) ORDER BY id`, s.box.BlindIndex("sms", to), s.box.BlindIndex("email", to))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	defer rows.Close()
-	out := []Message{}
-	for rows.Next() {
-		var m Message
-		var idx, rcpt, body string
-		var at int64
-		if err := rows.Scan(&m.ID, &m.Channel, &idx, &rcpt, &body, &at); err != nil {
-			return nil, fmt.Errorf("outbox: %w", err)
-		}
-		if m.To, err = s.box.OpenString(rcpt, "outbox:"+idx); err != nil {
+	out := make([]Message, 0, len(rows)) // [] in JSON when the outbox is empty
+	for _, e := range rows {
+		m := e.m
+		if m.To, err = s.box.OpenString(e.rcpt, "outbox:"+e.idx); err != nil {
 			return nil, fmt.Errorf("outbox %d: %w", m.ID, err)
 		}
-		if m.Body, err = s.box.OpenString(body, "outbox:"+idx); err != nil {
+		if m.Body, err = s.box.OpenString(e.body, "outbox:"+e.idx); err != nil {
 			return nil, fmt.Errorf("outbox %d: %w", m.ID, err)
 		}
-		m.CreatedAt = store.FromMicros(at)
 		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		return s.auditRead(ctx, tx, actor, "outbox")
@@ -623,21 +624,16 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 type smsRow struct{ principal, codeHash string }
 
 func (s *Service) smsRows(ctx context.Context, q store.Querier, id int64, phoneIndex string) ([]smsRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT principal, code_hash FROM sms_codes
+	out, err := store.All(ctx, q, func(r store.Row) (smsRow, error) {
+		var v smsRow
+		err := r.Scan(&v.principal, &v.codeHash)
+		return v, err
+	}, `SELECT principal, code_hash FROM sms_codes
 		WHERE application_id = ? AND phone_index = ? AND verified_at IS NULL`, id, phoneIndex)
 	if err != nil {
 		return nil, fmt.Errorf("application %d sms: %w", id, err)
 	}
-	defer rows.Close()
-	var out []smsRow
-	for rows.Next() {
-		var r smsRow
-		if err := rows.Scan(&r.principal, &r.codeHash); err != nil {
-			return nil, fmt.Errorf("application %d sms: %w", id, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Service) markVerified(ctx context.Context, tx *store.Tx, id int64, principal string, now time.Time) error {
@@ -667,21 +663,12 @@ func (s *Service) smsPendingCount(ctx context.Context, q store.Querier, id int64
 }
 
 func (s *Service) smsExpiredIDs(ctx context.Context, q store.Querier, now time.Time) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM applications WHERE status = ? AND sms_expires_at <= ? ORDER BY id`,
+	ids, err := store.All(ctx, q, store.Scalar[int64], `SELECT id FROM applications WHERE status = ? AND sms_expires_at <= ? ORDER BY id`,
 		string(StatusSMSVerification), store.Micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("sms expiry: %w", err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sms expiry: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // atGate reports whether an application in st shows its domains as pending
@@ -706,23 +693,10 @@ func (s *Service) gatePending(ctx context.Context, tx *store.Tx, app *Applicatio
 	default:
 		return nil
 	}
-	rows, err := tx.Q().QueryContext(ctx, `SELECT ad.name FROM application_domains ad WHERE ad.application_id = ? AND NOT EXISTS (
+	names, err := store.All(ctx, tx.Q(), store.Scalar[string], `SELECT ad.name FROM application_domains ad WHERE ad.application_id = ? AND NOT EXISTS (
 		SELECT 1 FROM domains d JOIN accesses a ON a.website_id = d.website_id
 		WHERE d.name = ad.name AND d.status = 'active' AND a.status = 'active' AND a.provider_id = ?) ORDER BY ad.name`, app.ID, app.providerID)
 	if err != nil {
-		return fmt.Errorf("gate pending %d: %w", app.ID, err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("gate pending %d: %w", app.ID, err)
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("gate pending %d: %w", app.ID, err)
 	}
 	for _, n := range names {
