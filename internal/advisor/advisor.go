@@ -4,10 +4,15 @@
 // the entity type and a dated timeline computed on the Mainland business-day
 // calendar. It is pure: the caller gives the start date and the calendar.
 //
-// Facts and durations come from the project reference icp-rules.md (§1.5
-// durations, §2 documents, §3.3 province, §4.2 licence, §5 PSB, §8 foreign
-// operators) and SPEC.md (provider review 2 business days, authority review
-// 20 business days, PSB within 30 days of going live, licence about 60 days).
+// Facts and durations come from public sources: Huawei Cloud's filing flow
+// (provider review, 管局 review of 1–20 business days)
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案流程咨询.md,
+// its SMS page (verification within 24 h)
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案短信核验.md,
+// and 《计算机信息网络国际联网安全保护管理办法》 (公安部令第33号) art. 12 for
+// the PSB filing within 30 days of going live. The round figures used (provider
+// review 2 business days, licence about 60 days) are beian's own planning
+// assumptions.
 package advisor
 
 import (
@@ -29,7 +34,8 @@ const (
 // Hostings lists the hosting locations in display order.
 var Hostings = []string{HostingMainland, HostingHongKong, HostingOverseas}
 
-// Durations of the timeline (SPEC.md "Lifecycle" and icp-rules.md §1.5, §4.2, §5).
+// Durations of the timeline (sources in the package comment; provider review
+// and licence durations are beian's own planning figures).
 const (
 	ProviderReviewBusinessDays  = 2  // 接入商初审
 	SMSCalendarDays             = 1  // 工信部短信核验, 24 hours
@@ -74,7 +80,7 @@ const (
 	StagePSB     = "psb_filing"
 )
 
-// Document is one document to prepare. Kind is a document kind of SPEC.md
+// Document is one document to prepare. Kind is one of beian's document kinds
 // (business_license, entity_principal_id, …, other).
 type Document struct {
 	Stage string `json:"stage"`

@@ -7,7 +7,8 @@ import (
 	"github.com/beian/beian/internal/form"
 )
 
-// entityDocuments is the entity certificate by nature (icp-rules.md §2.1, [FOX]).
+// entityDocuments is the entity certificate by nature (Huawei Cloud https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md;
+// http://www.foxcms.cn/help/problem/icpbeian/4.html).
 var entityDocuments = map[string]Text{
 	form.NatureGovernment: {"组织机构代码证书或统一社会信用代码证书",
 		"organisation code certificate or unified social credit code certificate"},
@@ -21,7 +22,7 @@ var entityDocuments = map[string]Text{
 		"the matching registration or practice certificate: private non-enterprise unit, law firm, medical institution, foreign institution certificate, etc."},
 }
 
-// documents lists what to prepare for the entity type (icp-rules.md §2).
+// documents lists what to prepare for the entity type (Huawei Cloud https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md).
 func documents(in Input, license bool) []Document {
 	doc := func(stage, kind string, name Text, note *Text) Document {
 		return Document{Stage: stage, Kind: kind, Name: name, Note: note}

@@ -10,7 +10,7 @@ import (
 	"github.com/beian/beian/internal/secret"
 )
 
-// Role is what an account may do on the platform (SPEC.md "roles").
+// Role is what an account may do on the platform (beian's own roles).
 type Role string
 
 // The roles. An applicant files for its own entities; a provider reviews the

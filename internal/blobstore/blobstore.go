@@ -24,7 +24,8 @@ import (
 )
 
 // MaxSize is the largest document accepted: 4 MiB, the limit providers put
-// on scans (icp-rules.md §2, "jpg/png ≤4 MB").
+// on scans (Huawei Cloud: "jpg/png ≤4 MB",
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md).
 const MaxSize = 4 << 20
 
 // Content types Put accepts.

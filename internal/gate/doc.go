@@ -3,7 +3,7 @@
 // with access at this provider) and enforces it in front of or beside the
 // provider's edge: ForwardAuth / nginx auth_request, Caddy's on-demand TLS
 // ask, a reverse proxy, a JSON status per host for CDNs, and allow-list
-// exports for edges that pull. See SPEC.md "Edge gate".
+// exports for edges that pull. This is beian's own design of the edge gate.
 //
 // The allow-list is a Set: an immutable, pointer-free structure that answers
 // in tens of nanoseconds without allocating, for millions of domains. A Gate

@@ -16,7 +16,7 @@ import (
 	"github.com/beian/beian/internal/hostname"
 )
 
-// Paths of the platform's gate feed (SPEC.md "API v1 core").
+// Paths of the platform's gate feed (beian's own API v1).
 const (
 	FeedSnapshotPath = "/api/v1/gate/snapshot" // the whole allow-list, ETag "<version>"
 	FeedChangesPath  = "/api/v1/gate/changes"  // ?since=N: the changes after version N

@@ -10,7 +10,7 @@ import (
 	"github.com/beian/beian/internal/form"
 )
 
-// DocumentKinds lists the document kinds of SPEC.md; province documents use them.
+// DocumentKinds lists beian's document kinds; province documents use them.
 var DocumentKinds = []string{"business_license", "entity_principal_id", "website_principal_id",
 	"website_principal_photo", "domain_certificate", "commitment_letter", "authorization_letter", "other"}
 
@@ -100,7 +100,7 @@ type person struct {
 	path, key, phone, email string
 }
 
-// Check runs every pre-review check of SPEC.md over an application's
+// Check runs every pre-review check of this package over an application's
 // content. Field is a JSON path such as "entity.principal.id_number" or
 // "websites[0].domains[1]"; codes do not depend on the position. Error
 // findings block submission; warnings reach the reviewer.

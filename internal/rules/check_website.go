@@ -276,7 +276,7 @@ func (k *checker) documents() {
 
 // publicBodySuffix warns when a government body or public institution files a
 // domain outside the suffixes 《互联网政务应用安全管理规定》 gives them
-// (icp-rules.md §2.1): .gov.cn / .政务 for party and government bodies,
+// (Huawei Cloud https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md): .gov.cn / .政务 for party and government bodies,
 // .cn / .公益 for public institutions.
 func (k *checker) publicBodySuffix(field, reg string) {
 	var ok bool

@@ -1,5 +1,6 @@
 // Package rules holds the checks an application gets before anyone reviews
-// it (SPEC.md "Checks an application gets before anyone reviews it"): the
+// it (beian's own design: every application is checked before a reviewer
+// sees it): the
 // website-name rules, and Check, which runs every rule over an application's
 // content and reports findings with a stable code, a severity (error blocks
 // submission, warning reaches the reviewer), both messages and the JSON path
@@ -7,8 +8,10 @@
 // entities already filed, documents uploaded) comes in through Facts.
 //
 // Per-province differences are data, not code: provinces/provinces.json holds
-// one entry per province (all 31) with the sourced cases of the reference
-// icp-rules.md (cross-province individuals with a residence permit, minimum
+// one entry per province (all 31) with the cases the providers publish, chiefly
+// Huawei Cloud's per-administration notes
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/topics/备案管局咨询.md
+// (cross-province individuals with a residence permit, minimum
 // age, caps per order, extra documents such as Guangdong's commitment letter,
 // entity principal = legal representative, foreign principals, domain
 // validity), each rule with its source. An operator replaces or extends it
@@ -20,25 +23,30 @@
 // the entity principal and a website principal, and Field tells them apart
 // ("entity.principal.id_number", "websites[0].principal.phone").
 //
-// Website name (SiteName, ValidateSiteName; in Check with Field "websites[i].name"):
+// Website name (SiteName, ValidateSiteName; in Check with Field "websites[i].name").
+// Sources: [HW-mat] https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md,
+// [HW-rej] https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/faq/备案驳回咨询.md,
+// [TX-name] https://intl.cloud.tencent.com/document/product/1022/31666,
+// [QC-limit] https://github.com/yunify/qingcloud-docs/blob/master/content/site/record/intro/limit.md;
+// "beian" marks beian's own rule:
 //
 //	| code | severity | when | source |
 //	|---|---|---|---|
-//	| `sitename.empty` | error | the name is empty | SPEC.md |
-//	| `sitename.too_short` | error | fewer than 3 characters (spaces not counted) | §3.1 [HW-mat], [TX-name] |
+//	| `sitename.empty` | error | the name is empty | beian |
+//	| `sitename.too_short` | error | fewer than 3 characters (spaces not counted) | [HW-mat], [TX-name] |
 //	| `sitename.too_long` | error | more than 100 characters | sanity bound, unsourced |
-//	| `sitename.symbol` | error | a character that is not a letter, digit, space or middle dot | §3.1 "no special symbols" |
-//	| `sitename.digits_only` | error | only digits | §3.1 |
-//	| `sitename.latin_only` | error | only Latin letters, or Latin letters and digits | §3.1 "not pure English letters" |
-//	| `sitename.no_chinese` | warning | letters of another script and no Chinese character | derived from §3.1 |
-//	| `sitename.is_domain` | error | the name is the domain (ASCII or Unicode, with or without www., or its first label) | §3.1 不得直接以网站域名命名 |
-//	| `sitename.sensitive_word` | error | 赌博, 博彩, 色情, 淫秽, 毒品 | §3.1 "no sensitive words" |
-//	| `sitename.reserved_word` | error | 中国/中华/国家/中央/人民/人大 (and traditional forms), 反腐/廉政/纪检/监察/信访/维权/投诉, nature not government | SPEC.md; §3.1 [HW-rej] |
+//	| `sitename.symbol` | error | a character that is not a letter, digit, space or middle dot | [HW-mat] "no special symbols" |
+//	| `sitename.digits_only` | error | only digits | [HW-mat], [TX-name] |
+//	| `sitename.latin_only` | error | only Latin letters, or Latin letters and digits | [TX-name] "not pure English letters" |
+//	| `sitename.no_chinese` | warning | letters of another script and no Chinese character | derived from [TX-name] |
+//	| `sitename.is_domain` | error | the name is the domain (ASCII or Unicode, with or without www., or its first label) | [HW-mat] 不得直接以网站域名命名 |
+//	| `sitename.sensitive_word` | error | 赌博, 博彩, 色情, 淫秽, 毒品 | [HW-rej] "no sensitive words" |
+//	| `sitename.reserved_word` | error | 中国/中华/国家/中央/人民/人大 (and traditional forms), 反腐/廉政/纪检/监察/信访/维权/投诉, nature not government | beian, [HW-mat]; [HW-rej] |
 //	| `sitename.reserved_word_state` | warning | the same words, nature government: only national-level bodies may use them | §3.1 |
-//	| `sitename.commercial_word` | error | individual: 公司, 企业, 集团, 组织, 工作室, 官网, 官方, 商城, 商店, 服务, 中心, 咨询, 投资, 贸易, 传媒, 导航, 论坛, 社区, 营销, 交易, 购物 | §3.1 [TX-name], [QC-limit], province lists |
-//	| `sitename.discouraged_word` | warning | individual: 博客, 在线, 交流 (refused by QingCloud only) | §3.1 [QC-limit] |
-//	| `sitename.long` | warning | individual: more than 10 characters | §3.1 (Huawei suggests 3–10) |
-//	| `nature.unknown` | error | the nature is not one of form.Natures (Field "nature", or "entity.nature" in Check) | SPEC.md |
+//	| `sitename.commercial_word` | error | individual: 公司, 企业, 集团, 组织, 工作室, 官网, 官方, 商城, 商店, 服务, 中心, 咨询, 投资, 贸易, 传媒, 导航, 论坛, 社区, 营销, 交易, 购物 | [TX-name], [QC-limit], province lists |
+//	| `sitename.discouraged_word` | warning | individual: 博客, 在线, 交流 (refused by QingCloud only) | [QC-limit] |
+//	| `sitename.long` | warning | individual: more than 10 characters | [HW-mat] (Huawei suggests 3–10) |
+//	| `nature.unknown` | error | the nature is not one of form.Natures (Field "nature", or "entity.nature" in Check) | beian |
 //
 // Application (Check):
 //

@@ -56,7 +56,7 @@ type Cap struct {
 
 // Document is an extra document a province asks for, for some natures and
 // operations (empty = all), or once the entity has at least MinWebsites
-// websites counting this order. Kind is one of the document kinds of SPEC.md.
+// websites counting this order. Kind is one of DocumentKinds.
 type Document struct {
 	Kind        string   `json:"kind"`
 	NameZH      string   `json:"name_zh"`
@@ -138,9 +138,9 @@ type RuleSet struct {
 // builtinDefaults are the values of rules that no data file sets.
 func builtinDefaults() ProvinceRules {
 	return ProvinceRules{
-		MinAge:                  IntRule{Value: 18, Source: "SPEC.md: age ≥ 18 for individuals"},
-		EntityPrincipalLegalRep: BoolRule{Value: true, Source: "icp-rules.md §2.2 [HW-mat]"},
-		ForeignIndividuals:      BoolRule{Value: true, Source: "icp-rules.md §2.3 [FOX]"},
+		MinAge:                  IntRule{Value: 18, Source: "beian's own rule: individuals must be at least 18"},
+		EntityPrincipalLegalRep: BoolRule{Value: true, Source: "the entity principal is the legal representative (https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md)"},
+		ForeignIndividuals:      BoolRule{Value: true, Source: "passports and foreigner permanent-residence IDs are accepted (http://www.foxcms.cn/help/problem/icpbeian/4.html)"},
 	}
 }
 

@@ -12,11 +12,12 @@ import (
 	"github.com/beian/beian/internal/hostname"
 )
 
-// Word lists of the website-name rules (icp-rules.md §3.1). They are
+// Word lists of the website-name rules (Huawei Cloud https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md,
+// Tencent Cloud https://intl.cloud.tencent.com/document/product/1022/31666). They are
 // immutable lookup tables; the sources are named in doc.go.
 var (
 	// reservedWords may be used only by national-level state bodies
-	// (中国/中华/国家/中央/人民/人大: SPEC.md, [HW-mat]; 反腐 … 投诉: [HW-rej]),
+	// (中国/中华/国家/中央/人民/人大: beian's own rule and Huawei's materials page; 反腐 … 投诉: Huawei's rejection FAQ https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/faq/备案驳回咨询.md),
 	// with the traditional forms of the first three.
 	reservedWords = []string{"中国", "中國", "中华", "中華", "国家", "國家", "中央", "人民", "人大",
 		"反腐", "廉政", "纪检", "监察", "信访", "维权", "投诉"}
