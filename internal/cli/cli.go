@@ -49,7 +49,7 @@ func commands() map[string]command {
 		"gate":     {"gate: the edge gate that blocks unfiled hosts (ForwardAuth, Caddy ask, reverse proxy, exports)", runGate},
 		"serve":    {"serve [--addr A] [--db DSN] [--demo]: the platform (JSON API /api/v1, /healthz, /metrics)", runServe},
 		"provider": {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
-		"audit":    {"audit verify [--db DSN]: check the hash-chained audit log", runAudit},
+		"audit":    {"audit verify|head [--db DSN] [--data-dir DIR] [--expect-head ID:HASH]: check the keyed audit chain or print its head", runAudit},
 		"user":     {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
 		"scan":     {"scan [--db DSN | URL…]: check live sites' footers, PSB deadline and access", runScan},
 		"import":   {"import --db DSN --provider CODE FILE: bulk-load existing filings (CSV or JSON Lines)", runImport},
