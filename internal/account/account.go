@@ -196,6 +196,9 @@ func NormalizeEmail(s string) (string, error) {
 
 // AddUser creates an account of any role; provider accounts name their provider.
 func (s *Service) AddUser(ctx context.Context, email, password, name string, role auth.Role, providerCode string) (Account, error) {
+	if !role.Valid() {
+		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.bad_role", Field: "role", Message: fmt.Sprintf("unknown role %q (角色无效)", role)}
+	}
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return Account{}, err

@@ -17,7 +17,7 @@ import (
 	"github.com/beian/beian/internal/ident"
 )
 
-// idValidityMonths is how long an ID must stay valid (§2.3: more than 3 months).
+// idValidityMonths is how long an ID must stay valid (more than 3 months: Huawei Cloud's rejection FAQ, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/faq/备案驳回咨询.md).
 const idValidityMonths = 3
 
 func (k *checker) entity() {

@@ -15,7 +15,8 @@ import (
 )
 
 // domainWarnMonths: below this many months of registration left, a domain
-// gets a warning even where the province sets no rule (§3.2).
+// gets a warning even where the province sets no rule (several administrations ask for more than 3 months:
+// https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/topics/备案管局咨询.md).
 const domainWarnMonths = 3
 
 func (k *checker) websites() {

@@ -42,7 +42,7 @@
 //	| `sitename.is_domain` | error | the name is the domain (ASCII or Unicode, with or without www., or its first label) | [HW-mat] 不得直接以网站域名命名 |
 //	| `sitename.sensitive_word` | error | 赌博, 博彩, 色情, 淫秽, 毒品 | [HW-rej] "no sensitive words" |
 //	| `sitename.reserved_word` | error | 中国/中华/国家/中央/人民/人大 (and traditional forms), 反腐/廉政/纪检/监察/信访/维权/投诉, nature not government | beian, [HW-mat]; [HW-rej] |
-//	| `sitename.reserved_word_state` | warning | the same words, nature government: only national-level bodies may use them | §3.1 |
+//	| `sitename.reserved_word_state` | warning | the same words, nature government: only national-level bodies may use them | [HW-mat] |
 //	| `sitename.commercial_word` | error | individual: 公司, 企业, 集团, 组织, 工作室, 官网, 官方, 商城, 商店, 服务, 中心, 咨询, 投资, 贸易, 传媒, 导航, 论坛, 社区, 营销, 交易, 购物 | [TX-name], [QC-limit], province lists |
 //	| `sitename.discouraged_word` | warning | individual: 博客, 在线, 交流 (refused by QingCloud only) | [QC-limit] |
 //	| `sitename.long` | warning | individual: more than 10 characters | [HW-mat] (Huawei suggests 3–10) |
@@ -83,7 +83,7 @@
 //	| `email.format` | error | not a bare address with a dotted domain |
 //	| `domain.duplicate` | error | the same registrable domain twice in one application |
 //	| `domain.already_filed` | error | first_filing/new_website with a domain in Facts.FiledDomains: use new_access / change_website |
-//	| `domain.public_body_suffix` | warning | government not under .gov.cn/.政务, public institution not under .cn/.公益 (§2.1) |
+//	| `domain.public_body_suffix` | warning | government not under .gov.cn/.政务, public institution not under .cn/.公益 ([HW-mat]) |
 //	| `domain.holder_mismatch` | error | the domain's holder differs from the entity name (width and spaces ignored) |
 //	| `domain.holder_unverified` | warning | no holder given: the reviewer checks the domain certificate |
 //	| `domain.expires_format` | error | the domain's expires is not a date |

@@ -21,11 +21,11 @@ var (
 	// with the traditional forms of the first three.
 	reservedWords = []string{"中国", "中國", "中华", "中華", "国家", "國家", "中央", "人民", "人大",
 		"反腐", "廉政", "纪检", "监察", "信访", "维权", "投诉"}
-	// sensitiveWords are refused for every nature (§3.1 "No sensitive words").
+	// sensitiveWords are refused for every nature (Huawei Cloud rejection FAQ: "No sensitive words").
 	sensitiveWords = []string{"赌博", "博彩", "色情", "淫秽", "毒品"}
 	// commercialWords make an individual's site look commercial or
 	// organisational (公司/组织: [TX-name]; 论坛/社区: [QC-limit]; the rest:
-	// the province lists quoted in §3.1, plus 企业/集团/官方 in the same sense).
+	// the province lists of the providers cited above, plus 企业/集团/官方 in the same sense).
 	commercialWords = []string{"公司", "企业", "集团", "组织", "工作室", "官网", "官方", "商城", "商店", "服务",
 		"中心", "咨询", "投资", "贸易", "传媒", "导航", "论坛", "社区", "营销", "交易", "购物"}
 	// discouragedWords are refused for individuals by some providers only
@@ -34,7 +34,7 @@ var (
 )
 
 // Site-name length limits: at least minSiteNameLen characters everywhere
-// (§3.1); Huawei suggests at most maxIndividualSiteNameLen for individuals.
+// (providers cited above); Huawei suggests at most maxIndividualSiteNameLen for individuals.
 const (
 	minSiteNameLen           = 3
 	maxIndividualSiteNameLen = 10
