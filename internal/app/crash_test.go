@@ -70,15 +70,17 @@ func (c *apiClient) call(ctx context.Context, method, path, token string, body, 
 		return 0, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "1" && ctx.Value(retriedKey{}) == nil {
+	tries, _ := ctx.Value(retriedKey{}).(int)
+	if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "1" && tries < 60 {
 		// All password-hash slots were busy (8 clients sign in at once, the
-		// server hashes 4 at a time): a client waits the second it is told.
+		// server hashes 4 at a time, slowly on a loaded machine): a client
+		// waits the second it is told, for up to a minute.
 		select {
 		case <-time.After(time.Second):
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		}
-		return c.call(context.WithValue(ctx, retriedKey{}, true), method, path, token, body, out)
+		return c.call(context.WithValue(ctx, retriedKey{}, tries+1), method, path, token, body, out)
 	}
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
