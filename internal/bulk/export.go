@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/beian/beian/internal/form"
 	"io"
 
 	"github.com/beian/beian/internal/icpnum"
@@ -55,7 +56,7 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, f Format, progress f
 			&rec.HomeURL, &rec.ContentTypeName, &limit, &updated); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
-		rec.NatureName = natureLabel(nature)
+		rec.NatureName = form.NatureName(nature)
 		// The public query shows a licence holder's ICP licence number as
 		// its main number (主体备案/许可证号).
 		if licence.Valid && licence.String != "" {

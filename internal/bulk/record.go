@@ -133,28 +133,13 @@ type row struct {
 	updatedMicros int64
 }
 
-// natureLabels are the labels the MIIT public query prints for the
-// natures of package form (主办单位性质), which export writes and import reads.
-var natureLabels = map[string]string{
-	form.NatureEnterprise: "企业", form.NatureIndividual: "个人", form.NatureGovernment: "政府机关",
-	form.NaturePublicInstitution: "事业单位", form.NatureSocialOrganization: "社会团体", form.NatureOther: "其他",
-}
-
-// natureLabel is the public label of a nature code ("其他" for one unknown).
-func natureLabel(code string) string {
-	if l, ok := natureLabels[code]; ok {
-		return l
-	}
-	return natureLabels[form.NatureOther]
-}
-
 // natureByName maps the public query's labels (企业, 个人 …) and the API's
 // codes (enterprise …) to the code.
 func natureByName() map[string]string {
 	m := map[string]string{}
 	for _, n := range form.Natures {
 		m[n] = n
-		m[natureLabel(n)] = n
+		m[form.NatureName(n)] = n
 	}
 	return m
 }

@@ -106,20 +106,3 @@ type PublicFiling struct {
 	LimitAccess      string `json:"limitAccess"`
 	UpdateRecordTime string `json:"updateRecordTime"`
 }
-
-// NatureName is the Chinese label the MIIT query prints for a nature.
-func NatureName(nature string) string {
-	switch nature {
-	case form.NatureEnterprise:
-		return "企业"
-	case form.NatureIndividual:
-		return "个人"
-	case form.NatureGovernment:
-		return "政府机关"
-	case form.NaturePublicInstitution:
-		return "事业单位"
-	case form.NatureSocialOrganization:
-		return "社会团体"
-	}
-	return "其他"
-}

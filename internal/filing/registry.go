@@ -293,7 +293,7 @@ func scanPublicFiling(r store.Row) (PublicFiling, error) {
 		&p.HomeURL, &types, &limit, &updated); err != nil {
 		return PublicFiling{}, err
 	}
-	p.NatureName = NatureName(nature)
+	p.NatureName = form.NatureName(nature)
 	if licence.Valid && licence.String != "" {
 		p.MainLicence = licence.String
 	}

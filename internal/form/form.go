@@ -23,6 +23,25 @@ const (
 // Natures lists every nature in display order.
 var Natures = []string{NatureEnterprise, NatureIndividual, NatureGovernment, NaturePublicInstitution, NatureSocialOrganization, NatureOther}
 
+// NatureName is the label the MIIT public query prints for a nature
+// (主办单位性质): 企业, 个人, 政府机关, 事业单位, 社会团体, and 其他 for any other
+// value. The PDF letters, the lookup, export and import all use it.
+func NatureName(nature string) string {
+	switch nature {
+	case NatureEnterprise:
+		return "企业"
+	case NatureIndividual:
+		return "个人"
+	case NatureGovernment:
+		return "政府机关"
+	case NaturePublicInstitution:
+		return "事业单位"
+	case NatureSocialOrganization:
+		return "社会团体"
+	}
+	return "其他"
+}
+
 // ID types of a principal.
 const (
 	IDResident         = "resident_id"

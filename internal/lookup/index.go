@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/form"
 	"math"
 	"runtime"
 	"slices"
@@ -144,7 +145,7 @@ func (s *snapshot) addAll(lens []uint16, fields ...[]byte) (off uint32, ok bool)
 	return off, true
 }
 
-// natureLabels are the labels natureName returns, in a fixed order.
+// natureLabels are the labels form.NatureName returns, in a fixed order.
 var natureLabels = [...]string{"企业", "个人", "政府机关", "事业单位", "社会团体", "其他"}
 
 // serviceTypes are the service types in the order of their codes in site.
@@ -160,7 +161,7 @@ func serviceCode(t icpnum.ServiceType) uint8 {
 }
 
 func natureIndex(nature string) uint8 {
-	label := natureName(nature)
+	label := form.NatureName(nature)
 	for i, l := range natureLabels {
 		if l == label {
 			return uint8(i)

@@ -215,7 +215,7 @@ func (r *Registry) search(ctx context.Context, rq request) (Page, error) {
 			return Page{}, fmt.Errorf("lookup: %w", err)
 		}
 		last.Name = rec.UnitName
-		rec.NatureName = natureName(nature)
+		rec.NatureName = form.NatureName(nature)
 		// The MIIT query shows a licence holder's ICP licence number as the
 		// main number (主体备案/许可证号) in place of the filing number.
 		rec.MainLicence = entityNum.String
@@ -472,23 +472,4 @@ func (r *Registry) Version(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("lookup: registry version: %w", err)
 	}
 	return fmt.Sprint(v[0], ".", v[1], ".", v[2], ".", v[3], ".", v[4], ".", v[5]), nil
-}
-
-// natureName is the label the MIIT query prints for an entity nature
-// (主办单位性质). It mirrors filing.NatureName, which this package does not
-// import so that the public read path does not depend on the lifecycle.
-func natureName(nature string) string {
-	switch nature {
-	case form.NatureEnterprise:
-		return "企业"
-	case form.NatureIndividual:
-		return "个人"
-	case form.NatureGovernment:
-		return "政府机关"
-	case form.NaturePublicInstitution:
-		return "事业单位"
-	case form.NatureSocialOrganization:
-		return "社会团体"
-	}
-	return "其他"
 }

@@ -51,7 +51,7 @@ func letterLines(kind string, app *filing.Application, opName string, showID boo
 	e := c.Entity
 	header := []letterLine{
 		{Label: "主办单位名称", Value: e.Name},
-		{Label: "主办单位性质", Value: filing.NatureName(e.Nature)},
+		{Label: "主办单位性质", Value: form.NatureName(e.Nature)},
 		{Label: "证件号码", Value: id(e.CertificateNumber)},
 		{Label: "通信地址", Value: e.Address},
 		{Label: "主体负责人", Value: e.Principal.Name + "（证件号码：" + id(e.Principal.IDNumber) + "）"},
