@@ -69,25 +69,8 @@ func (c *Conn) InTx(ctx context.Context, fn func(tx *BulkTx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	c.db.queries.Add(1)
-	tx := &BulkTx{Tx: &Tx{q: rebinder{q: stx, dialect: c.db.dialect, n: &c.db.queries}, dialect: c.db.dialect}, stx: stx}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = stx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		_ = stx.Rollback()
-		return err
-	}
-	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	for _, f := range tx.after {
-		f()
-	}
-	return nil
+	tx := &BulkTx{Tx: c.db.newTx(stx), stx: stx}
+	return runTx(stx, tx.Tx, func() error { return fn(tx) })
 }
 
 // ErrNotPostgres is returned by CopyFrom on SQLite.

@@ -223,20 +223,32 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 }
 
-func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	stx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	tx := db.newTx(stx)
+	return runTx(stx, tx, func() error { return fn(tx) })
+}
+
+// newTx wraps an open transaction; beginning it counts as a statement.
+func (db *DB) newTx(stx *sql.Tx) *Tx {
 	db.queries.Add(1)
-	tx := &Tx{q: rebinder{q: stx, dialect: db.dialect, n: &db.queries}, dialect: db.dialect}
+	return &Tx{q: rebinder{q: stx, dialect: db.dialect, n: &db.queries}, dialect: db.dialect}
+}
+
+// runTx runs fn in stx and commits when it returns nil, then runs tx's
+// after-commit hooks; an error or a panic rolls back. DB.InTx and the bulk
+// connection's Conn.InTx share it.
+func runTx(stx *sql.Tx, tx *Tx, fn func() error) error {
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
 			panic(p)
 		}
 	}()
-	if err := fn(tx); err != nil {
+	if err := fn(); err != nil {
 		_ = stx.Rollback()
 		return err
 	}
