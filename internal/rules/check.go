@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/beian/beian/internal/operation"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -60,6 +61,12 @@ type Facts struct {
 	// Documents lists the kinds of documents already uploaded; the
 	// province's extra documents of other kinds are reported as warnings.
 	Documents []string
+	// ProviderRanges are the address ranges of the access provider the
+	// application is filed with. When there are any, every access IP must
+	// lie in one of them: a filing whose servers are elsewhere is an
+	// "empty shell" the authority cancels. Empty means the provider has
+	// declared no ranges, and the check is not made.
+	ProviderRanges []netip.Prefix
 }
 
 // profile is what an operation needs from the content, in the terms the
