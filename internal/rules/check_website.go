@@ -65,7 +65,7 @@ func (k *checker) websites() {
 			k.principal(path+".principal", w.Principal, k.p.websites, false)
 			k.principalAdditions(path+".principal", w.Principal, false)
 		}
-		k.access(path+".access.ips", w.Access.IPs)
+		k.access(path+".access.ips", w.Access.IPs, k.p.access)
 	}
 }
 
@@ -104,13 +104,16 @@ func (k *checker) service(path string, w form.Website) {
 	if k.p.websites {
 		k.principal(path+".principal", w.Principal, true, false)
 		k.addAll(path, k.apps().CheckService(w))
+		// Its servers are placed on the provider's network like a
+		// website: required when approval puts them there.
+		k.access(path+".access.ips", w.Access.IPs, k.p.access || k.p.places)
 		return
 	}
 	if w.Principal != (form.Principal{}) {
 		k.principal(path+".principal", w.Principal, false, false)
 		k.principalAdditions(path+".principal", w.Principal, false)
 	}
-	k.access(path+".access.ips", w.Access.IPs)
+	k.access(path+".access.ips", w.Access.IPs, k.p.access)
 }
 
 // domain checks one domain and returns its registrable form ("" if invalid).
@@ -233,9 +236,9 @@ func (k *checker) homeURL(field, raw string, domains []string) {
 
 // access checks the access IP addresses: public unicast addresses, inside
 // the provider's ranges when it has declared any.
-func (k *checker) access(field string, ips []string) {
+func (k *checker) access(field string, ips []string, required bool) {
 	if len(ips) == 0 {
-		if k.p.access {
+		if required {
 			k.required(field)
 		}
 		return
