@@ -113,7 +113,7 @@
 // elsewhere, holder, caps) do not apply to them. Their server IPs
 // (access.ips) are checked like a website's (`access.*`) and required on
 // the operations that place them on the provider's network (first filing,
-// new service, new access, claim). Every principal's
+// new service, new access). Every principal's
 // emergency phone and legal-representative block are checked by appinfo
 // too (`principal.emergency_phone_*`, `principal.legal_representative_*`,
 // `legal_representative.*`), and required of the service principals and
