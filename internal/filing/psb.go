@@ -305,27 +305,36 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 			if len(d.Reasons) == 0 {
 				return invalid("reasons", "review.reasons_required", "a rejection needs at least one reason (驳回须说明理由)")
 			}
-			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'rejected', reasons = ?, updated_at = ? WHERE id = ?`, marshal(d.Reasons), store.Micros(now), id)
+			err = s.psbMove(ctx, tx, p, "rejected", now, "reasons = ?", marshal(d.Reasons))
 		case d.Decision == "approve" && p.Status == "pending" && p.InspectionRequired:
-			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'inspection', updated_at = ? WHERE id = ?`, store.Micros(now), id)
+			err = s.psbMove(ctx, tx, p, "inspection", now, "")
 		case d.Decision == "approve" && (p.Status == "pending" || p.Status == "inspection"):
 			county := strings.TrimSpace(d.CountyCode)
 			prov, ok := icpnum.ProvinceByCode(county)
 			if !countyRE.MatchString(county) || !ok {
 				return invalid("county_code", "psb.bad_county", "county_code must be the 6-digit GB/T 2260 code of the accepting police unit (须填写受理公安机关的6位行政区划代码)")
 			}
+			// The status moves first, conditionally: a racing approval waits
+			// on the row, then finds it approved and takes no serial.
+			if err := s.psbMove(ctx, tx, p, "approved", now, "county_code = ?", county); err != nil {
+				return err
+			}
 			serial, err := nextSerial(ctx, tx, "psb:"+county)
 			if err != nil {
 				return err
 			}
 			num := icpnum.FormatPSB(prov.PSBAbbr, county, serial)
-			if _, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'approved', county_code = ?, number = ?, updated_at = ? WHERE id = ?`,
-				county, num, store.Micros(now), id); err != nil {
+			if _, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET number = ? WHERE id = ?`, num, id); err != nil {
 				return fmt.Errorf("psb %d: %w", id, err)
 			}
-			_, err = tx.Q().ExecContext(ctx, `UPDATE websites SET psb_number = ?, updated_at = ? WHERE id = ?`, num, store.Micros(now), p.WebsiteID)
+			res, err := tx.Q().ExecContext(ctx, `UPDATE websites SET psb_number = ?, updated_at = ? WHERE id = ? AND psb_number IS NULL`, num, store.Micros(now), p.WebsiteID)
 			if err != nil {
 				return fmt.Errorf("psb %d: %w", id, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("psb %d: %w", id, err)
+			} else if n != 1 {
+				return &fault.Error{Kind: fault.Conflict, Code: "psb.exists", Message: "this website already has a PSB number (该网站已有公安备案号)"}
 			}
 		case d.Decision == "approve":
 			return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be approved (当前状态不可通过)", p.Status)}
@@ -333,7 +342,7 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 			return invalid("decision", "review.bad_decision", `decision must be "approve" or "reject" (决定须为 approve 或 reject)`)
 		}
 		if err != nil {
-			return fmt.Errorf("psb %d: %w", id, err)
+			return err
 		}
 		return s.auditEvent(ctx, tx, actor, "psb."+d.Decision, fmt.Sprintf("psb:%d", id), map[string]any{"from": p.Status})
 	})
@@ -341,6 +350,31 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 		return nil, err
 	}
 	return s.psbFiling(ctx, s.db.R(), id)
+}
+
+// psbMove moves PSB filing p from the status it was read in to status,
+// setting one more column when set is not empty. The WHERE on the old status
+// makes the second of two racing decisions (PostgreSQL runs them at once)
+// change nothing, and it is refused instead of deciding twice.
+func (s *Service) psbMove(ctx context.Context, tx *store.Tx, p *PSBFiling, status string, now time.Time, set string, arg ...any) error {
+	cols := "status = ?, updated_at = ?"
+	args := []any{status, store.Micros(now)}
+	if set != "" {
+		cols += ", " + set
+		args = append(args, arg...)
+	}
+	args = append(args, p.ID, p.Status)
+	res, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET `+cols+` WHERE id = ? AND status = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("psb %d: %w", p.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("psb %d: %w", p.ID, err)
+	} else if n != 1 {
+		return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition",
+			Message: "the PSB filing changed state meanwhile (公安备案状态已变化)", State: p.Status}
+	}
+	return nil
 }
 
 // GetPSB returns a PSB filing to its owner or the PSB desk.
