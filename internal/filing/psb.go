@@ -226,31 +226,46 @@ func boolInt(b bool) int {
 }
 
 func (s *Service) psbFiling(ctx context.Context, q store.Querier, id int64) (*PSBFiling, error) {
+	ps, err := s.psbFilings(ctx, q, `p.id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("psb %d: %w", id, err)
+	}
+	if len(ps) == 0 {
+		return nil, notFound("psb")
+	}
+	return ps[0], nil
+}
+
+// psbFilings loads the PSB filings matching where (and its order and limit)
+// in one statement, whatever their number.
+func (s *Service) psbFilings(ctx context.Context, q store.Querier, where string, args ...any) ([]*PSBFiling, error) {
+	return store.All(ctx, q, scanPSB, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
+		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
+		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE `+where, args...)
+}
+
+// scanPSB reads one row of psbFilings.
+func scanPSB(r store.Row) (*PSBFiling, error) {
 	var p PSBFiling
 	var county, number sql.NullString
 	var inter, insp int
 	var reasons string
 	var created, updated int64
-	err := store.One(q.QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
-		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
-		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE p.id = ?`, id).Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
-		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("psb")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("psb %d: %w", id, err)
+	if err := r.Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
+		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated); err != nil {
+		return nil, err
 	}
 	p.Interactive, p.InspectionRequired = inter != 0, insp != 0
 	p.CountyCode, p.Number = county.String, number.String
 	p.CreatedAt, p.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
 	if err := decodeJSON(reasons, &p.Reasons); err != nil {
-		return nil, fmt.Errorf("psb %d reasons: %w", id, err)
+		return nil, fmt.Errorf("psb %d reasons: %w", p.ID, err)
 	}
 	return &p, nil
 }
 
-// PSBQueue lists PSB filings for the PSB desk, earliest due date first.
+// PSBQueue lists PSB filings for the PSB desk, earliest due date first, in
+// one statement however long the queue.
 func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status string) ([]*PSBFiling, error) {
 	if actor.Role != auth.RolePSB {
 		return nil, forbidden("only the PSB desk has this queue (仅公安备案审核人员可查看)")
@@ -258,19 +273,12 @@ func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status str
 	if status == "" {
 		status = "pending"
 	}
-	q := s.db.R()
-	ids, err := store.All(ctx, q, store.Scalar[int64],
-		`SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
+	out, err := s.psbFilings(ctx, s.db.R(), `p.status = ? ORDER BY p.due_date, p.id LIMIT 200`, status)
 	if err != nil {
 		return nil, fmt.Errorf("psb queue: %w", err)
 	}
-	out := []*PSBFiling{}
-	for _, id := range ids {
-		p, err := s.psbFiling(ctx, q, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	if out == nil {
+		out = []*PSBFiling{}
 	}
 	return out, nil
 }
