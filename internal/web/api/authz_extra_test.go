@@ -93,6 +93,7 @@ func TestServiceRefusesWrongRoles(t *testing.T) {
 			return err
 		}},
 		{"Queue", []auth.Principal{prov, authy}, none, func(p auth.Principal, _ object) error { _, err := svc.Queue(ctx, p, "", 10); return err }},
+		{"MyApplications", []auth.Principal{app}, none, func(p auth.Principal, _ object) error { _, err := svc.MyApplications(ctx, p); return err }},
 		{"MyWebsites", []auth.Principal{app}, none, func(p auth.Principal, _ object) error { _, err := svc.MyWebsites(ctx, p); return err }},
 		{"SetGoLive", []auth.Principal{app}, filed, func(p auth.Principal, o object) error { return svc.SetGoLive(ctx, p, o.id, w.today()) }},
 		{"FilePSB", []auth.Principal{app}, filed, func(p auth.Principal, o object) error {
