@@ -88,6 +88,10 @@ func TestServiceRefusesWrongRoles(t *testing.T) {
 			_, err := svc.ProviderReview(ctx, p, o.app, approve)
 			return err
 		}},
+		{"Void", []auth.Principal{prov, admin}, submitted, func(p auth.Principal, o object) error {
+			_, err := svc.Void(ctx, p, o.app, "filed by an account with no right to the entity")
+			return err
+		}},
 		{"AuthorityReview", []auth.Principal{authy}, authorityDue, func(p auth.Principal, o object) error {
 			_, err := svc.AuthorityReview(ctx, p, o.app, approve)
 			return err

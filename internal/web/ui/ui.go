@@ -128,6 +128,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"POST /applications/{id}/sms", []auth.Role{app}, u.sms},
 		{"GET /applications/{id}/letters/{kind}", []auth.Role{app, prov, authy}, u.letter},
 		{"POST /applications/{id}/decision", []auth.Role{prov, authy}, u.decide},
+		{"POST /applications/{id}/void", []auth.Role{prov, admin}, u.void},
 		{"GET /review", []auth.Role{prov, authy}, u.queue},
 		{"GET /scan", []auth.Role{prov}, u.scanPage},
 		{"GET /websites", []auth.Role{app}, u.websites},
