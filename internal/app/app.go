@@ -57,6 +57,9 @@ type Config struct {
 	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
 	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
 	Policy *ratelimit.Policy
+	// DraftMaxAge is how long a draft may stay untouched before it expires
+	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
+	DraftMaxAge time.Duration
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// for rate limits; nil is loopback only.
 	TrustedProxies []netip.Prefix
@@ -149,7 +152,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Chain:    chain,
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
-			SMSAttempts: guards.SMS, Chain: chain, Log: c.Log.With("component", "filing")}),
+			SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
 		every: c.ScheduleEvery,
 		Blobs: blobs,
 		Log:   c.Log,
