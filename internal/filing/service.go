@@ -394,12 +394,15 @@ func (s *Service) check(ctx context.Context, q store.Querier, providerID int64, 
 		facts.EntityFiled = num
 		if num != "" {
 			if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM websites w JOIN entities e ON e.id = w.entity_id
-				WHERE e.cert_index = ? AND w.status = 'active'`, key).Scan(&facts.EntityWebsites); err != nil {
+				WHERE e.cert_index = ? AND w.status = 'active' AND w.service_type = 'website'`, key).Scan(&facts.EntityWebsites); err != nil {
 				return nil, fmt.Errorf("entity websites: %w", err)
 			}
 		}
 	}
 	for _, w := range c.Websites {
+		if !registryDomains(w.Type()) {
+			continue
+		}
 		for _, d := range w.Domains {
 			h, err := hostname.Parse(d.Name)
 			if err != nil {
