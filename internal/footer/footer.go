@@ -47,7 +47,8 @@
 //
 // Links. A number's link is, in this order: the enclosing <a href> or link
 // component (<Link href>, <a-link href>, <el-link href>, <router-link to>,
-// any element but <link> and other void ones with an href; Vue's :href and
+// any element but <link> and other void ones with an href, a component with
+// a url (React Native's <ExternalLinkView url>); Vue's :href and
 // JSX's href={…} are resolved when the page defines the name they use,
 // otherwise the link is known to exist but not where it goes); a Markdown
 // link around it (its destination may be written <https://…>, and it may

@@ -44,6 +44,18 @@ func TestExtract(t *testing.T) {
 		want res
 	}{
 		{"plain text", "京ICP备2021012345号-1", res{filings: []string{"京ICP备2021012345号-1"}}},
+		{"link component with a url", `<ExternalLinkView url="http://www.miitbeian.gov.cn/"><Text>沪ICP备16034954号-3</Text></ExternalLinkView>`,
+			res{filings: []string{"沪ICP备16034954号-3"}, icpLink: "http://www.miitbeian.gov.cn/"}},
+		{"url on an html element is no link", `<div url="http://a.example/">沪ICP备16034954号-3</div>`, res{filings: []string{"沪ICP备16034954号-3"}}},
+		{"protocol-relative image in a markdown link", "[![](//assets.example.com/ghs.png)浙公网安备 33010602011771号](http://www.beian.gov.cn/p)",
+			res{psb: []string{"浙公网安备33010602011771号"}, psbLink: "http://www.beian.gov.cn/p"}},
+		{"comment after a parenthesis", "f( // 京ICP备2021012345号\n)", res{}},
+		{"python hash comment", "# 例 '湘ICP备14010307号'\ngov = '湘ICP备17019987号'", res{filings: []string{"湘ICP备17019987号"}}},
+		{"yaml front matter comment in markdown", "---\nfooter:\n  # record: 粤ICP备2022055403号-1\n---\n[沪ICP备2023019007号-2](https://beian.miit.gov.cn)",
+			res{filings: []string{"沪ICP备2023019007号-2"}, icpLink: "https://beian.miit.gov.cn"}},
+		{"markdown heading is shown", "# 粤ICP备2022055403号-1\n[关于](https://example.com/)", res{filings: []string{"粤ICP备2022055403号-1"}}},
+		{"licence of basic and value-added categories", "合字A1.B1.B2-20180017", res{operating: []string{"合字A1.B1.B2-20180017"}}},
+		{"basic category alone is not looked for", "型号 A1-20180017", res{}},
 		{"php string holding markup is echoed", `<?php $icp = "<a href='https://beian.miit.gov.cn/'>湘ICP备17019987号</a>"; ?><footer><?php echo $icp; ?></footer>`,
 			res{filings: []string{"湘ICP备17019987号"}, icpLink: "https://beian.miit.gov.cn/"}},
 		{"php string without markup is server data", `<?php $help = '如：京公网安备 11010102002019号'; // 京ICP备12345678号 ?>`, res{}},
