@@ -56,6 +56,8 @@ func TestExtract(t *testing.T) {
 		{"markdown heading is shown", "# 粤ICP备2022055403号-1\n[关于](https://example.com/)", res{filings: []string{"粤ICP备2022055403号-1"}}},
 		{"licence of basic and value-added categories", "合字A1.B1.B2-20180017", res{operating: []string{"合字A1.B1.B2-20180017"}}},
 		{"basic category alone is not looked for", "型号 A1-20180017", res{}},
+		{"backslash of an escaped closing quote is not in the link", `<a href="http://www.miitbeian.gov.cn/\">京ICP备2021012345号</a>`,
+			res{filings: []string{"京ICP备2021012345号"}, icpLink: "http://www.miitbeian.gov.cn/"}},
 		{"php string holding markup is echoed", `<?php $icp = "<a href='https://beian.miit.gov.cn/'>湘ICP备17019987号</a>"; ?><footer><?php echo $icp; ?></footer>`,
 			res{filings: []string{"湘ICP备17019987号"}, icpLink: "https://beian.miit.gov.cn/"}},
 		{"php string without markup is server data", `<?php $help = '如：京公网安备 11010102002019号'; // 京ICP备12345678号 ?>`, res{}},

@@ -230,6 +230,12 @@ func cleanLink(raw []byte) string {
 		v = html.UnescapeString(v)
 	}
 	if strings.IndexByte(v, '\\') >= 0 {
+		// A value that ends in one backslash was cut before the quote of
+		// \"…\" (markup escaped for a JavaScript string, read with '"' as
+		// its quote): that backslash belongs to the quote, not the link.
+		if n := len(v) - len(strings.TrimRight(v, `\`)); n%2 == 1 {
+			v = v[:len(v)-1]
+		}
 		v = string(jsUnescape(nil, []byte(v)))
 	}
 	return strings.TrimSpace(v)
