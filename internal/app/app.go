@@ -30,6 +30,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/jobs"
+	"github.com/beian/beian/internal/lookup"
 	"github.com/beian/beian/internal/notify"
 	"github.com/beian/beian/internal/secret"
 	"github.com/beian/beian/internal/store"
@@ -83,9 +84,13 @@ type App struct {
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
-	Log      *slog.Logger
-	handler  http.Handler
-	every    time.Duration
+	// Lookup is the public lookup (GET /api/v1/filings and the /lookup
+	// page); Serve keeps its in-memory index current.
+	Lookup  *lookup.Handler
+	Log     *slog.Logger
+	handler http.Handler
+	clients *clientip.Resolver
+	every   time.Duration
 }
 
 // New opens everything. The caller closes the App.
@@ -158,6 +163,11 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, c.Log); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.clients = clients
 	if c.ScanEvery >= 0 {
 		if a.Sweeper, err = newSweeper(db, c); err != nil {
 			db.Close()
@@ -201,7 +211,8 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency, scan.Collector(a.DB))
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Lookup: a.Lookup,
+		Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -273,6 +284,12 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 		tasks = append(tasks, a.Sweeper.Task())
 	}
 	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
+	lookupDone := make(chan struct{})
+	go func() {
+		defer close(lookupDone)
+		_ = a.Lookup.Run(ctx) // returns when ctx ends
+	}()
+	defer func() { <-lookupDone }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()

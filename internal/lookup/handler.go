@@ -59,6 +59,12 @@ type Options struct {
 	// cache (DefaultRefresh when 0): the longest an answer can stay stale
 	// after a change the process was not told of through Invalidate.
 	Refresh time.Duration
+	// Commits, when set, counts the write transactions committed in this
+	// process (store.DB.Commits). A request that sees it move drops the
+	// answer cache and reads the registry version at once, dropping the
+	// index too when it moved: a change made through this process shows in
+	// the next answer rather than within Refresh.
+	Commits func() uint64
 	// Log receives database errors (discarded when nil).
 	Log *slog.Logger
 }
@@ -73,7 +79,8 @@ type Handler struct {
 	cache   *cache // nil when disabled
 	refresh int64  // nanoseconds between version checks
 	hv      headerValues
-	checked atomic.Int64 // Unix nanoseconds of the last version check
+	checked atomic.Int64  // Unix nanoseconds of the last version check
+	commits atomic.Uint64 // Options.Commits when last seen
 	version atomic.Pointer[string]
 
 	// The in-memory index, built and kept current by Run; nil while there
@@ -121,6 +128,9 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 		h.cache = newCache(opts.CacheBytes)
 	}
 	h.page = parsePage() // embedded and fixed: a parse error fails every test
+	if opts.Commits != nil {
+		h.commits.Store(opts.Commits())
+	}
 	return h
 }
 
@@ -261,6 +271,12 @@ func (h *Handler) answer(ctx context.Context, r *http.Request, snap *snapshot) (
 // since the last read, and drops the cache when it changed. One request
 // does the read; the others go on with the cache as it is.
 func (h *Handler) maybeRefresh(ctx context.Context) {
+	if h.opts.Commits != nil {
+		if c := h.opts.Commits(); h.commits.Swap(c) != c {
+			h.committed(ctx)
+			return
+		}
+	}
 	if h.cache == nil || h.running.Load() {
 		return
 	}
@@ -279,6 +295,27 @@ func (h *Handler) maybeRefresh(ctx context.Context) {
 	if old := h.version.Swap(&v); old == nil || *old != v {
 		h.cache.clear()
 	}
+}
+
+// committed reacts to a write committed in this process: the cache goes
+// (it refills cheaply), and the registry version is read now; when it moved
+// the index goes too and Run is woken to build the next one.
+func (h *Handler) committed(ctx context.Context) {
+	if h.cache != nil {
+		h.cache.clear()
+	}
+	v, err := h.reg.Version(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			h.opts.Log.WarnContext(ctx, "lookup: registry version unknown; index kept", "err", err)
+		}
+		return
+	}
+	h.checked.Store(time.Now().UnixNano())
+	if old := h.version.Swap(&v); old != nil && *old == v {
+		return
+	}
+	h.Invalidate()
 }
 
 // etagMatch applies If-None-Match (RFC 9110 §13.1.2): "*" or any listed tag

@@ -114,19 +114,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	d.ZHHref, d.ENHref = langHref(v, "zh"), langHref(v, "en")
 	if d.Q != "" {
 		d.Asked = true
-		by := d.By
-		if by != "domain" && by != "number" && by != "entity" {
-			by = detect(d.Q)
-		}
-		q := Query{ServiceType: st, Cursor: v.Get("cursor")}
-		switch by {
-		case "domain":
-			q.Domain = d.Q
-		case "number":
-			q.Number = d.Q
-		default:
-			q.Entity = d.Q
-		}
+		q, _ := FreeText(d.Q, d.By, st, v.Get("cursor"))
 		page, err := h.Search(r.Context(), q)
 		var le *Error
 		switch {
@@ -208,14 +196,30 @@ func langHref(v url.Values, lang string) string {
 	return "?" + nv.Encode()
 }
 
-// detect decides what a free-text query is: a filing or licence number, a
-// domain (a dot and no space), or an entity name.
-func detect(q string) string {
-	if _, _, err := parseNumber(q); err == nil {
-		return "number"
+// FreeText is the Query of a search box: text read as by says ("domain",
+// "number" or "entity"), or, when by is anything else, as what it looks
+// like: a filing or licence number, a domain (a dot and no space), else an
+// entity name prefix. It returns the Query and how the text was read; the
+// web pages share it so that they read a query alike.
+func FreeText(text, by, serviceType, cursor string) (Query, string) {
+	if by != "domain" && by != "number" && by != "entity" {
+		switch {
+		case func() bool { _, _, err := parseNumber(text); return err == nil }():
+			by = "number"
+		case strings.Contains(text, ".") && !strings.ContainsAny(text, " \t"):
+			by = "domain"
+		default:
+			by = "entity"
+		}
 	}
-	if strings.Contains(q, ".") && !strings.ContainsAny(q, " \t") {
-		return "domain"
+	q := Query{ServiceType: serviceType, Cursor: cursor}
+	switch by {
+	case "domain":
+		q.Domain = text
+	case "number":
+		q.Number = text
+	default:
+		q.Entity = text
 	}
-	return "entity"
+	return q, by
 }

@@ -22,6 +22,20 @@ func (h *Handler) Search(ctx context.Context, q Query) (Page, error) {
 	return h.reg.search(ctx, rq)
 }
 
+// SearchFor is Search for a client's request (the web page): the client is
+// rate-limited as on the API, a refusal being an *Error with code
+// "rate_limited", and a write committed in this process shows at once.
+func (h *Handler) SearchFor(ctx context.Context, r *http.Request, q Query) (Page, error) {
+	if h.opts.Limiter != nil {
+		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
+			e, _ := rateLimited(wait)
+			return Page{}, e
+		}
+	}
+	h.maybeRefresh(ctx)
+	return h.Search(ctx, q)
+}
+
 // Run builds the in-memory index and keeps it current until ctx ends: every
 // Options.Refresh it reads the registry version, and when it moved (or
 // Invalidate was called) drops the index and the answer cache at once, so
