@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -163,11 +164,10 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, c.Log); err != nil {
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, c.Log); err != nil {
 		db.Close()
 		return nil, err
 	}
-	a.clients = clients
 	if c.ScanEvery >= 0 {
 		if a.Sweeper, err = newSweeper(db, c); err != nil {
 			db.Close()
@@ -253,7 +253,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// Serve listens on addr until ctx ends, then shuts down gracefully.
+// Serve listens on addr until ctx ends, then shuts down gracefully. GET
+// /api/v1/filings is answered by the lookup's event loops (lookup.Serve),
+// the rest by net/http on the same port.
 // ready, when not nil, receives the bound address once listening.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -295,17 +297,11 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 		defer cancel()
 		_ = sched.Shutdown(sctx)
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	// The lookup's hot GET runs on its event loops; everything else, and
+	// every connection once it asked for anything else, on srv.
+	if err := a.Lookup.Serve(ctx, ln, srv, runtime.GOMAXPROCS(0)); err != nil && !errors.Is(err, http.ErrServerClosed) &&
+		!errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/beian/beian/internal/clientip"
@@ -17,7 +18,7 @@ import (
 // lim. The client address is the one the clientip middleware resolved at
 // the edge (trusted proxies' forwarding headers applied), so the lookup and
 // the rest of the API key their limits alike.
-func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, log *slog.Logger) (*lookup.Handler, error) {
+func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, clients *clientip.Resolver, log *slog.Logger) (*lookup.Handler, error) {
 	reg, err := lookup.New(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
@@ -25,8 +26,13 @@ func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, log *s
 	return lookup.NewHandler(reg, lookup.Options{
 		Limiter:  limiter{lim},
 		ClientIP: requestClientKey,
-		Commits:  db.Commits,
-		Log:      log.With("component", "lookup"),
+		// The event loop of Serve resolves the client as the middleware does.
+		Trusts: clients.Trusts,
+		ClientKey: func(peer netip.Addr, forwarded http.Header) string {
+			return clientip.Key(clients.Resolve(peer.String(), forwarded))
+		},
+		Commits: db.Commits,
+		Log:     log.With("component", "lookup"),
 	}), nil
 }
 

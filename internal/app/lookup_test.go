@@ -2,8 +2,11 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +102,52 @@ func TestLookupRateLimitPerClient(t *testing.T) {
 	req.Header.Set("X-Forwarded-For", "192.0.2.1")
 	if p := e.Send(req); !strings.Contains(string(p.Raw), "请求过于频繁") && !strings.Contains(string(p.Raw), "too many requests") {
 		t.Fatalf("page not limited: %d %s", p.Status, p.Raw)
+	}
+}
+
+// TestServeAnswersLookupOnItsLoop runs Serve: the lookup is answered by its
+// event loop (on Linux) once the index is built, the rest of the platform
+// by net/http on the same port, and Serve returns cleanly when ctx ends.
+func TestServeAnswersLookupOnItsLoop(t *testing.T) {
+	e := apptest.New(t)
+	f := fileFirst(t, e, "serve@example.com", fixture.FirstFiling(313))
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- e.App.Serve(ctx, "127.0.0.1:0", func(a net.Addr) { addrc <- a.String() }) }()
+	base := "http://" + <-addrc
+	waitIndex(t, e.App.Lookup)
+	c := &http.Client{Timeout: 10 * time.Second}
+	for range 3 {
+		resp, err := c.Get(base + "/api/v1/filings?number=" + url.QueryEscape(f.website))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), f.content.Websites[0].Domains[0].Name) {
+			t.Fatalf("lookup through Serve: %d %s", resp.StatusCode, b)
+		}
+	}
+	if n := e.App.Lookup.Stats().LoopAnswers; runtime.GOOS == "linux" && n < 3 {
+		t.Errorf("the event loop answered %d of 3 lookups", n)
+	}
+	resp, err := c.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "ok\n" {
+		t.Fatalf("healthz on the same port: %d %q", resp.StatusCode, b)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Serve did not return")
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -65,6 +67,14 @@ type Options struct {
 	// index too when it moved: a change made through this process shows in
 	// the next answer rather than within Refresh.
 	Commits func() uint64
+	// Trusts and ClientKey are ClientIP for the event loop of Serve, which
+	// has no http.Request: Trusts tells whether a peer is a trusted proxy,
+	// and ClientKey gives the key of a client from its peer and, from a
+	// trusted proxy, the forwarding headers (X-Forwarded-For, Forwarded,
+	// X-Real-IP; nil when there are none). Nil: no proxy is trusted, and
+	// the key is the peer's address.
+	Trusts    func(netip.Addr) bool
+	ClientKey func(peer netip.Addr, forwarded http.Header) string
 	// Log receives database errors (discarded when nil).
 	Log *slog.Logger
 }
@@ -81,6 +91,8 @@ type Handler struct {
 	hv      headerValues
 	checked atomic.Int64  // Unix nanoseconds of the last version check
 	commits atomic.Uint64 // Options.Commits when last seen
+	// loopAnswers counts the answers Serve's event loop gave.
+	loopAnswers atomic.Int64
 	version atomic.Pointer[string]
 
 	// The in-memory index, built and kept current by Run; nil while there
@@ -120,6 +132,12 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 	if opts.ClientIP == nil {
 		opts.ClientIP = remoteHost
 	}
+	if opts.Trusts == nil {
+		opts.Trusts = func(netip.Addr) bool { return false }
+	}
+	if opts.ClientKey == nil {
+		opts.ClientKey = func(peer netip.Addr, _ http.Header) string { return peer.String() }
+	}
 	h := &Handler{reg: reg, opts: opts, refresh: int64(opts.Refresh), kick: make(chan struct{}, 1), hv: headerValues{
 		version: []string{"v2"}, json: []string{"application/json; charset=utf-8"}, nosniff: []string{"nosniff"},
 		noStore: []string{"no-store"}, control: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
@@ -155,33 +173,36 @@ func (h *Handler) Stats() Stats {
 	if h.cache != nil {
 		st = h.cache.stats()
 	}
+	st.LoopAnswers = h.loopAnswers.Load()
 	if s := h.snap.Load(); s != nil {
 		st.IndexRows, st.IndexBytes, st.IndexBuild = len(s.rows), s.size(), s.built
 	}
 	return st
 }
 
-// ServeHTTP answers one lookup.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hdr := w.Header()
-	hdr[HeaderVersion] = h.hv.version
-	hdr["X-Content-Type-Options"] = h.hv.nosniff
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		hdr["Allow"] = []string{"GET, HEAD"}
-		h.writeError(w, http.StatusMethodNotAllowed, &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"})
-		return
+// reply is one answer of the lookup, which either server (net/http through
+// ServeHTTP, the event loop through Serve) writes: the same status, headers
+// and body whichever answers.
+type reply struct {
+	status int
+	e      *entry // the answer of a 200 (or 304)
+	err    *Error // the body of an error
+	retry  string // Retry-After of a 429
+}
+
+// respond answers a request with method and raw query; key gives the
+// client's rate-limit key (called only when there is a limiter).
+func (h *Handler) respond(ctx context.Context, method, rawQuery string, key func() string) reply {
+	if method != http.MethodGet && method != http.MethodHead {
+		return reply{status: http.StatusMethodNotAllowed, err: &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"}}
 	}
 	if h.opts.Limiter != nil {
-		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
+		if ok, wait := h.opts.Limiter.Allow(key()); !ok {
 			e, secs := rateLimited(wait)
-			hdr["Retry-After"] = []string{secs}
-			h.writeError(w, http.StatusTooManyRequests, e)
-			return
+			return reply{status: http.StatusTooManyRequests, err: e, retry: secs}
 		}
 	}
-	ctx := r.Context()
 	h.maybeRefresh(ctx)
-	key := r.URL.RawQuery
 	// With the index an answer costs about what a cache hit saves, so the
 	// cache serves only the database path (and is not churned by a spread
 	// of queries that would each be asked once).
@@ -190,27 +211,45 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var e *entry
 	var epoch uint64
 	if cached {
-		e, epoch = h.cache.get(key)
+		e, epoch = h.cache.get(rawQuery)
 	}
 	if e == nil {
 		var lerr *Error
 		var err error
-		e, lerr, err = h.answer(ctx, r, snap)
+		e, lerr, err = h.answer(ctx, rawQuery, snap)
 		switch {
 		case lerr != nil:
-			h.writeError(w, http.StatusBadRequest, lerr)
-			return
+			return reply{status: http.StatusBadRequest, err: lerr}
 		case err != nil:
 			if ctx.Err() == nil {
-				h.opts.Log.ErrorContext(ctx, "lookup failed", "query", key, "err", err)
+				h.opts.Log.ErrorContext(ctx, "lookup failed", "query", rawQuery, "err", err)
 			}
-			h.writeError(w, http.StatusInternalServerError, &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"})
-			return
+			return reply{status: http.StatusInternalServerError, err: &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"}}
 		}
 		if cached {
-			h.cache.put(epoch, key, e)
+			h.cache.put(epoch, rawQuery, e)
 		}
 	}
+	return reply{status: http.StatusOK, e: e}
+}
+
+// ServeHTTP answers one lookup.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr[HeaderVersion] = h.hv.version
+	hdr["X-Content-Type-Options"] = h.hv.nosniff
+	rp := h.respond(r.Context(), r.Method, r.URL.RawQuery, func() string { return h.opts.ClientIP(r) })
+	if rp.err != nil {
+		switch rp.status {
+		case http.StatusMethodNotAllowed:
+			hdr["Allow"] = []string{"GET, HEAD"}
+		case http.StatusTooManyRequests:
+			hdr["Retry-After"] = []string{rp.retry}
+		}
+		h.writeError(w, rp.status, rp.err)
+		return
+	}
+	e := rp.e
 	hdr["Etag"] = e.etag
 	hdr["Cache-Control"] = h.hv.control
 	if etagMatch(r.Header["If-None-Match"], e.etag[0]) {
@@ -230,11 +269,11 @@ func rateLimited(wait time.Duration) (*Error, string) {
 	return &Error{Code: "rate_limited", ZH: "请求过于频繁，请 " + secs + " 秒后重试", EN: "too many requests; retry in " + secs + " s"}, secs
 }
 
-// answer runs the query of r, on snap when there is one, and renders the
+// answer runs the query of rawQuery, on snap when there is one, and renders the
 // response entry. A refused query comes back as *Error, a failure of the
 // database as err.
-func (h *Handler) answer(ctx context.Context, r *http.Request, snap *snapshot) (*entry, *Error, error) {
-	v := r.URL.Query()
+func (h *Handler) answer(ctx context.Context, rawQuery string, snap *snapshot) (*entry, *Error, error) {
+	v, _ := url.ParseQuery(rawQuery) // as http.Request.URL.Query: malformed pairs are dropped
 	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"),
 		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
 	if s := v.Get("limit"); s != "" {
@@ -337,6 +376,16 @@ func etagMatch(values []string, etag string) bool {
 // writeError writes {"error":{"code","message","field"}}, the error shape
 // of the platform's API, with the message in English and Chinese.
 func (h *Handler) writeError(w http.ResponseWriter, status int, e *Error) {
+	b := errorBody(e)
+	hdr := w.Header()
+	hdr["Content-Type"] = h.hv.json
+	hdr["Cache-Control"] = h.hv.noStore
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// errorBody is the JSON of e in the platform's error shape.
+func errorBody(e *Error) []byte {
 	body := map[string]string{"code": e.Code, "message": e.Message(), "message_zh": e.ZH, "message_en": e.EN}
 	if e.Field != "" {
 		body["field"] = e.Field
@@ -345,11 +394,7 @@ func (h *Handler) writeError(w http.ResponseWriter, status int, e *Error) {
 	if err != nil { // a map of strings always marshals
 		b = []byte(`{"error":{"code":"internal"}}`)
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = h.hv.json
-	hdr["Cache-Control"] = h.hv.noStore
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	return b
 }
 
 // marshal is json.Marshal without HTML escaping (names with & or < stay
