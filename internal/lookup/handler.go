@@ -93,7 +93,7 @@ type Handler struct {
 	commits atomic.Uint64 // Options.Commits when last seen
 	// loopAnswers counts the answers Serve's event loop gave.
 	loopAnswers atomic.Int64
-	version atomic.Pointer[string]
+	version     atomic.Pointer[string]
 
 	// The in-memory index, built and kept current by Run; nil while there
 	// is none (before the first build, after a change until the next), and
