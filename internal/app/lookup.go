@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"time"
 
 	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/lookup"
@@ -24,7 +23,7 @@ func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, client
 		return nil, fmt.Errorf("lookup: %w", err)
 	}
 	return lookup.NewHandler(reg, lookup.Options{
-		Limiter:  limiter{lim},
+		Limiter:  lookup.RateLimiter(lim),
 		ClientIP: requestClientKey,
 		// The event loop of Serve resolves the client as the middleware does.
 		Trusts: clients.Trusts,
@@ -40,12 +39,4 @@ func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, client
 func requestClientKey(r *http.Request) string {
 	a, _ := clientip.FromContext(r.Context())
 	return clientip.Key(a)
-}
-
-// limiter adapts a ratelimit.Limiter to lookup.Limiter.
-type limiter struct{ l *ratelimit.Limiter }
-
-func (l limiter) Allow(key string) (bool, time.Duration) {
-	d := l.l.Allow(key)
-	return d.Allowed, d.RetryAfter
 }

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/beian/beian/internal/ratelimit"
 )
 
 // Defaults of Options.
@@ -36,6 +38,17 @@ const HeaderVersion = "X-Beian-Lookup"
 // (internal/ratelimit); the lookup only asks it.
 type Limiter interface {
 	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
+// RateLimiter adapts the platform's per-key limiter (internal/ratelimit)
+// to Limiter.
+func RateLimiter(l *ratelimit.Limiter) Limiter { return rateLimiter{l} }
+
+type rateLimiter struct{ l *ratelimit.Limiter }
+
+func (r rateLimiter) Allow(key string) (bool, time.Duration) {
+	d := r.l.Allow(key)
+	return d.Allowed, d.RetryAfter
 }
 
 // Options configure a Handler; the zero value is usable.
