@@ -164,7 +164,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, c.Log); err != nil {
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, filepath.Join(c.DataDir, "lookup.snapshot"), c.Log); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -17,7 +17,10 @@ import (
 // lim. The client address is the one the clientip middleware resolved at
 // the edge (trusted proxies' forwarding headers applied), so the lookup and
 // the rest of the API key their limits alike.
-func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, clients *clientip.Resolver, log *slog.Logger) (*lookup.Handler, error) {
+//
+// The index is kept between runs in snapshot (in the data directory), so
+// that a restart on an unchanged registry is ready at once.
+func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, clients *clientip.Resolver, snapshot string, log *slog.Logger) (*lookup.Handler, error) {
 	reg, err := lookup.New(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
@@ -30,8 +33,9 @@ func newLookup(ctx context.Context, db *store.DB, lim *ratelimit.Limiter, client
 		ClientKey: func(peer netip.Addr, forwarded http.Header) string {
 			return clientip.Key(clients.Resolve(peer.String(), forwarded))
 		},
-		Commits: db.Commits,
-		Log:     log.With("component", "lookup"),
+		Commits:      db.Commits,
+		SnapshotFile: snapshot,
+		Log:          log.With("component", "lookup"),
 	}), nil
 }
 

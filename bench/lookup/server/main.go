@@ -19,6 +19,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -52,6 +53,7 @@ func run() error {
 	addr := flag.String("addr", "127.0.0.1:18092", "listen address")
 	memory := flag.Bool("memory", true, "answer from the in-memory index (false: SQL and the answer cache only)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the serving to this file")
+	snapshot := flag.String("snapshot", "", "keep the in-memory index in this file between runs (as serve does in its data directory)")
 	netHTTP := flag.Bool("nethttp", false, "serve with net/http alone (no event loop), to compare")
 	flag.Parse()
 	if *profile != "" {
@@ -88,7 +90,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := lookup.NewHandler(reg, lookup.Options{Limiter: lookup.RateLimiter(lim), Commits: db.Commits,
+	h := lookup.NewHandler(reg, lookup.Options{Limiter: lookup.RateLimiter(lim), Commits: db.Commits, SnapshotFile: *snapshot,
+		Log:       slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		ClientKey: func(peer netip.Addr, _ http.Header) string { return clientip.Key(peer) }})
 	mux := http.NewServeMux()
 	mux.Handle(lookup.Path, h)
