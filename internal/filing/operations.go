@@ -36,12 +36,13 @@ type regEntity struct {
 	status    string
 }
 
-// regWebsite is a website of the registry.
+// regWebsite is a service (website, App, mini-program, quick app) of the registry.
 type regWebsite struct {
 	id       int64
 	entityID int64
 	number   string
 	status   string
+	typ      icpnum.ServiceType
 	domains  []string
 }
 
@@ -66,8 +67,10 @@ func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number st
 // domains; nil, nil when it is not in this registry.
 func (s *Service) websiteByNumber(ctx context.Context, q store.Querier, number string) (*regWebsite, error) {
 	var w regWebsite
-	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status FROM websites WHERE number = ?`, number).
-		Scan(&w.id, &w.entityID, &w.number, &w.status))
+	var typ string
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status, service_type FROM websites WHERE number = ?`, number).
+		Scan(&w.id, &w.entityID, &w.number, &w.status, &typ))
+	w.typ = icpnum.ServiceType(typ)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -97,11 +100,15 @@ func parseEntityNumber(c form.Content) (string, error) {
 func parseWebsiteNumber(i int, w form.Website) (string, error) {
 	field := fmt.Sprintf("websites[%d].number", i)
 	if strings.TrimSpace(w.Number) == "" {
-		return "", invalid(field, "application.website_number_required", "this operation needs the website's filing number (请填写网站备案号)")
+		return "", invalid(field, "application.website_number_required", "this operation needs the service's filing number (请填写网站、App或小程序的备案号)")
 	}
 	f, err := icpnum.ParseFiling(w.Number)
 	if err != nil || f.Site == 0 {
-		return "", invalid(field, "application.bad_website_number", "not a website filing number such as 京ICP备2026000001号-1 (网站备案号无效)")
+		return "", invalid(field, "application.bad_website_number", "not a service filing number such as 京ICP备2026000001号-1 or 京ICP备2026000001号-2A (服务备案号无效)")
+	}
+	if t := w.Type(); f.Service != t {
+		return "", invalid(fmt.Sprintf("websites[%d].service_type", i), "service.type_number_mismatch",
+			fmt.Sprintf("%s is the number of a %s, not of a %s (备案号与服务类型不符)", f.String(), f.Service.NameEN(), t.NameEN()))
 	}
 	return f.String(), nil
 }
@@ -228,6 +235,9 @@ func (r *resolution) run(d operation.Descriptor, chk operation.Check) error {
 		return r.access(true)
 	case operation.CheckNoNewDomains:
 		for i, rw := range r.named {
+			if !registryDomains(rw.typ) {
+				continue // an App's hosts are not registry domains: they change freely
+			}
 			for j, dom := range r.c.Websites[i].Domains {
 				n, err := hostname.Normalize(dom.Name)
 				if err == nil && !slices.Contains(rw.domains, n) {
@@ -359,7 +369,7 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 				store.Micros(now), e.id).Scan(&idx); err != nil {
 				return issued{}, fmt.Errorf("entity %s site index: %w", e.number, err)
 			}
-			num := fmt.Sprintf("%s-%d", e.number, idx)
+			num := serviceNumber(e.number, idx, w.Type())
 			if err := s.insertWebsite(ctx, tx, app, e.id, i, idx, num, w, now); err != nil {
 				return issued{}, err
 			}
@@ -563,8 +573,12 @@ func (s *Service) changeWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 			return err
 		}
 	}
+	home := w.HomeURL
+	if k, _ := operation.Kind(rw.typ); !k.HomeURL {
+		home = ""
+	}
 	_, err := tx.Q().ExecContext(ctx, `UPDATE websites SET name = ?, home_url = ?, content_types = ?, data_enc = ?, updated_at = ? WHERE id = ?`,
-		strings.TrimSpace(w.Name), strings.TrimSpace(w.HomeURL), strings.Join(w.ContentTypes, ","),
+		strings.TrimSpace(w.Name), strings.TrimSpace(home), strings.Join(w.ContentTypes, ","),
 		s.box.SealString(marshal(w), fmt.Sprintf("website:%d", rw.id)), store.Micros(now), rw.id)
 	return err
 }

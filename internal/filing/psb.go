@@ -22,10 +22,13 @@ const PSBDays = 30
 
 // PSBFiling is a public-security filing (公安联网备案) of a website.
 type PSBFiling struct {
-	ID                 int64     `json:"id"`
-	WebsiteID          int64     `json:"website_id"`
-	WebsiteNumber      string    `json:"website_number"`
-	WebsiteName        string    `json:"website_name"`
+	ID            int64  `json:"id"`
+	WebsiteID     int64  `json:"website_id"`
+	WebsiteNumber string `json:"website_number"`
+	WebsiteName   string `json:"website_name"`
+	// ServiceType is what is filed with the PSB: a website, an App, a
+	// mini-program or a quick app (the PSB system files 网站 / APP / 小程序).
+	ServiceType        string    `json:"service_type"`
 	GoLive             string    `json:"go_live"`
 	DueDate            string    `json:"due_date"`
 	Interactive        bool      `json:"interactive"`
@@ -51,6 +54,7 @@ type Website struct {
 	EntityNumber  string     `json:"entity_number"`
 	EntityName    string     `json:"entity_name"`
 	Name          string     `json:"name"`
+	ServiceType   string     `json:"service_type"`
 	Domains       []string   `json:"domains"`
 	Status        string     `json:"status"`
 	GoLive        *string    `json:"go_live"`
@@ -67,7 +71,7 @@ func (s *Service) MyWebsites(ctx context.Context, actor auth.Principal) ([]Websi
 		return nil, forbidden("only applicants have websites (仅申请人可查看)")
 	}
 	q := s.db.R()
-	out, err := store.All(ctx, q, scanWebsite, `SELECT w.id, w.number, e.number, e.name, w.name, w.status, w.go_live, w.psb_number, w.shell_since,
+	out, err := store.All(ctx, q, scanWebsite, `SELECT w.id, w.number, e.number, e.name, w.name, w.service_type, w.status, w.go_live, w.psb_number, w.shell_since,
 		e.license_number, (SELECT p.status FROM psb_filings p WHERE p.website_id = w.id ORDER BY p.id DESC LIMIT 1)
 		FROM websites w JOIN entities e ON e.id = w.entity_id WHERE e.account_id = ? ORDER BY w.number`, actor.AccountID)
 	if err != nil {
@@ -110,7 +114,7 @@ func scanWebsite(r store.Row) (Website, error) {
 	var w Website
 	var goLive, psb, lic, psbStatus sql.NullString
 	var shell sql.NullInt64
-	if err := r.Scan(&w.ID, &w.Number, &w.EntityNumber, &w.EntityName, &w.Name, &w.Status, &goLive, &psb, &shell, &lic, &psbStatus); err != nil {
+	if err := r.Scan(&w.ID, &w.Number, &w.EntityNumber, &w.EntityName, &w.Name, &w.ServiceType, &w.Status, &goLive, &psb, &shell, &lic, &psbStatus); err != nil {
 		return Website{}, err
 	}
 	if goLive.Valid {
@@ -231,10 +235,10 @@ func (s *Service) psbFiling(ctx context.Context, q store.Querier, id int64) (*PS
 	var inter, insp int
 	var reasons string
 	var created, updated int64
-	err := store.One(q.QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, p.go_live, p.due_date, p.interactive,
+	err := store.One(q.QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, w.service_type, p.go_live, p.due_date, p.interactive,
 		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
 		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE p.id = ?`, id).Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
-		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
+		&p.ServiceType, &p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("psb")
 	}

@@ -3,10 +3,12 @@ package filing
 import (
 	"context"
 	"fmt"
-	"github.com/beian/beian/internal/fault"
-	"github.com/beian/beian/internal/operation"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 
 	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
@@ -44,7 +46,8 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 // approve writes the registry rows of an approved first filing and issues
 // its numbers: the entity number <abbr>ICP备<YYYY><serial>号 (serial per
-// province and year) and website numbers entity-N.
+// province and year) and service numbers entity-N plus the type letter
+// (-1, -2A, -3X, -4K), N counting all the entity's services.
 func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, now time.Time) (issued, error) {
 	c := app.Content
 	prov, ok := icpnum.LookupProvince(strings.TrimSpace(c.Entity.Province))
@@ -75,7 +78,7 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	}
 	out := issued{entity: entityNum, entityID: entityID}
 	for i, w := range c.Websites {
-		num := entityNum + fmt.Sprintf("-%d", i+1)
+		num := serviceNumber(entityNum, i+1, w.Type())
 		if err := s.insertWebsite(ctx, tx, app, entityID, i, i+1, num, w, now); err != nil {
 			return issued{}, err
 		}
@@ -84,15 +87,45 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	return out, nil
 }
 
-// insertWebsite adds website i of the application's content to the registry
-// as site number siteIndex of the entity, with its domains and this
-// provider's access, and puts its domains on the provider's gate feed.
+// serviceNumber is the number of service index idx of the entity filed as
+// entity: entity-idx with the type's letter (none for a website). The
+// index counts every service of the entity, whatever its type.
+func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
+	return entity + "-" + strconv.Itoa(idx) + t.Letter()
+}
+
+// serviceTypeOf is the service type a service number carries in its letter.
+func serviceTypeOf(number string) icpnum.ServiceType {
+	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
+		return f.Service
+	}
+	return icpnum.ServiceWebsite
+}
+
+// registryDomains reports whether the service's domains are registry
+// domains: a website's, which the gate admits and the scanner fetches. An
+// App's or mini-program's domains are the hosts it calls, kept with its
+// sealed data; a host it calls is admitted by the gate only when it is
+// filed as (part of) a website.
+func registryDomains(t icpnum.ServiceType) bool {
+	k, ok := operation.Kind(t)
+	return ok && k.Domains
+}
+
+// insertWebsite adds service i of the application's content to the
+// registry as site number siteIndex of the entity, with this provider's
+// access; a website's domains go into the registry and onto the provider's
+// gate feed. The type is the one its number carries.
 func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Application, entityID int64, i, siteIndex int, num string, w form.Website, now time.Time) error {
+	typ := serviceTypeOf(num)
 	name, home, types, ips := w.Name, w.HomeURL, w.ContentTypes, w.Access.IPs
+	if k, _ := operation.Kind(typ); !k.HomeURL {
+		home = ""
+	}
 	var websiteID int64
-	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, status,
-		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
-		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, service_type, status,
+		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
+		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), string(typ), store.Micros(now), store.Micros(now)).Scan(&websiteID)
 	if store.IsUnique(err) {
 		return &fault.Error{Kind: fault.Conflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), State: string(app.Status)}
 	}
@@ -109,6 +142,9 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 	if _, err := tx.Q().ExecContext(ctx, `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
 		VALUES (?, ?, 'active', ?, ?, ?)`, websiteID, app.providerID, marshal(ips), store.Micros(now), store.Micros(now)); err != nil {
 		return fmt.Errorf("insert access %s: %w", num, err)
+	}
+	if !registryDomains(typ) {
+		return nil
 	}
 	names, err := store.All(ctx, tx.Q(), store.Scalar[string],
 		`SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)

@@ -98,6 +98,9 @@ func (s *Service) setDomains(ctx context.Context, tx *store.Tx, id int64, c form
 	}
 	seen := map[string]bool{}
 	for _, w := range c.Websites {
+		if !registryDomains(w.Type()) {
+			continue // an App's hosts are never pending at the gate
+		}
 		for _, d := range w.Domains {
 			n, err := hostname.Normalize(d.Name)
 			if err != nil || seen[n] {
