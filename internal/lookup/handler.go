@@ -99,7 +99,7 @@ type Options struct {
 	Log *slog.Logger
 }
 
-// Handler serves GET /api/v1/filings?domain=|number=|entity=[&serviceType=T][&limit=N][&cursor=C]
+// Handler serves GET /api/v1/filings?domain=|number=|entity=|name=[&serviceType=T][&limit=N][&cursor=C]
 // as JSON {"items":[…],"next":"…"} with a strong ETag (If-None-Match → 304)
 // and Cache-Control, answering repeated queries from a bounded in-process
 // cache that is dropped when the registry changes.
@@ -294,7 +294,7 @@ func rateLimited(wait time.Duration) (*Error, string) {
 // database as err.
 func (h *Handler) answer(ctx context.Context, rawQuery string, snap *snapshot) (*entry, *Error, error) {
 	v, _ := url.ParseQuery(rawQuery) // as http.Request.URL.Query: malformed pairs are dropped
-	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"),
+	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"), Name: v.Get("name"),
 		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -27,7 +27,7 @@ import (
 
 // snapshotMagic starts every snapshot file; the "1" is the format, bumped
 // with any change of the layout below or of the types it copies.
-const snapshotMagic = "beian lookup snapshot 1\n"
+const snapshotMagic = "beian lookup snapshot 2\n"
 
 // layout is the sizes of the copied types: a binary whose types differ
 // (another Go release, another architecture) refuses the file.
@@ -42,7 +42,9 @@ func raw[T any](x []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(x))), len(x)*int(unsafe.Sizeof(z)))
 }
 
-func (s *snapshot) tables() []*table { return []*table{&s.byDomain, &s.bySite, &s.byEntity, &s.byLicence} }
+func (s *snapshot) tables() []*table {
+	return []*table{&s.byDomain, &s.bySite, &s.byEntity, &s.byLicence}
+}
 
 // writeSnapshot writes s to w with its checksum.
 func writeSnapshot(w io.Writer, s *snapshot) error {
@@ -56,14 +58,14 @@ func writeSnapshot(w io.Writer, s *snapshot) error {
 	hdr = binary.LittleEndian.AppendUint64(hdr, uint64(len(s.version)))
 	hdr = append(hdr, s.version...)
 	hdr = binary.LittleEndian.AppendUint64(hdr, uint64(s.built))
-	for _, n := range []int{len(s.arena), len(s.ents), len(s.sites), len(s.rows), len(s.entSites)} {
+	for _, n := range []int{len(s.arena), len(s.ents), len(s.sites), len(s.rows), len(s.entSites), len(s.apps)} {
 		hdr = binary.LittleEndian.AppendUint64(hdr, uint64(n))
 	}
 	for _, t := range s.tables() {
 		hdr = binary.LittleEndian.AppendUint64(hdr, t.seed)
 		hdr = binary.LittleEndian.AppendUint64(hdr, uint64(len(t.slots)))
 	}
-	parts := [][]byte{hdr, s.arena, raw(s.ents), raw(s.sites), raw(s.rows), raw(s.entSites)}
+	parts := [][]byte{hdr, s.arena, raw(s.ents), raw(s.sites), raw(s.rows), raw(s.entSites), raw(s.apps)}
 	for _, t := range s.tables() {
 		parts = append(parts, raw(t.slots))
 	}
@@ -116,14 +118,14 @@ func readSnapshot(r io.Reader, want string) (*snapshot, error) {
 		return nil, fmt.Errorf("%w: registry version %s, the database has %s", errSnapshot, version, want)
 	}
 	s := &snapshot{version: string(version), built: time.Duration(u64())}
-	var lens [5]uint64
+	var lens [6]uint64
 	for i := range lens {
 		if lens[i] = u64(); lens[i] > maxArena {
 			return nil, errSnapshot
 		}
 	}
 	s.arena, s.ents, s.sites = make([]byte, lens[0]), make([]ent, lens[1]), make([]site, lens[2])
-	s.rows, s.entSites = make([]row, lens[3]), make([]int32, lens[4])
+	s.rows, s.entSites, s.apps = make([]row, lens[3]), make([]int32, lens[4]), make([]int32, lens[5])
 	for _, t := range s.tables() {
 		t.seed = u64()
 		size := u64()
@@ -132,7 +134,7 @@ func readSnapshot(r io.Reader, want string) (*snapshot, error) {
 		}
 		t.slots, t.mask = make([]int32, size), size-1
 	}
-	parts := [][]byte{s.arena, raw(s.ents), raw(s.sites), raw(s.rows), raw(s.entSites)}
+	parts := [][]byte{s.arena, raw(s.ents), raw(s.sites), raw(s.rows), raw(s.entSites), raw(s.apps)}
 	for _, t := range s.tables() {
 		parts = append(parts, raw(t.slots))
 	}

@@ -52,7 +52,7 @@ func TestServeLoopMatchesHandler(t *testing.T) {
 	var queries []string
 	for _, tc := range searchCases() {
 		v := url.Values{}
-		for k, s := range map[string]string{"domain": tc.q.Domain, "number": tc.q.Number, "entity": tc.q.Entity, "serviceType": tc.q.ServiceType} {
+		for k, s := range map[string]string{"domain": tc.q.Domain, "number": tc.q.Number, "entity": tc.q.Entity, "name": tc.q.Name, "serviceType": tc.q.ServiceType} {
 			if s != "" {
 				v.Set(k, s)
 			}
