@@ -86,7 +86,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	lim, err := ratelimit.NewLimiter(ratelimit.Limit{Name: "lookup", Rate: ratelimit.Rate{Events: 1 << 30, Per: time.Second, Burst: 1 << 30}})
+	lim, err := ratelimit.NewLimiter(ratelimit.Limit{Name: "lookup", Rate: ratelimit.Rate{Events: 100_000_000, Per: time.Second, Burst: 1 << 20}})
 	if err != nil {
 		return err
 	}
