@@ -152,7 +152,7 @@ start_lookup() {
 	GOMAXPROCS=1 $PIN_SERVER "$WORK/server" -db "$DB" -addr "127.0.0.1:$LOOKUP_PORT" "$@" 2>"$WORK/$name.log" &
 	LOOKUP_PID=$!
 	PIDS+=("$LOOKUP_PID")
-	q=$(grep -v '^domain=unfiled' "$WORK/queries.txt" | head -1)
+	q=$(grep -m1 -v '^domain=unfiled' "$WORK/queries.txt")
 	until curl -s --max-time 5 "http://127.0.0.1:$LOOKUP_PORT/api/v1/filings?$q" 2>/dev/null | grep -q '"serviceLicence":"'; do
 		kill -0 "$LOOKUP_PID" 2>/dev/null || { echo "run.sh: server died: $(cat "$WORK/$name.log")" >&2; return 1; }
 		sleep 0.005
