@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"github.com/beian/beian/internal/operation"
 	"html/template"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/vocab"
 )
 
 func TestMakeSnippet(t *testing.T) {
@@ -177,9 +179,9 @@ func FuzzSplitList(f *testing.F) {
 func TestApplyKeepsDomainDetails(t *testing.T) {
 	c := form.Content{Websites: []form.Website{{Domains: []form.Domain{{Name: "a.cn", Holder: "某公司"}}}}}
 	first, _ := operation.Default().Get(operation.FirstFiling)
-	site, _ := websiteSpecs(first, 0)
-	vals := map[string]string{"websites[0].domains": "a.cn\nb.cn", "websites[0].name": " 名称 ", "websites[0].access.ips": "198.51.100.7, 198.51.100.8"}
-	apply(&c, site, func(k string) string { return vals[k] })
+	site := serviceGroups(specEnv{op: first, voc: vocab.Default()}, &c, 0, Lang{})[0].specs
+	vals := url.Values{"websites[0].domains": {"a.cn\nb.cn"}, "websites[0].name": {" 名称 "}, "websites[0].access.ips": {"198.51.100.7, 198.51.100.8"}}
+	apply(&c, site, vals)
 	w := c.Websites[0]
 	if len(w.Domains) != 2 || w.Domains[0].Holder != "某公司" || w.Domains[1].Name != "b.cn" || w.Name != "名称" || len(w.Access.IPs) != 2 {
 		t.Errorf("apply: %+v", w)
