@@ -159,7 +159,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 		return nil, err
 	}
 	if c.ScanEvery >= 0 {
-		if a.Sweeper, err = newSweeper(db, c); err != nil {
+		if a.Sweeper, err = newSweeper(db, c, a.Filing); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -171,19 +171,15 @@ func New(ctx context.Context, c Config) (*App, error) {
 }
 
 // newSweeper builds the scheduled scan of every active website; applicants
-// hear of new findings by e-mail when SMTP is configured.
-func newSweeper(db *store.DB, c Config) (*scan.Sweeper, error) {
+// hear of new findings through the filing outbox (kept by the built-in
+// gateway, e-mailed when SMTP is configured).
+func newSweeper(db *store.DB, c Config, outbox scan.Outbox) (*scan.Sweeper, error) {
 	res, err := scan.NewResolver(c.ScanResolver)
 	if err != nil {
 		return nil, fmt.Errorf("scan resolver: %w", err)
 	}
-	var n scan.Notifier
-	if c.SMTP.Addr != "" {
-		m := c.SMTP
-		n = scan.MailNotifier(&m)
-	}
 	return scan.NewSweeper(scan.SweeperConfig{DB: db, Scanner: scan.New(scan.Options{Resolver: res, Now: c.Now}),
-		Notifier: n, Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
+		Notifier: scan.OutboxNotifier(outbox), Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
 }
 
 // Close closes the database.

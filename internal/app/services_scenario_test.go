@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/beian/beian/internal/apptest"
@@ -180,5 +181,30 @@ func TestServiceTypesScenario(t *testing.T) {
 	p := e.Do("POST", fmt.Sprintf("/api/v1/websites/%d/psb", got[entity+"-2A"].id), tok, map[string]any{"go_live": "2026-03-02"}).Must(t, 201)
 	if p.Str("service_type") != "app" || p.Str("website_name") != app.Name {
 		t.Fatalf("PSB filing of the App: %s", p.Raw)
+	}
+}
+
+// TestDemoSeedsServices: the demo data files an App next to its website
+// (…号-1, …号-2A) and leaves a mini-program with the authority.
+func TestDemoSeedsServices(t *testing.T) {
+	e := apptest.New(t)
+	ctx := context.Background()
+	if _, err := e.App.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var number, typ string
+	if err := e.App.DB.R().QueryRowContext(ctx, `SELECT w.number, w.service_type FROM websites w JOIN entities e ON e.id = w.entity_id
+		WHERE e.name = '武汉楚云移动科技有限公司' AND w.name = '楚云出行'`).Scan(&number, &typ); err != nil {
+		t.Fatalf("the demo App: %v", err)
+	}
+	if typ != "app" || !strings.HasPrefix(number, "鄂ICP备") || !strings.HasSuffix(number, "号-2A") {
+		t.Errorf("the demo App is %s (%s)", number, typ)
+	}
+	var status string
+	if err := e.App.DB.R().QueryRowContext(ctx, `SELECT status FROM applications WHERE entity_name = '南京金陵点单科技有限公司'`).Scan(&status); err != nil {
+		t.Fatalf("the demo mini-program: %v", err)
+	}
+	if status != "authority_review" {
+		t.Errorf("the demo mini-program is %s", status)
 	}
 }

@@ -154,7 +154,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Principal, req CreateRe
 		if err := s.resolve(ctx, tx.Q(), actor.AccountID, providerID, op, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, tx.Q(), op, content, 0)
+		findings, err := s.check(ctx, tx.Q(), providerID, op, content, 0)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Principal, id int64, re
 		if err := s.resolve(ctx, tx.Q(), actor.AccountID, cur.providerID, cur.Operation, content); err != nil {
 			return err
 		}
-		findings, err := s.check(ctx, tx.Q(), cur.Operation, content, id)
+		findings, err := s.check(ctx, tx.Q(), cur.providerID, cur.Operation, content, id)
 		if err != nil {
 			return err
 		}
@@ -238,7 +238,7 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 		if err := s.resolve(ctx, tx.Q(), actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
 			return moveOpts{}, err
 		}
-		findings, err := s.check(ctx, tx.Q(), cur.Operation, *cur.Content, id)
+		findings, err := s.check(ctx, tx.Q(), cur.providerID, cur.Operation, *cur.Content, id)
 		if err != nil {
 			return moveOpts{}, err
 		}
@@ -367,8 +367,13 @@ func (s *Service) ownApp(ctx context.Context, q store.Querier, actor auth.Princi
 }
 
 // check runs the pure rules with the facts only the database knows.
-func (s *Service) check(ctx context.Context, q store.Querier, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
+func (s *Service) check(ctx context.Context, q store.Querier, providerID int64, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
 	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), Operations: s.ops, FiledDomains: map[string]string{}}
+	ranges, err := providerRanges(ctx, q, providerID)
+	if err != nil {
+		return nil, err
+	}
+	facts.ProviderRanges = ranges
 	if appID != 0 {
 		docs, err := s.documentsOf(ctx, q, appID)
 		if err != nil {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/netip"
 	"strings"
 	"time"
 
@@ -63,6 +64,12 @@ type Facts struct {
 	// Documents lists the kinds of documents already uploaded; the
 	// province's extra documents of other kinds are reported as warnings.
 	Documents []string
+	// ProviderRanges are the address ranges of the access provider the
+	// application is filed with. When there are any, every access IP must
+	// lie in one of them: a filing whose servers are elsewhere is an
+	// "empty shell" the authority cancels. Empty means the provider has
+	// declared no ranges, and the check is not made.
+	ProviderRanges []netip.Prefix
 	// Vocab is the controlled vocabulary the services are checked
 	// against; nil means vocab.Default().
 	Vocab *vocab.Vocab

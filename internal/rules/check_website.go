@@ -231,7 +231,8 @@ func (k *checker) homeURL(field, raw string, domains []string) {
 	}
 }
 
-// access checks the access IP addresses: public unicast addresses.
+// access checks the access IP addresses: public unicast addresses, inside
+// the provider's ranges when it has declared any.
 func (k *checker) access(field string, ips []string) {
 	if len(ips) == 0 {
 		if k.p.access {
@@ -250,8 +251,40 @@ func (k *checker) access(field string, ips []string) {
 		if !a.IsGlobalUnicast() || a.IsPrivate() {
 			k.add(f, finding.Errorf("access.ip_not_public",
 				"接入IP地址"+a.String()+"不是公网地址", "the access IP address "+a.String()+" is not a public address"))
+			continue
+		}
+		if r := k.f.ProviderRanges; len(r) > 0 && !inRanges(a.Unmap(), r) {
+			k.add(f, finding.Errorf("access.ip_not_provider",
+				"接入IP地址"+a.String()+"不在接入商的地址段内（"+joinPrefixes(r)+"）",
+				"the access IP address "+a.String()+" is not in the provider's address ranges ("+joinPrefixes(r)+")"))
 		}
 	}
+}
+
+// inRanges reports whether a lies in one of the ranges.
+func inRanges(a netip.Addr, ranges []netip.Prefix) bool {
+	for _, p := range ranges {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinPrefixes lists at most four ranges for a message, then "…".
+func joinPrefixes(ranges []netip.Prefix) string {
+	var b strings.Builder
+	for i, p := range ranges {
+		if i == 4 {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
 }
 
 // scopeMatches reports whether a rule scoped to natures and operations applies.
