@@ -306,3 +306,87 @@ func smsPhones(c form.Content) []string {
 	}
 	return out
 }
+
+// hostedFiling is FirstFiling(n) with a mini-program and a quick app filed
+// in the same order.
+func hostedFiling(n int) form.Content {
+	c := fixture.AppFiling(n)
+	mini := fixture.MiniProgram(n)
+	quick := fixture.MiniProgram(n)
+	quick.ServiceType, quick.Name, quick.MiniProgram = icpnum.ServiceQuickApp, fmt.Sprintf("星野快应用%d号", n),
+		nil
+	quick.QuickApp = &form.MiniApp{Platform: "quick_app_alliance", AppID: fmt.Sprintf("com.xingye.coffee%d", n),
+		Description: mini.MiniProgram.Description}
+	c.Websites = []form.Website{c.Websites[0], mini, quick}
+	return c
+}
+
+// TestHostedServicesWithoutJavaScript files a website, a mini-program and
+// a quick app through the forms: their platform, app ID and description
+// inputs, a description too short refused next to its input, and after
+// approval …号-1, …号-2X and …号-3K with their type names on the
+// dashboard and the authority's desk.
+func TestHostedServicesWithoutJavaScript(t *testing.T) {
+	env := apptest.New(t)
+	c := hostedFiling(64)
+	b := newBrowser(t, env, "en")
+	b.post("/signup", url.Values{"email": {"hosted@example.com"}, "name": {"张三"}, "password": {"correct horse 1"}, "password2": {"correct horse 1"}}).must(t, 200)
+	p := b.post("/applications/new", url.Values{"operation": {"first_filing"}, "provider": {apptest.ProviderCode}}).must(t, 200)
+	id := appPath.FindStringSubmatch(p.URL)[1]
+	base := "/applications/" + id + "/edit/"
+	ev := entityServicesForm(c)
+	ev.Set("go", "next")
+	b.post(base+"entity", ev).must(t, 200)
+	form := websiteForm(c)
+	for range 2 {
+		form.Set("go", "add")
+		b.post(base+"websites", form).must(t, 200)
+	}
+	form.Set("go", "stay")
+	form.Set("websites[1].service_type", "mini_program")
+	form.Set("websites[2].service_type", "quick_app")
+	p = b.post(base+"websites", form).must(t, 200)
+	for _, want := range []string{`name="websites[1].mini_program.app_id"`, `name="websites[2].quick_app.description"`,
+		`<option value="wechat">`, `<option value="quick_app_alliance">`} {
+		if !strings.Contains(p.Body, want) {
+			t.Fatalf("hosted inputs lack %s:\n%s", want, snippet(p.Body))
+		}
+	}
+	short := hostedFiling(64)
+	short.Websites[1].MiniProgram.Description = "咖啡点单"
+	all := merge(merge(merge(websiteForm(c), serviceForm(short, 1)), serviceForm(c, 2)), url.Values{"go": {"stay"}})
+	p = b.post(base+"websites", all).must(t, 200)
+	box := regexp.MustCompile(`(?s)data-for="websites\[1\]\.mini_program\.description">(.*?)</div>`).FindStringSubmatch(p.Body)
+	if box == nil || !strings.Contains(box[1], `class="finding error"`) {
+		t.Fatalf("no finding next to the short description: %v", box)
+	}
+	all = merge(merge(merge(websiteForm(c), serviceForm(c, 1)), serviceForm(c, 2)), url.Values{"go": {"next"}})
+	p = b.post(base+"websites", all).must(t, 200)
+	if !strings.HasSuffix(p.URL, "/edit/documents") {
+		t.Fatalf("services step went to %s", p.URL)
+	}
+	rv := b.get(base + "review").must(t, 200)
+	if strings.Contains(rv.Body, `class="finding error"`) {
+		t.Fatalf("review has errors:\n%s", snippet(rv.Body))
+	}
+	b.post("/applications/"+id+"/submit", nil).must(t, 200)
+	signIn(t, env, auth.RoleProvider, "en").post("/applications/"+id+"/decision", url.Values{"decision": {"approve"}}).must(t, 200)
+	for _, phone := range smsPhones(c) {
+		b.post("/applications/"+id+"/sms", url.Values{"phone": {phone}, "code": {env.SMSCode(phone)}}).must(t, 200)
+	}
+	authy := signIn(t, env, auth.RoleAuthority, "en")
+	q := authy.get("/review").must(t, 200)
+	for _, want := range []string{`data-service-type="mini_program"><span class="svc-type">Mini-program</span>`, `data-service-type="quick_app"><span class="svc-type">Quick app</span>`} {
+		if !strings.Contains(q.Body, want) {
+			t.Errorf("authority queue lacks %s", want)
+		}
+	}
+	authy.post("/applications/"+id+"/decision", url.Values{"decision": {"approve"}}).must(t, 200)
+	dash := b.get("/dashboard").must(t, 200)
+	for typ, suffix := range map[string]string{"website": "号-1", "mini_program": "号-2X", "quick_app": "号-3K"} {
+		re := regexp.MustCompile(`data-service-type="` + typ + `"><span class="svc-type">[^<]+</span> <span class="number" data-service-number="[^"]+` + suffix + `"`)
+		if !re.MatchString(dash.Body) {
+			t.Errorf("dashboard lacks the %s numbered …%s:\n%s", typ, suffix, snippet(dash.Body))
+		}
+	}
+}
