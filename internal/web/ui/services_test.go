@@ -171,17 +171,12 @@ func TestAppFilingWithoutJavaScript(t *testing.T) {
 			c := fixture.AppFiling(n)
 			b := newBrowser(t, env, lang)
 			email := fmt.Sprintf("app%d@example.com", n)
-			b.post("/signup", url.Values{"email": {email}, "name": {"张三"}, "password": {"correct horse 1"}, "password2": {"correct horse 1"}}).must(t, 200)
-			p := b.post("/applications/new", url.Values{"operation": {"first_filing"}, "provider": {apptest.ProviderCode}}).must(t, 200)
-			id := appPath.FindStringSubmatch(p.URL)[1]
+			id := startServices(b, email, c)
 			base := "/applications/" + id + "/edit/"
-			ev := entityServicesForm(c)
-			ev.Set("go", "next")
-			b.post(base+"entity", ev).must(t, 200)
 
 			ws := websiteForm(c)
 			ws.Set("go", "add")
-			p = b.post(base+"websites", ws).must(t, 200)
+			p := b.post(base+"websites", ws).must(t, 200)
 			if !strings.Contains(p.Body, `name="websites[1].service_type"`) {
 				t.Fatalf("no second service:\n%s", snippet(p.Body))
 			}
@@ -287,6 +282,22 @@ func TestAppFilingWithoutJavaScript(t *testing.T) {
 	}
 }
 
+// startServices signs up as email, starts a first filing and fills the
+// entity step from c; it returns the application's id.
+func startServices(b *browser, email string, c form.Content) string {
+	b.t.Helper()
+	b.post("/signup", url.Values{"email": {email}, "name": {"张三"}, "password": {"correct horse 1"}, "password2": {"correct horse 1"}}).must(b.t, 200)
+	p := b.post("/applications/new", url.Values{"operation": {"first_filing"}, "provider": {apptest.ProviderCode}}).must(b.t, 200)
+	m := appPath.FindStringSubmatch(p.URL)
+	if m == nil {
+		b.t.Fatalf("no application in %s", p.URL)
+	}
+	ev := entityServicesForm(c)
+	ev.Set("go", "next")
+	b.post("/applications/"+m[1]+"/edit/entity", ev).must(b.t, 200)
+	return m[1]
+}
+
 // smsPhones are the distinct principals' phones of c, which receive the
 // verification codes.
 func smsPhones(c form.Content) []string {
@@ -330,13 +341,8 @@ func TestHostedServicesWithoutJavaScript(t *testing.T) {
 	env := apptest.New(t)
 	c := hostedFiling(64)
 	b := newBrowser(t, env, "en")
-	b.post("/signup", url.Values{"email": {"hosted@example.com"}, "name": {"张三"}, "password": {"correct horse 1"}, "password2": {"correct horse 1"}}).must(t, 200)
-	p := b.post("/applications/new", url.Values{"operation": {"first_filing"}, "provider": {apptest.ProviderCode}}).must(t, 200)
-	id := appPath.FindStringSubmatch(p.URL)[1]
+	id := startServices(b, "hosted@example.com", c)
 	base := "/applications/" + id + "/edit/"
-	ev := entityServicesForm(c)
-	ev.Set("go", "next")
-	b.post(base+"entity", ev).must(t, 200)
 	form := websiteForm(c)
 	for range 2 {
 		form.Set("go", "add")
@@ -345,7 +351,7 @@ func TestHostedServicesWithoutJavaScript(t *testing.T) {
 	form.Set("go", "stay")
 	form.Set("websites[1].service_type", "mini_program")
 	form.Set("websites[2].service_type", "quick_app")
-	p = b.post(base+"websites", form).must(t, 200)
+	p := b.post(base+"websites", form).must(t, 200)
 	for _, want := range []string{`name="websites[1].mini_program.app_id"`, `name="websites[2].quick_app.description"`,
 		`<option value="wechat">`, `<option value="quick_app_alliance">`} {
 		if !strings.Contains(p.Body, want) {
@@ -365,7 +371,7 @@ func TestHostedServicesWithoutJavaScript(t *testing.T) {
 	if !strings.HasSuffix(p.URL, "/edit/documents") {
 		t.Fatalf("services step went to %s", p.URL)
 	}
-	rv := b.get(base + "review").must(t, 200)
+	rv := b.get(base+"review").must(t, 200)
 	if strings.Contains(rv.Body, `class="finding error"`) {
 		t.Fatalf("review has errors:\n%s", snippet(rv.Body))
 	}
