@@ -304,3 +304,21 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceUnderShowsBlockFindingsAtTheirFirstInput(t *testing.T) {
+	secs := []section{{Fields: []Field{{Name: "websites[1].name"}, {Name: "websites[1].principal.legal_representative.name"},
+		{Name: "websites[1].principal.legal_representative.id_number"}, {Name: "websites[1].app.platforms[0].platform"}}}}
+	for field, at := range map[string]int{"websites[1].principal.legal_representative": 1, "websites[1].app.platforms": 3, "websites[1].app": 3} {
+		if !placeUnder(secs, finding.Finding{Field: field}) {
+			t.Errorf("%s not placed", field)
+		}
+		if n := len(secs[0].Fields[at].Findings); n == 0 || secs[0].Fields[at].Findings[n-1].Field != field {
+			t.Errorf("%s not at %s", field, secs[0].Fields[at].Name)
+		}
+	}
+	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity"} {
+		if placeUnder(secs, finding.Finding{Field: field}) {
+			t.Errorf("%q placed", field)
+		}
+	}
+}

@@ -211,7 +211,7 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	for _, f := range rest {
-		if step == stepReview || stepOf(f.Field) == step {
+		if !placeUnder(d.Sections, f) && (step == stepReview || stepOf(f.Field) == step) {
 			d.Other = append(d.Other, f)
 		}
 	}
@@ -224,6 +224,25 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		d.Summary = u.summary(rq.lang, app)
 	}
 	return d
+}
+
+// placeUnder shows a finding about a whole block or list (a missing App
+// block, the legal-representative block, the platforms) at the first input
+// inside it, and reports whether there was one.
+func placeUnder(secs []section, f finding.Finding) bool {
+	if f.Field == "" {
+		return false
+	}
+	for i := range secs {
+		for j := range secs[i].Fields {
+			fd := &secs[i].Fields[j]
+			if strings.HasPrefix(fd.Name, f.Field+".") || strings.HasPrefix(fd.Name, f.Field+"[") {
+				fd.Findings = append(fd.Findings, f)
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // summary is the whole content of app as labelled values, step by step:
