@@ -71,8 +71,10 @@ func TestBrowserAppFiling(t *testing.T) {
 			s.fillAll(websiteForm(c))
 			s.submit(`button[value="add"]`)
 			s.run(chromedp.WaitVisible(`[name="websites[1].service_type"]`))
-			s.run(chromedp.SetValue(`[name="websites[1].service_type"]`, "app"))
-			s.changed("websites[1].service_type")
+			// One change event, as choosing does: the script saves and shows
+			// the step again.
+			s.eval(`(() => { const el = document.querySelector('[name="websites[1].service_type"]'); el.value = "app";
+  el.dispatchEvent(new Event("change", {bubbles: true})); return []; })()`)
 			fp := `[name="websites[1].app.platforms[0].fingerprint"]`
 			s.run(chromedp.WaitVisible(fp))
 			if home := s.eval(`[...document.querySelectorAll('[name="websites[1].home_url"]')].map(e => e.name)`); len(home) > 0 {
