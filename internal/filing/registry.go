@@ -97,8 +97,8 @@ func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
 
 // serviceTypeOf is the service type a service number carries in its letter.
 func serviceTypeOf(number string) icpnum.ServiceType {
-	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
-		return f.Service
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
 	}
 	return icpnum.ServiceWebsite
 }
@@ -293,15 +293,15 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 			args = append(args, n)
 		}
 	case strings.TrimSpace(number) != "":
+		if num, _, _, err := icpnum.ParseServiceNumber(number); err == nil {
+			q, args = sel+`w.number = ?`, []any{num} // a service's, licence holders' B2-…-N too
+			break
+		}
 		f, err := icpnum.ParseFiling(number)
 		if err != nil {
 			return nil, invalid("number", "lookup.bad_number", fmt.Sprintf("not a filing number: %v (备案号无效)", err))
 		}
-		if f.Site > 0 {
-			q, args = sel+`w.number = ?`, []any{f.String()}
-		} else {
-			q, args = sel+`e.number = ?`, []any{f.String()}
-		}
+		q, args = sel+`e.number = ?`, []any{f.String()}
 	case strings.TrimSpace(entity) != "":
 		q, args = sel+`e.name = ?`, []any{strings.TrimSpace(entity)}
 	default:
