@@ -231,7 +231,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 		switch st {
 		case StatusDraft:
 			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
-		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided:
 		default:
 			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
 		}
@@ -253,6 +253,11 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		// Operators see applications through their queues, which apply
+		// their own visibility rules, never through an account id.
+		return nil, forbidden("only applicants have applications of their own (仅申请人可查看)")
+	}
 	q := s.db.R()
 	ids, err := store.All(ctx, q, store.Scalar[int64],
 		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
