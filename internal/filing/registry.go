@@ -97,8 +97,8 @@ func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
 
 // serviceTypeOf is the service type a service number carries in its letter.
 func serviceTypeOf(number string) icpnum.ServiceType {
-	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
-		return f.Service
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
 	}
 	return icpnum.ServiceWebsite
 }
@@ -231,7 +231,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 		switch st {
 		case StatusDraft:
 			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
-		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided:
 		default:
 			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
 		}
@@ -253,6 +253,11 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		// Operators see applications through their queues, which apply
+		// their own visibility rules, never through an account id.
+		return nil, forbidden("only applicants have applications of their own (仅申请人可查看)")
+	}
 	q := s.db.R()
 	ids, err := store.All(ctx, q, store.Scalar[int64],
 		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
@@ -293,15 +298,15 @@ func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]
 			args = append(args, n)
 		}
 	case strings.TrimSpace(number) != "":
+		if num, _, _, err := icpnum.ParseServiceNumber(number); err == nil {
+			q, args = sel+`w.number = ?`, []any{num} // a service's, licence holders' B2-…-N too
+			break
+		}
 		f, err := icpnum.ParseFiling(number)
 		if err != nil {
 			return nil, invalid("number", "lookup.bad_number", fmt.Sprintf("not a filing number: %v (备案号无效)", err))
 		}
-		if f.Site > 0 {
-			q, args = sel+`w.number = ?`, []any{f.String()}
-		} else {
-			q, args = sel+`e.number = ?`, []any{f.String()}
-		}
+		q, args = sel+`e.number = ?`, []any{f.String()}
 	case strings.TrimSpace(entity) != "":
 		q, args = sel+`e.name = ?`, []any{strings.TrimSpace(entity)}
 	default:

@@ -184,6 +184,7 @@ type detailData struct {
 	CanWithdraw bool
 	CanSMS      bool
 	CanDecide   bool
+	CanVoid     bool
 	Desk        string
 	Reasons     []reasonTemplate
 	Rejection   *filing.History
@@ -232,6 +233,8 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 	if d.CanDecide {
 		d.Reasons = reasonTemplates()
 	}
+	d.CanVoid = (rq.user.Role == auth.RoleProvider || rq.user.Role == auth.RoleAdmin) &&
+		(st == filing.StatusProviderReview || st == filing.StatusSMSVerification || st == filing.StatusAuthorityReview)
 	for i := len(app.History) - 1; i >= 0; i-- {
 		if app.History[i].To == filing.StatusRejected {
 			h := app.History[i]

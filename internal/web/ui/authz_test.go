@@ -94,6 +94,7 @@ var uiMatrix = map[string]uiRow{
 	"POST /applications/{id}/sms":                 {uiSMSDue, [6]string{"401", "303>/applications/{id}/sms|404", "403", "403", "403", "403"}},
 	"GET /applications/{id}/letters/{kind}":       {uiSubmitted, [6]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403"}},
 	"POST /applications/{id}/decision":            {uiByDesk, [6]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403"}},
+	"POST /applications/{id}/void":                {uiSubmitted, [6]string{"401", "403", "303>/applications/{id}|404", "403", "403", "303>/applications/{id}"}},
 	"GET /review":                                 {noObject, [6]string{toLogin, "403", "200", "200", "403", "403"}},
 	"GET /scan":                                   {noObject, [6]string{toLogin, "403", "200", "403", "403", "403"}},
 	"GET /websites":                               {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
@@ -498,6 +499,8 @@ func (w *uiWorld) request(t *testing.T, pattern string, id int64, o uiObject, r 
 		body = url.Values{"phone": {ph}, "code": {w.smsCode(t, ph)}}
 	case "POST /applications/{id}/decision":
 		body = url.Values{"decision": {"approve"}}
+	case "POST /applications/{id}/void":
+		body = url.Values{"void_reason": {"filed with the USCC without consent"}}
 	case "POST /websites/{id}/go-live":
 		body = url.Values{"go_live": {w.today()}}
 	case "POST /websites/{id}/psb":
