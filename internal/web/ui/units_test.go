@@ -13,6 +13,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/vocab"
 )
@@ -320,5 +321,25 @@ func TestPlaceUnderShowsBlockFindingsAtTheirFirstInput(t *testing.T) {
 		if placeUnder(secs, finding.Finding{Field: field}) {
 			t.Errorf("%q placed", field)
 		}
+	}
+}
+
+func TestLetterNamesEveryServiceType(t *testing.T) {
+	c := fixture.AppFiling(5)
+	c.Websites = append(c.Websites, fixture.MiniProgram(5))
+	_, lines := letterLines(LetterCommitment, &filing.Application{ID: 9, Content: &c}, "首次备案", false, calendar.NewDate(2026, 3, 2))
+	got := map[string]string{}
+	for _, l := range lines {
+		got[l.Label] = l.Value
+	}
+	for label, want := range map[string]string{"网站1名称": c.Websites[0].Name, "首页网址": c.Websites[0].HomeURL, "App2名称": c.Websites[1].Name,
+		"运行平台":   "android " + c.Websites[1].App.Platforms[0].ID + "、ios " + c.Websites[1].App.Platforms[1].ID,
+		"小程序3名称": c.Websites[2].Name, "所在平台": "wechat " + c.Websites[2].MiniProgram.AppID} {
+		if got[label] != want {
+			t.Errorf("%s = %q, want %q", label, got[label], want)
+		}
+	}
+	if v := got["App负责人"]; !strings.HasPrefix(v, c.Websites[1].Principal.Name+"（证件号码：") || strings.Contains(v, c.Websites[1].Principal.IDNumber) {
+		t.Errorf("App principal line %q (the ID number is masked)", v)
 	}
 }
