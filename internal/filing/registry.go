@@ -96,8 +96,8 @@ func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
 
 // serviceTypeOf is the service type a service number carries in its letter.
 func serviceTypeOf(number string) icpnum.ServiceType {
-	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
-		return f.Service
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
 	}
 	return icpnum.ServiceWebsite
 }

@@ -124,6 +124,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /applications/{id}/edit/{step}", []auth.Role{app}, u.stepForm},
 		{"POST /applications/{id}/edit/{step}", []auth.Role{app}, u.saveStep},
 		{"POST /applications/{id}/documents", []auth.Role{app}, u.upload},
+		{"POST /applications/{id}/services/{svc}/icon", []auth.Role{app}, u.uploadIcon},
 		{"GET /applications/{id}/documents/{doc}", []auth.Role{app, prov, authy, admin}, u.document},
 		{"POST /applications/{id}/submit", []auth.Role{app}, u.submit},
 		{"POST /applications/{id}/withdraw", []auth.Role{app}, u.withdraw},
