@@ -243,3 +243,34 @@ func TestAppFiledElsewhereComesIn(t *testing.T) {
 		t.Fatalf("next number %v, want 沪ICP备2019054321号-3X", nums)
 	}
 }
+
+// TestLicenceHolderServices: once the entity holds an operating licence,
+// its new services hang off the B2 number (…B2-20260001-3X), still on the
+// entity's one counter, and operations name them by that number.
+func TestLicenceHolderServices(t *testing.T) {
+	e := apptest.New(t)
+	prov := e.Operator(auth.RoleProvider)
+	tok := e.Applicant("licence@example.com")
+	c := fixture.AppFiling(161)
+	r, _ := drive(t, e, tok, prov, request(c), c.Entity.Principal.Phone, c.Websites[0].Principal.Phone, c.Websites[1].Principal.Phone)
+	entity := r.Str("entity_number")
+	drive(t, e, tok, prov, opRequest("commercial_license", apptest.ProviderCode, c, entity), c.Entity.Principal.Phone)
+	var b2 string
+	if err := e.App.DB.R().QueryRowContext(context.Background(), `SELECT operating_licence FROM entities WHERE number = ?`, entity).Scan(&b2); err != nil || b2 == "" {
+		t.Fatalf("operating licence of %s: %q %v", entity, b2, err)
+	}
+	mini := fixture.MiniProgram(162)
+	r, _ = drive(t, e, tok, prov, opRequest("new_website", apptest.ProviderCode, c, entity, mini), c.Entity.Principal.Phone, mini.Principal.Phone)
+	if nums := r.Body["website_numbers"].([]any); len(nums) != 1 || nums[0] != b2+"-3X" {
+		t.Fatalf("a licence holder's mini-program got %v, want %s-3X", nums, b2)
+	}
+	if items := lookup(t, e, "number="+b2+"-3X"); len(items) != 1 || items[0]["serviceLicence"] != b2+"-3X" {
+		t.Fatalf("public lookup of %s-3X: %v", b2, items)
+	}
+	mini.Number = b2 + "-3X"
+	drive(t, e, tok, prov, opRequest("cancel_website", apptest.ProviderCode, c, entity, mini), mini.Principal.Phone)
+	got := myServices(t, e, tok)
+	if got[b2+"-3X"].status != "cancelled" || got[entity+"-1"].status != "active" || got[entity+"-2A"].status != "active" {
+		t.Fatalf("after cancelling %s-3X: %+v", b2, got)
+	}
+}

@@ -86,10 +86,10 @@ func (k *checker) serviceType(path string, w form.Website) bool {
 		return false
 	}
 	if n := strings.TrimSpace(w.Number); n != "" {
-		if f, err := icpnum.ParseFiling(n); err == nil && f.Site > 0 && f.Service != t {
+		if num, _, nt, err := icpnum.ParseServiceNumber(n); err == nil && nt != t {
 			k.add(path+".service_type", finding.Errorf("service.type_number_mismatch",
-				"备案号"+f.String()+"是"+f.Service.NameZH()+"的备案号，与服务类型"+t.NameZH()+"不符",
-				"the number "+f.String()+" is a "+f.Service.NameEN()+"'s, not a "+t.NameEN()+"'s"))
+				"备案号"+num+"是"+nt.NameZH()+"的备案号，与服务类型"+t.NameZH()+"不符",
+				"the number "+num+" is a "+nt.NameEN()+"'s, not a "+t.NameEN()+"'s"))
 			return false
 		}
 	}
