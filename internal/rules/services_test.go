@@ -126,3 +126,14 @@ func TestServicesClean(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheckServices is BenchmarkCheck for an order with a website, an
+// App on two platforms (certificates parsed and digested) and a
+// mini-program.
+func BenchmarkCheckServices(b *testing.B) {
+	c := withServices()
+	f := Facts{Now: testNow, Operation: string(operation.FirstFiling), Province: DefaultRuleSet().For("京")}
+	for b.Loop() {
+		Check(c, f)
+	}
+}
