@@ -317,7 +317,7 @@ func TestPlaceUnderShowsBlockFindingsAtTheirFirstInput(t *testing.T) {
 			t.Errorf("%s not at %s", field, secs[0].Fields[at].Name)
 		}
 	}
-	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity"} {
+	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity", "websites"} {
 		if placeUnder(secs, finding.Finding{Field: field}) {
 			t.Errorf("%q placed", field)
 		}

@@ -228,9 +228,10 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 
 // placeUnder shows a finding about a whole block or list (a missing App
 // block, the legal-representative block, the platforms) at the first input
-// inside it, and reports whether there was one.
+// inside it, and reports whether there was one. Findings about a whole
+// step ("entity", "websites") stay at the top of the step.
 func placeUnder(secs []section, f finding.Finding) bool {
-	if f.Field == "" {
+	if !strings.ContainsAny(f.Field, ".[") {
 		return false
 	}
 	for i := range secs {
