@@ -77,7 +77,11 @@ func (e specEnv) contentTypeOptions(l Lang) []Option {
 			continue
 		}
 		for _, c := range e.voc.Children(top.Code) {
-			o = append(o, Option{Value: c.Code, Label: l.Pick(c.ZH, c.EN), Group: l.Pick(top.ZH, top.EN)})
+			label := l.Pick(c.ZH, c.EN)
+			if c.PreApproval != "" {
+				label = l.T("wizard.service.needs_pre_approval", label)
+			}
+			o = append(o, Option{Value: c.Code, Label: label, Group: l.Pick(top.ZH, top.EN)})
 		}
 	}
 	return o
