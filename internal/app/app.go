@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/jobs"
+	"github.com/beian/beian/internal/lookup"
 	"github.com/beian/beian/internal/notify"
 	"github.com/beian/beian/internal/secret"
 	"github.com/beian/beian/internal/store"
@@ -86,10 +88,14 @@ type App struct {
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
-	Log      *slog.Logger
-	handler  http.Handler
-	every    time.Duration
-	now      func() time.Time
+	// Lookup is the public lookup (GET /api/v1/filings and the /lookup
+	// page); Serve keeps its in-memory index current.
+	Lookup  *lookup.Handler
+	Log     *slog.Logger
+	handler http.Handler
+	clients *clientip.Resolver
+	every   time.Duration
+	now     func() time.Time
 }
 
 // New opens everything. The caller closes the App.
@@ -160,6 +166,10 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Log:   c.Log,
 	}
 	if err := a.Filing.LoadSettings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, filepath.Join(c.DataDir, "lookup.snapshot"), c.Log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -235,7 +245,8 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency, scan.Collector(a.DB))
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Lookup: a.Lookup,
+		Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -276,7 +287,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// Serve listens on addr until ctx ends, then shuts down gracefully.
+// Serve listens on addr until ctx ends, then shuts down gracefully. GET
+// /api/v1/filings is answered by the lookup's event loops (lookup.Serve),
+// the rest by net/http on the same port.
 // ready, when not nil, receives the bound address once listening.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -314,22 +327,22 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 		return err
 	}})
 	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
+	lookupDone := make(chan struct{})
+	go func() {
+		defer close(lookupDone)
+		_ = a.Lookup.Run(ctx) // returns when ctx ends
+	}()
+	defer func() { <-lookupDone }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		_ = sched.Shutdown(sctx)
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	// The lookup's hot GET runs on its event loops; everything else, and
+	// every connection once it asked for anything else, on srv.
+	if err := a.Lookup.Serve(ctx, ln, srv, runtime.GOMAXPROCS(0)); err != nil && !errors.Is(err, http.ErrServerClosed) &&
+		!errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }
