@@ -257,13 +257,18 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 			break
 		}
 	}
+	d.Summary = u.summary(rq.lang, app)
 	if d.Owner && d.CanEdit {
 		for _, f := range app.Findings {
 			step := stepOf(f.Field)
 			if step == stepWebsites && !u.op(app.Operation).HasServices() {
 				step = stepReview
 			}
-			d.Fix = append(d.Fix, fixItem{Finding: f, URL: fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, step, fieldID(f.Field))})
+			anchor := fieldID(f.Field)
+			if fd := fieldUnder(d.Summary, f.Field); fd != nil {
+				anchor = fd.ID
+			}
+			d.Fix = append(d.Fix, fixItem{Finding: f, URL: fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, step, anchor)})
 		}
 	}
 	for _, doc := range app.Documents {
@@ -271,7 +276,6 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 			Image: doc.ContentType == "image/jpeg" || doc.ContentType == "image/png"})
 	}
 	d.Services = servicesOf(app)
-	d.Summary = u.summary(rq.lang, app)
 	if !d.Owner {
 		maskIDs(d.Summary)
 	}

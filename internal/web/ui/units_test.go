@@ -362,3 +362,16 @@ func TestApplyServiceType(t *testing.T) {
 		t.Fatalf("switch to mini-program: %+v", w)
 	}
 }
+
+func TestFieldUnderPrefersTheInputItself(t *testing.T) {
+	secs := []section{{Fields: []Field{{Name: "websites[0].app.icon", ID: "a"}, {Name: "websites[0].app", ID: "b"}}}}
+	if fd := fieldUnder(secs, "websites[0].app"); fd == nil || fd.ID != "b" {
+		t.Errorf("fieldUnder(app) = %+v", fd)
+	}
+	if fd := fieldUnder(secs, "websites[0]"); fd == nil || fd.ID != "a" {
+		t.Errorf("fieldUnder(websites[0]) = %+v", fd)
+	}
+	if fd := fieldUnder(secs, "websites[1]"); fd != nil {
+		t.Errorf("fieldUnder(websites[1]) = %+v", fd)
+	}
+}
