@@ -24,7 +24,10 @@ type Desks struct {
 // fixture does (apptest.Env.File).
 func (a *App) Drive(ctx context.Context, req filing.CreateRequest, until filing.Status, p Desks) (*filing.Application, error) {
 	app, err := a.Filing.Create(ctx, p.Owner, req)
-	if err != nil || until == filing.StatusDraft {
+	if err != nil {
+		return app, err
+	}
+	if app, err = a.AttachIcons(ctx, p.Owner, app); err != nil || until == filing.StatusDraft {
 		return app, err
 	}
 	if until == filing.StatusWithdrawn {

@@ -48,6 +48,7 @@ func opRequest(op, provider string, c form.Content, entityNumber string, website
 func drive(t *testing.T, e *apptest.Env, tok, provTok string, req map[string]any, phones ...string) (apptest.Response, string) {
 	t.Helper()
 	id := e.Do("POST", "/api/v1/applications", tok, req).Must(t, 201).ID()
+	attachIcons(t, e, tok, id)
 	e.Do("POST", apptest.Path(id, "/submit"), tok, nil).Must(t, 200)
 	r := e.Do("POST", apptest.Path(id, "/provider-review"), provTok, map[string]any{"decision": "approve"}).Must(t, 200)
 	afterProvider := r.Str("status")
@@ -66,6 +67,21 @@ func drive(t *testing.T, e *apptest.Env, tok, provTok string, req map[string]any
 		t.Fatalf("%s: status %s", req["operation"], r.Str("status"))
 	}
 	return r, afterProvider
+}
+
+// attachIcons uploads an icon for every App of application id, as its
+// applicant does before submitting (app.AttachIcons).
+func attachIcons(t *testing.T, e *apptest.Env, tok string, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	owner := e.Principal(tok)
+	a, err := e.App.Filing.Get(ctx, owner, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.AttachIcons(ctx, owner, a); err != nil {
+		t.Fatalf("icons of application %d: %v", id, err)
+	}
 }
 
 func lookup(t *testing.T, e *apptest.Env, q string) []map[string]any {

@@ -1,10 +1,12 @@
 package filing
 
 import (
+	"slices"
 	"time"
 
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/rules"
 )
 
 // Application is an application as the API shows it.
@@ -64,11 +66,10 @@ type Document struct {
 }
 
 // DocumentKinds lists the accepted document kinds: the providers' material
-// lists (Huawei Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md) as beian names them.
-func DocumentKinds() []string {
-	return []string{"business_license", "entity_principal_id", "website_principal_id", "website_principal_photo",
-		"domain_certificate", "commitment_letter", "authorization_letter", "other"}
-}
+// lists (Huawei Cloud, https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/备案材料咨询.md)
+// as beian names them, kept in rules.DocumentKinds, which the province
+// rules' extra documents are checked against.
+func DocumentKinds() []string { return slices.Clone(rules.DocumentKinds) }
 
 // CreateRequest is the body of POST /api/v1/applications.
 type CreateRequest struct {

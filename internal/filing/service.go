@@ -400,7 +400,11 @@ func (s *Service) ownApp(ctx context.Context, q store.Querier, actor auth.Princi
 
 // check runs the pure rules with the facts only the database knows.
 func (s *Service) check(ctx context.Context, q store.Querier, providerID int64, op Operation, c form.Content, appID int64) ([]finding.Finding, error) {
-	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), Operations: s.ops, FiledDomains: map[string]string{}}
+	// DocumentRefs is never nil here: the references a service makes to
+	// documents are checked against this application's own uploads, none
+	// yet for a new one.
+	facts := rules.Facts{Now: s.now(), Calendar: s.Calendar(), Operation: string(op), Operations: s.ops, FiledDomains: map[string]string{},
+		DocumentRefs: map[string]string{}}
 	ranges, err := providerRanges(ctx, q, providerID)
 	if err != nil {
 		return nil, err
@@ -413,6 +417,7 @@ func (s *Service) check(ctx context.Context, q store.Querier, providerID int64, 
 		}
 		for _, d := range docs {
 			facts.Documents = append(facts.Documents, d.Kind)
+			facts.DocumentRefs[rules.DocumentRef(d.ID)] = d.Kind
 		}
 	}
 	if p, ok := lookupProvinceCode(c.Entity.Province); ok {

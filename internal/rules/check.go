@@ -16,7 +16,12 @@ import (
 
 // DocumentKinds lists beian's document kinds; province documents use them.
 var DocumentKinds = []string{"business_license", "entity_principal_id", "website_principal_id",
-	"website_principal_photo", "domain_certificate", "commitment_letter", "authorization_letter", "other"}
+	"website_principal_photo", "domain_certificate", "commitment_letter", "authorization_letter", KindAppIcon, "other"}
+
+// KindAppIcon is the document kind of an App's icon: uploads of this kind
+// are checked as icons (PNG or JPEG, at most 100 KB) when they arrive, and
+// an App's icon must name one.
+const KindAppIcon = "app_icon"
 
 // Organisation certificate types Check recognises for entity.certificate_type
 // (individuals use one of form.IDTypes instead). Others get a warning.
@@ -64,6 +69,13 @@ type Facts struct {
 	// Documents lists the kinds of documents already uploaded; the
 	// province's extra documents of other kinds are reported as warnings.
 	Documents []string
+	// DocumentRefs maps each document of the application, by the reference
+	// a service names it with (DocumentRef), to its kind. When it is not
+	// nil, an App's icon must name an app_icon document of the application
+	// and a pre-approval's document one of its documents: a reference to
+	// another application's upload, or to nothing, is refused. Nil (a
+	// caller without a database) checks no references.
+	DocumentRefs map[string]string
 	// ProviderRanges are the address ranges of the access provider the
 	// application is filed with. When there are any, every access IP must
 	// lie in one of them: a filing whose servers are elsewhere is an

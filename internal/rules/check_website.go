@@ -2,9 +2,9 @@ package rules
 
 import (
 	"fmt"
-	"github.com/beian/beian/internal/operation"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -13,6 +13,7 @@ import (
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/operation"
 )
 
 // domainWarnMonths: below this many months of registration left, a domain
@@ -104,6 +105,7 @@ func (k *checker) service(path string, w form.Website) {
 	if k.p.websites {
 		k.principal(path+".principal", w.Principal, true, false)
 		k.addAll(path, k.apps().CheckService(w))
+		k.documentRefs(path, w)
 		// Its servers are placed on the provider's network like a
 		// website: required when approval puts them there.
 		k.access(path+".access.ips", w.Access.IPs, k.p.access || k.p.places)
@@ -390,5 +392,38 @@ func (k *checker) publicBodySuffix(field, reg string) {
 	if !ok {
 		k.add(field, finding.Warnf("domain.public_body_suffix",
 			zh+"（《互联网政务应用安全管理规定》），审核员将核对", en+" (Internet government application security rules); the reviewer checks"))
+	}
+}
+
+// DocumentRef is how a service names a document of its application
+// ("doc-<id>"): the App's icon, a pre-approval's scan or commitment.
+func DocumentRef(id int64) string { return "doc-" + strconv.FormatInt(id, 10) }
+
+// documentRefs checks that the documents a service names are uploads of
+// this application, the icon one of kind app_icon (Facts.DocumentRefs).
+func (k *checker) documentRefs(path string, w form.Website) {
+	refs := k.f.DocumentRefs
+	if refs == nil {
+		return
+	}
+	if a := w.App; a != nil {
+		if icon := strings.TrimSpace(a.Icon); icon != "" {
+			if kind, ok := refs[icon]; !ok || kind != KindAppIcon {
+				k.add(path+".app.icon", finding.Errorf("icon.not_uploaded",
+					"App图标"+quote(icon)+"不是本申请上传的图标文件，请重新上传",
+					"the App icon "+quote(icon)+" is not an icon uploaded to this application; upload it again"))
+			}
+		}
+	}
+	for i, p := range w.PreApprovals {
+		doc := strings.TrimSpace(p.Document)
+		if doc == "" {
+			continue
+		}
+		if _, ok := refs[doc]; !ok {
+			k.add(fmt.Sprintf("%s.pre_approvals[%d].document", path, i), finding.Errorf("preapproval.document_unknown",
+				"前置审批文件"+quote(doc)+"不是本申请上传的文件",
+				"the pre-approval document "+quote(doc)+" is not a document uploaded to this application"))
+		}
 	}
 }

@@ -95,6 +95,8 @@
 //	| `website.home_url_domain` | error | home_url is not under one of the website's domains |
 //	| `access.ip_format` | error | an access IP does not parse |
 //	| `access.ip_not_public` | error | an access IP is private, loopback, link-local or otherwise not public |
+//	| `icon.not_uploaded` | error | an App's icon names no document of kind app_icon uploaded to this application |
+//	| `preapproval.document_unknown` | error | a pre-approval names a document that is not uploaded to this application |
 //	| `access.ip_not_provider` | error | an access IP is outside every address range the access provider declared (checked only when it declared some) |
 //	| `order.too_many_websites` | error | more websites than a province cap allows per order |
 //	| `order.too_many_domains` | error | more domains than a province cap allows per order |

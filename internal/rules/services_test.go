@@ -103,6 +103,29 @@ func init() {
 			c.Entity.Principal.LegalRepresentative = &form.LegalRepresentative{Name: "赵强", IDType: form.IDResident, IDNumber: beijingAdult}
 			f.Province = DefaultRuleSet().For("皖")
 		}, notCode: "principal.legal_representative_province"},
+		{name: "icon naming no upload of the application", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.DocumentRefs = map[string]string{"doc-7": KindAppIcon}
+			c.Websites[1].App.Icon = "doc-8"
+		}, code: "icon.not_uploaded", field: "websites[1].app.icon", sev: E},
+		{name: "icon naming an upload of another kind", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.DocumentRefs = map[string]string{"doc-7": "other"}
+			c.Websites[1].App.Icon = "doc-7"
+		}, code: "icon.not_uploaded", field: "websites[1].app.icon", sev: E},
+		{name: "icon naming the application's icon upload", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.DocumentRefs = map[string]string{"doc-7": KindAppIcon}
+			c.Websites[1].App.Icon = "doc-7"
+		}, notCode: "icon.not_uploaded"},
+		{name: "no database, no reference check", base: withServices, notCode: "icon.not_uploaded"},
+		{name: "pre-approval document naming no upload", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.DocumentRefs = map[string]string{"doc-7": KindAppIcon, "doc-9": "other"}
+			c.Websites[1].App.Icon = "doc-7"
+			c.Websites[2].PreApprovals = []form.PreApproval{{Type: "none", Document: "doc-3"}}
+		}, code: "preapproval.document_unknown", field: "websites[2].pre_approvals[0].document", sev: E},
+		{name: "pre-approval document of the application", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.DocumentRefs = map[string]string{"doc-7": KindAppIcon, "doc-9": "commitment_letter"}
+			c.Websites[1].App.Icon = "doc-7"
+			c.Websites[2].PreApprovals = []form.PreApproval{{Type: "none", Document: "doc-9"}}
+		}, notCode: "preapproval.document_unknown"},
 	}...)
 }
 

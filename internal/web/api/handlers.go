@@ -1,9 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"github.com/beian/beian/internal/appinfo"
 	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/rules"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -131,7 +136,27 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	if kind == "" {
 		return &fault.Error{Kind: fault.Invalid, Code: "document.kind_required", Field: "kind", Message: "the kind field is missing (缺少文件类型)"}
 	}
-	blob, err := a.Blobs.Put(r.Context(), f)
+	var body io.Reader = f
+	if kind == rules.KindAppIcon {
+		// An icon is checked before it is kept: PNG or JPEG by its bytes,
+		// at most 100 KB, a sane size in pixels.
+		b, err := io.ReadAll(io.LimitReader(f, appinfo.MaxIconBytes+1))
+		if err != nil {
+			return fmt.Errorf("read the icon: %w", err)
+		}
+		if res := appinfo.ValidateIcon(b); !res.Valid {
+			e := &fault.Error{Kind: fault.Invalid, Code: "icon.invalid", Field: "file", Message: "the file is not a valid App icon (App图标无效)", Findings: res.Findings}
+			for _, fd := range res.Findings {
+				if fd.Severity == finding.Error {
+					e.Code, e.Message = fd.Code, fd.MessageEN+" ("+fd.MessageZH+")"
+					break
+				}
+			}
+			return e
+		}
+		body = bytes.NewReader(b)
+	}
+	blob, err := a.Blobs.Put(r.Context(), body)
 	if err != nil {
 		return err
 	}

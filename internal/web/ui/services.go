@@ -9,6 +9,7 @@ import (
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/rules"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -44,7 +45,7 @@ func typeName(l Lang, t icpnum.ServiceType) string {
 }
 
 // docRef is how a service names an uploaded document of its application.
-func docRef(id int64) string { return "doc-" + strconv.FormatInt(id, 10) }
+func docRef(id int64) string { return rules.DocumentRef(id) }
 
 // docOf returns the document a reference names.
 func (e specEnv) docOf(ref string) (filing.Document, bool) {

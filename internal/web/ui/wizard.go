@@ -17,6 +17,7 @@ import (
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/rules"
 )
 
 // Wizard steps after the first (operation and provider).
@@ -468,9 +469,8 @@ func (u *UI) uploadIcon(w http.ResponseWriter, r *http.Request, rq *request) err
 	return nil
 }
 
-// iconDocumentKind is the document kind an App icon is kept under, until
-// the filing service has a kind of its own for it.
-const iconDocumentKind = "other"
+// iconDocumentKind is the document kind an App icon is kept under.
+const iconDocumentKind = rules.KindAppIcon
 
 // save stores content c of app with Filing.Update, which re-runs the checks.
 func (u *UI) save(ctx context.Context, user auth.Principal, app *filing.Application, c form.Content) (*filing.Application, error) {
