@@ -59,6 +59,9 @@ type Config struct {
 	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
 	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
 	Policy *ratelimit.Policy
+	// DraftMaxAge is how long a draft may stay untouched before it expires
+	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
+	DraftMaxAge time.Duration
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// for rate limits; nil is loopback only.
 	TrustedProxies []netip.Prefix
@@ -92,6 +95,7 @@ type App struct {
 	handler http.Handler
 	clients *clientip.Resolver
 	every   time.Duration
+	now     func() time.Time
 }
 
 // New opens everything. The caller closes the App.
@@ -114,7 +118,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("holidays: %w", err)
 	}
-	blobs, err := blobstore.Open(filepath.Join(c.DataDir, "documents"))
+	blobs, err := blobstore.Open(filepath.Join(c.DataDir, "documents"), box)
 	if err != nil {
 		return nil, fmt.Errorf("documents: %w", err)
 	}
@@ -155,8 +159,9 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Chain:    chain,
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
-			SMSAttempts: guards.SMS, Chain: chain, Log: c.Log.With("component", "filing")}),
+			SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
 		every: c.ScheduleEvery,
+		now:   c.Now,
 		Blobs: blobs,
 		Log:   c.Log,
 	}
@@ -190,6 +195,39 @@ func newSweeper(db *store.DB, c Config, outbox scan.Outbox) (*scan.Sweeper, erro
 	}
 	return scan.NewSweeper(scan.SweeperConfig{DB: db, Scanner: scan.New(scan.Options{Resolver: res, Now: c.Now}),
 		Notifier: scan.OutboxNotifier(outbox), Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
+}
+
+// documentGrace is how long an uploaded document no row refers to is kept:
+// an upload is stored before its row is written, so this must outlast any
+// upload request (the server's timeouts are a minute); a day also leaves
+// time to look into a failure.
+const documentGrace = 24 * time.Hour
+
+// documentSweepEvery is how often Serve sweeps the document store.
+const documentSweepEvery = time.Hour
+
+// SweepDocuments deletes the document rows of applications that ended
+// unfiled more than filing.DocumentRetention ago, then the stored documents
+// that no row refers to and that are older than a day (an orphan upload, or
+// one whose rows were just deleted), and seals the documents an earlier
+// version stored in clear. It returns the rows deleted and what the store did.
+func (a *App) SweepDocuments(ctx context.Context) (int, blobstore.SweepResult, error) {
+	now := time.Now
+	if a.now != nil {
+		now = a.now
+	}
+	purged, err := a.Filing.PurgeDocuments(ctx, now().Add(-filing.DocumentRetention))
+	if err != nil {
+		return 0, blobstore.SweepResult{}, err
+	}
+	// The digests are read after the purge and before the walk: a document
+	// uploaded since is younger than the grace period.
+	keep, err := a.Filing.DocumentDigests(ctx)
+	if err != nil {
+		return purged, blobstore.SweepResult{}, err
+	}
+	res, err := a.Blobs.Sweep(ctx, keep, documentGrace)
+	return purged, res, err
 }
 
 // Close closes the database.
@@ -281,6 +319,13 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 	if a.Sweeper != nil {
 		tasks = append(tasks, a.Sweeper.Task())
 	}
+	tasks = append(tasks, jobs.Task{Name: "documents", Every: documentSweepEvery, Run: func(ctx context.Context) error {
+		purged, res, err := a.SweepDocuments(ctx)
+		if purged > 0 || res.Removed > 0 || res.Sealed > 0 {
+			a.Log.InfoContext(ctx, "document sweep", "rows_purged", purged, "files_removed", res.Removed, "files_sealed", res.Sealed)
+		}
+		return err
+	}})
 	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
 	lookupDone := make(chan struct{})
 	go func() {

@@ -96,8 +96,8 @@ func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
 
 // serviceTypeOf is the service type a service number carries in its letter.
 func serviceTypeOf(number string) icpnum.ServiceType {
-	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
-		return f.Service
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
 	}
 	return icpnum.ServiceWebsite
 }
@@ -230,7 +230,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 		switch st {
 		case StatusDraft:
 			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
-		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided:
 		default:
 			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
 		}
@@ -252,6 +252,11 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		// Operators see applications through their queues, which apply
+		// their own visibility rules, never through an account id.
+		return nil, forbidden("only applicants have applications of their own (仅申请人可查看)")
+	}
 	q := s.db.R()
 	ids, err := store.All(ctx, q, store.Scalar[int64],
 		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)

@@ -178,6 +178,21 @@ func (a *API) providerReview(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// voidRequest is the body of POST /api/v1/applications/{id}/void.
+type voidRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (a *API) void(w http.ResponseWriter, r *http.Request) error {
+	var v voidRequest
+	if err := httpx.DecodeJSON(r, &v); err != nil {
+		return err
+	}
+	return a.transition(w, r, func(id int64) (*filing.Application, error) {
+		return a.Filing.Void(r.Context(), principal(r.Context()), id, v.Reason)
+	})
+}
+
 func (a *API) authorityReview(w http.ResponseWriter, r *http.Request) error {
 	var d filing.Decision
 	if err := httpx.DecodeJSON(r, &d); err != nil {

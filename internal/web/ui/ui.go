@@ -31,6 +31,7 @@ import (
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/blobstore"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/filing"
 )
 
@@ -123,6 +124,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /applications/{id}/edit/{step}", []auth.Role{app}, u.stepForm},
 		{"POST /applications/{id}/edit/{step}", []auth.Role{app}, u.saveStep},
 		{"POST /applications/{id}/documents", []auth.Role{app}, u.upload},
+		{"POST /applications/{id}/services/{svc}/icon", []auth.Role{app}, u.uploadIcon},
 		{"GET /applications/{id}/documents/{doc}", []auth.Role{app, prov, authy, admin}, u.document},
 		{"POST /applications/{id}/submit", []auth.Role{app}, u.submit},
 		{"POST /applications/{id}/withdraw", []auth.Role{app}, u.withdraw},
@@ -130,6 +132,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"POST /applications/{id}/sms", []auth.Role{app}, u.sms},
 		{"GET /applications/{id}/letters/{kind}", []auth.Role{app, prov, authy}, u.letter},
 		{"POST /applications/{id}/decision", []auth.Role{prov, authy}, u.decide},
+		{"POST /applications/{id}/void", []auth.Role{prov, admin}, u.void},
 		{"GET /review", []auth.Role{prov, authy}, u.queue},
 		{"GET /scan", []auth.Role{prov}, u.scanPage},
 		{"GET /websites", []auth.Role{app}, u.websites},
@@ -203,8 +206,12 @@ func securityHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// secure reports whether the client reached us over TLS: directly, or
+// through a trusted proxy that says so. From any other peer
+// X-Forwarded-Proto is the client's own claim and is ignored, so that a
+// cookie is never marked Secure (or not) on a client's say-so.
 func secure(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	return r.TLS != nil || (clientip.FromTrustedProxy(r.Context()) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
 func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
