@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -150,6 +151,22 @@ func FuzzHandlerQuery(f *testing.F) {
 			}
 		default:
 			t.Fatalf("%q: status %d: %s", q, a.Code, a.Body)
+		}
+	})
+}
+
+// FuzzQueryValues holds queryValues to url.ParseQuery and Values.Get.
+func FuzzQueryValues(f *testing.F) {
+	for _, s := range []string{"domain=a.cn", "entity=%E5%8C%97&limit=2", "a=1;b=2&domain=x", "domain=%zz&domain=b", "do%6Dain=c+d", "&&=&domain", "name=%E7%94%B2&serviceType=app&cursor=abc&number=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		want, _ := url.ParseQuery(raw)
+		got := queryValues(raw)
+		for i, k := range paramNames {
+			if got[i] != want.Get(k) {
+				t.Fatalf("%q: %s = %q, url.ParseQuery %q", raw, k, got[i], want.Get(k))
+			}
 		}
 	})
 }

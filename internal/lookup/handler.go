@@ -222,6 +222,12 @@ func (h *Handler) respond(ctx context.Context, method, rawQuery string, key func
 			return reply{status: http.StatusTooManyRequests, err: e, retry: secs}
 		}
 	}
+	return h.lookup(ctx, rawQuery)
+}
+
+// lookup is respond for an allowed GET: the answer from the index, the
+// answer cache or the database.
+func (h *Handler) lookup(ctx context.Context, rawQuery string) reply {
 	h.maybeRefresh(ctx)
 	// With the index an answer costs about what a cache hit saves, so the
 	// cache serves only the database path (and is not churned by a spread
@@ -293,23 +299,9 @@ func rateLimited(wait time.Duration) (*Error, string) {
 // response entry. A refused query comes back as *Error, a failure of the
 // database as err.
 func (h *Handler) answer(ctx context.Context, rawQuery string, snap *snapshot) (*entry, *Error, error) {
-	v, _ := url.ParseQuery(rawQuery) // as http.Request.URL.Query: malformed pairs are dropped
-	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"), Name: v.Get("name"),
-		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return nil, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number"), nil
-		}
-		q.Limit = n
-	}
-	rq, err := prepare(q)
-	if err != nil {
-		var le *Error
-		if errors.As(err, &le) {
-			return nil, le, nil
-		}
-		return nil, nil, err
+	rq, lerr, err := requestOf(rawQuery)
+	if lerr != nil || err != nil {
+		return nil, lerr, err
 	}
 	var body []byte
 	if snap != nil {
@@ -321,9 +313,98 @@ func (h *Handler) answer(ctx context.Context, rawQuery string, snap *snapshot) (
 		}
 		body = appendPage(make([]byte, 0, 1024), page)
 	}
+	tag := etagOf(body)
+	return &entry{body: body, etag: []string{string(tag[:])}, length: []string{strconv.Itoa(len(body))}}, nil, nil
+}
+
+// etagOf is the strong ETag of a body: the first 128 bits of its SHA-256,
+// in hex, quoted.
+func etagOf(body []byte) [34]byte {
 	sum := sha256.Sum256(body)
-	return &entry{body: body, etag: []string{`"` + hex.EncodeToString(sum[:16]) + `"`},
-		length: []string{strconv.Itoa(len(body))}}, nil, nil
+	var tag [34]byte
+	tag[0], tag[33] = '"', '"'
+	hex.Encode(tag[1:33], sum[:16])
+	return tag
+}
+
+// requestOf reads and validates the parameters of a raw query string. A
+// refused query is an *Error.
+func requestOf(rawQuery string) (request, *Error, error) {
+	v := queryValues(rawQuery)
+	q := Query{Domain: v[pDomain], Number: v[pNumber], Entity: v[pEntity], Name: v[pName],
+		ServiceType: v[pServiceType], Cursor: v[pCursor]}
+	if s := v[pLimit]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return request{}, badField("limit", "lookup.bad_limit", "每页条数须为正整数", "limit must be a positive number"), nil
+		}
+		q.Limit = n
+	}
+	rq, err := prepare(q)
+	if err != nil {
+		var le *Error
+		if errors.As(err, &le) {
+			return request{}, le, nil
+		}
+		return request{}, nil, err
+	}
+	return rq, nil, nil
+}
+
+// The parameters of the lookup, in queryValues' array.
+const (
+	pDomain = iota
+	pNumber
+	pEntity
+	pName
+	pServiceType
+	pCursor
+	pLimit
+	nParams
+)
+
+var paramNames = [nParams]string{"domain", "number", "entity", "name", "serviceType", "cursor", "limit"}
+
+// queryValues returns the first value of each parameter of the lookup in
+// raw, as url.ParseQuery followed by Values.Get gives it (pairs with a
+// semicolon or a bad escape are dropped, + is a space), without building
+// the map: it runs on every request.
+func queryValues(raw string) [nParams]string {
+	var v [nParams]string
+	var set [nParams]bool
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || strings.IndexByte(pair, ';') >= 0 {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		var err error
+		if key, err = unescape(key); err != nil {
+			continue
+		}
+		i := 0
+		for i < nParams && paramNames[i] != key {
+			i++
+		}
+		if i == nParams || set[i] {
+			continue
+		}
+		if value, err = unescape(value); err != nil {
+			continue
+		}
+		v[i], set[i] = value, true
+	}
+	return v
+}
+
+// unescape is url.QueryUnescape, which allocates only when there is
+// something to unescape.
+func unescape(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
 }
 
 // maybeRefresh reads the registry version when Options.Refresh has passed

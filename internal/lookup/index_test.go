@@ -308,3 +308,23 @@ func TestNameOrder(t *testing.T) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 }
+
+// TestOperatingLicenceServiceNumber: a service numbered under its entity's
+// operating licence (京B2-…-3X) is found by that number, with or without
+// the licence's spelling variants, on both paths.
+func TestOperatingLicenceServiceNumber(t *testing.T) {
+	r, _ := newRegistry(t, []seedEntity{{name: "北京许可公司", number: "京ICP备2021000009号", licence: "京ICP证030999号", sites: []seedSite{
+		{number: "京ICP备2021000009号-1", name: "许可站", domains: []string{"xuke.cn"}},
+		{number: "京B2-20260001-3X", name: "许可小程序"},
+	}}})
+	s, err := r.load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"京B2-20260001-3X", "京B2-20260001-3x"} {
+		p := searchBoth(t, r, s, Query{Number: n})
+		if len(p.Items) != 1 || p.Items[0].ServiceLicence != "京B2-20260001-3X" || p.Items[0].ServiceType != "mini_program" {
+			t.Errorf("%s: %+v", n, p.Items)
+		}
+	}
+}

@@ -406,7 +406,8 @@ func domainChain(host string) ([]string, error) {
 // entity number without "-N" (all its services), a service number with
 // it. The parser is icpnum's, so full-width digits, a missing 号 and type
 // letters (-2A, -3X, -4K) are accepted; an ICP licence number (京ICP证…号)
-// finds the licence holder.
+// finds the licence holder, and a service numbered under an operating
+// licence (京B2-20260001-3X) that service.
 func parseNumber(number string) (kind, string, error) {
 	f, err := icpnum.ParseFiling(number)
 	if err == nil {

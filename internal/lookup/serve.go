@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/beian/beian/internal/eventloop"
@@ -54,8 +55,9 @@ func (h *Handler) Serve(ctx context.Context, ln net.Listener, other *http.Server
 
 // loopHandler is the lookup on one event loop.
 type loopHandler struct {
-	h    *Handler
-	reqs []loopReq
+	h       *Handler
+	reqs    []loopReq
+	scratch []byte // the body being rendered
 }
 
 // loopReq is a parsed lookup of the round.
@@ -115,33 +117,77 @@ var (
 func (l *loopHandler) Answer(out []byte, i int, date []byte) []byte {
 	r := &l.reqs[i]
 	h := l.h
-	rp := h.respond(context.Background(), eventloop.String(r.head.Method), eventloop.String(r.head.Query), func() string { return l.key(r) })
-	var body []byte
-	out = append(out, "HTTP/1.1 "...)
-	switch {
-	case rp.err != nil:
-		out = strconv.AppendInt(out, int64(rp.status), 10)
-		out = append(out, ' ')
-		out = append(out, http.StatusText(rp.status)...)
-		out = append(out, loopVersion...)
-		if rp.status == http.StatusTooManyRequests {
-			out = append(out, "Retry-After: "...)
-			out = append(out, rp.retry...)
-			out = append(out, "\r\n"...)
+	query := eventloop.String(r.head.Query)
+	if h.opts.Limiter != nil {
+		if ok, wait := h.opts.Limiter.Allow(l.key(r)); !ok {
+			e, secs := rateLimited(wait)
+			return l.appendError(out, r, reply{status: http.StatusTooManyRequests, err: e, retry: secs}, date)
 		}
-		out = append(out, "Cache-Control: no-store\r\n"...)
-		body = errorBody(rp.err)
-	case r.inmCount > 0 && etagMatch([]string{eventloop.String(r.inm)}, rp.e.etag[0]):
+	}
+	snap := h.snap.Load()
+	if snap == nil {
+		// The index went in this round (a change): the database answers,
+		// and the answer cache may keep the query, so it must not be a
+		// view of the read buffer.
+		rp := h.lookup(context.Background(), strings.Clone(query))
+		if rp.err != nil {
+			return l.appendError(out, r, rp, date)
+		}
+		return l.appendOK(out, r, rp.e.body, rp.e.etag[0], date)
+	}
+	// From the index: rendered into the loop's scratch buffer, no
+	// allocation but what the query itself needs.
+	rq, lerr, err := requestOf(query)
+	switch {
+	case lerr != nil:
+		return l.appendError(out, r, reply{status: http.StatusBadRequest, err: lerr}, date)
+	case err != nil:
+		return l.appendError(out, r, reply{status: http.StatusInternalServerError, err: &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"}}, date)
+	}
+	l.scratch = snap.render(l.scratch[:0], rq, h.reg.zone)
+	tag := etagOf(l.scratch)
+	out = l.appendOK(out, r, l.scratch, eventloop.String(tag[:]), date)
+	if cap(l.scratch) > 1<<20 {
+		l.scratch = nil // do not keep a huge page's buffer
+	}
+	return out
+}
+
+// appendOK appends a 200 with body and its ETag, or a 304 when the
+// request's If-None-Match has it.
+func (l *loopHandler) appendOK(out []byte, r *loopReq, body []byte, etag string, date []byte) []byte {
+	out = append(out, "HTTP/1.1 "...)
+	if r.inmCount > 0 && etagMatch([]string{eventloop.String(r.inm)}, etag) {
 		out = append(out, "304 Not Modified"...)
 		out = append(out, loopVersion...)
-		out = appendTag(out, h, rp.e)
+		out = appendTag(out, l.h, etag)
 		return endHead(out, &r.head, date)
-	default:
-		out = append(out, "200 OK"...)
-		out = append(out, loopVersion...)
-		out = appendTag(out, h, rp.e)
-		body = rp.e.body
 	}
+	out = append(out, "200 OK"...)
+	out = append(out, loopVersion...)
+	out = appendTag(out, l.h, etag)
+	return appendBody(out, r, body, date)
+}
+
+// appendError appends the error answer rp.
+func (l *loopHandler) appendError(out []byte, r *loopReq, rp reply, date []byte) []byte {
+	out = append(out, "HTTP/1.1 "...)
+	out = strconv.AppendInt(out, int64(rp.status), 10)
+	out = append(out, ' ')
+	out = append(out, http.StatusText(rp.status)...)
+	out = append(out, loopVersion...)
+	if rp.status == http.StatusTooManyRequests {
+		out = append(out, "Retry-After: "...)
+		out = append(out, rp.retry...)
+		out = append(out, "\r\n"...)
+	}
+	out = append(out, "Cache-Control: no-store\r\n"...)
+	return appendBody(out, r, errorBody(rp.err), date)
+}
+
+// appendBody ends the head with the JSON body's headers and appends the
+// body (not to a HEAD).
+func appendBody(out []byte, r *loopReq, body []byte, date []byte) []byte {
 	out = append(out, loopJSON...)
 	out = append(out, "Content-Length: "...)
 	out = strconv.AppendInt(out, int64(len(body)), 10)
@@ -152,10 +198,10 @@ func (l *loopHandler) Answer(out []byte, i int, date []byte) []byte {
 	return out
 }
 
-// appendTag appends the ETag and Cache-Control lines of e.
-func appendTag(out []byte, h *Handler, e *entry) []byte {
+// appendTag appends the ETag and Cache-Control lines.
+func appendTag(out []byte, h *Handler, etag string) []byte {
 	out = append(out, "Etag: "...)
-	out = append(out, e.etag[0]...)
+	out = append(out, etag...)
 	out = append(out, "\r\nCache-Control: "...)
 	out = append(out, h.hv.control[0]...)
 	return append(out, "\r\n"...)

@@ -141,6 +141,17 @@ func seed(ctx context.Context, db *store.DB, n int) error {
 			fmt.Fprintf(os.Stderr, "seeded %d/%d filings (%.0f s)\n", hi, n, time.Since(start).Seconds())
 		}
 	}
+	// Fresh statistics, as autovacuum would leave them in a while: without
+	// them PostgreSQL plans the index build's join for a few thousand rows
+	// (nested loops), which takes minutes for a million.
+	if db.Dialect() == store.Postgres && have < n {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Q().ExecContext(ctx, `ANALYZE`)
+			return err
+		}); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+	}
 	return nil
 }
 
