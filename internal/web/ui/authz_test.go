@@ -323,15 +323,7 @@ func (w *uiWorld) today() string { return calendar.DateOf(w.e.Clock.Now()).Strin
 // smsCode is the newest code sent to phone.
 func (w *uiWorld) smsCode(t *testing.T, phone string) string {
 	t.Helper()
-	msgs, err := w.e.App.Filing.Outbox(context.Background(), w.admin, phone)
-	if err != nil || len(msgs) == 0 {
-		t.Fatalf("no SMS to %s: %v", phone, err)
-	}
-	code, ok := filing.SMSCodeFrom(msgs[len(msgs)-1].Body)
-	if !ok {
-		t.Fatalf("no code in %q", msgs[len(msgs)-1].Body)
-	}
-	return code
+	return w.e.SMSCode(phone)
 }
 
 // make takes a fresh first filing of sd's applicant to stage st by calling
