@@ -209,7 +209,7 @@ func (e *Env) Operator(role auth.Role) string {
 	}
 	email := string(role) + "@ops.test"
 	prov := ""
-	if role == auth.RoleProvider {
+	if role == auth.RoleProvider || role == auth.RoleGate {
 		prov = ProviderCode
 	}
 	if _, err := e.App.Accounts.AddUser(context.Background(), email, "operator pass 1", "", role, prov); err != nil {

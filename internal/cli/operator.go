@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
@@ -113,4 +114,62 @@ func operatorAccounts(env *Env, db *store.DB, dataDir string, explicit bool) (*a
 		return nil, err
 	}
 	return account.NewService(account.Config{DB: db, Chain: chain}), nil
+}
+
+// runFeedToken: beian feed-token add --db DSN --provider CODE [--days N]
+// prints a token for the provider's edge gate (--token of beian gate
+// --feed, or BEIAN_GATE_TOKEN): it reads that provider's allow-list feed
+// and nothing else, so the gate never holds a review desk's token, which
+// reads decrypted ID numbers. Revoke: beian feed-token revoke.
+func runFeedToken(env *Env, args []string) int {
+	usage := "feed-token add|revoke --db DSN --provider CODE [--days N]"
+	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke") {
+		fmt.Fprintln(env.Stderr, "Usage: beian "+usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	verb := args[0]
+	fs := newFlags(env, "feed-token "+verb, usage)
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
+	provider := fs.String("provider", "", "provider code whose feed the gate reads")
+	days := fs.Int("days", int(account.FeedTokenLifetime/(24*time.Hour)), "days the token stays valid")
+	if _, c, ok := parseOrExit(fs, args[1:]); !ok {
+		return c
+	}
+	if *days <= 0 {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: --days must be positive (有效天数须为正数)\n", verb)
+		return ExitUsage
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: %v\n", verb, err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: %v\n", verb, err)
+		return ExitInvalid
+	}
+	if verb == "revoke" {
+		n, err := acc.RevokeFeedTokens(ctx, account.CLI, *provider)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "beian feed-token revoke: %v\n", err)
+			return ExitInvalid
+		}
+		fmt.Fprintf(env.Stdout, "%d gate tokens of provider %s revoked\n", n, *provider)
+		return ExitOK
+	}
+	tok, a, err := acc.IssueFeedToken(ctx, account.CLI, *provider, time.Duration(*days)*24*time.Hour)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token add: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintln(env.Stdout, tok)
+	fmt.Fprintf(env.Stderr, "gate token of provider %s (account %d), valid %d days: pass it as --token or BEIAN_GATE_TOKEN to beian gate --feed\n", a.ProviderCode, a.ID, *days)
+	return ExitOK
 }
