@@ -51,7 +51,7 @@ func commands() map[string]command {
 		"provider":   {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
 		"audit":      {"audit verify|head [--db DSN] [--data-dir DIR] [--expect-head ID:HASH]: check the keyed audit chain or print its head", runAudit},
 		"feed-token": {"feed-token add|revoke --provider C [--days N]: a token for the edge gate that reads only the provider's feed", runFeedToken},
-		"user":       {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
+		"user":       {"user add --email E --password P --role R [--provider C] | passwd --email E --password P: add an operator account, or set a password (revokes every token)", runUser},
 		"scan":       {"scan [--db DSN | URL…]: check live sites' footers, PSB deadline and access", runScan},
 		"import":     {"import --db DSN --provider CODE FILE: bulk-load existing filings (CSV or JSON Lines)", runImport},
 		"export":     {"export --db DSN --format csv|jsonl: stream the public fields of every filing", runExport},

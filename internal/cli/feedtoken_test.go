@@ -23,13 +23,7 @@ func TestFeedToken(t *testing.T) {
 	run := func(args ...string) (string, int) {
 		t.Helper()
 		var out, errb bytes.Buffer
-		env := &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: time.Now,
-			Getenv: func(k string) string {
-				if k == secret.EnvKey {
-					return apptest.DataKey
-				}
-				return ""
-			}}
+		env := keyedEnv(&out, &errb)
 		code := cli.Run(env, append(args, "--db", dsn))
 		if code != cli.ExitOK {
 			t.Logf("beian %v: %d %s", args, code, errb.String())
@@ -61,4 +55,37 @@ func TestFeedToken(t *testing.T) {
 	for _, tk := range []string{tok, tok2} {
 		e.Do("GET", "/api/v1/gate/snapshot", tk, nil).Must(t, 401)
 	}
+}
+
+// TestUserPasswd: beian user passwd sets the password and signs the
+// account out everywhere.
+func TestUserPasswd(t *testing.T) {
+	var dsn string
+	e := apptest.NewWith(t, func(c *app.Config) { dsn = c.DB })
+	tok := e.Applicant("passwd@example.com")
+	e.Do("GET", "/api/v1/me", tok, nil).Must(t, 200)
+	var out, errb bytes.Buffer
+	env := keyedEnv(&out, &errb)
+	if code := cli.Run(env, []string{"user", "passwd", "--db", dsn, "--email", "passwd@example.com", "--password", "short"}); code == cli.ExitOK {
+		t.Fatal("a weak password was set")
+	}
+	if !strings.Contains(errb.String(), "至少") {
+		t.Errorf("the refusal is not bilingual: %s", errb.String())
+	}
+	if code := cli.Run(env, []string{"user", "passwd", "--db", dsn, "--email", "passwd@example.com", "--password", "a brand new pass"}); code != cli.ExitOK {
+		t.Fatalf("passwd: %d %s", code, errb.String())
+	}
+	e.Do("GET", "/api/v1/me", tok, nil).Must(t, 401)
+	e.Do("POST", "/api/v1/tokens", "", map[string]string{"email": "passwd@example.com", "password": "a brand new pass"}).Must(t, 201)
+}
+
+// keyedEnv is a CLI environment with the test platform's data key.
+func keyedEnv(out, errb *bytes.Buffer) *cli.Env {
+	return &cli.Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errb, Now: time.Now,
+		Getenv: func(k string) string {
+			if k == secret.EnvKey {
+				return apptest.DataKey
+			}
+			return ""
+		}}
 }

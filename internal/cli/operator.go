@@ -58,9 +58,14 @@ func runProvider(env *Env, args []string) int {
 	return ExitOK
 }
 
-// runUser: beian user add --db DSN --email E --password P --role R [--provider CODE]
+// runUser: beian user add --db DSN --email E --password P --role R [--provider CODE],
+// or beian user passwd --db DSN --email E --password P, which also signs the
+// account out everywhere (every token revoked).
 func runUser(env *Env, args []string) int {
-	usage := "user add --db DSN --email E --password P --role provider|authority|psb|admin|applicant [--provider CODE] [--name N]"
+	usage := "user add --db DSN --email E --password P --role provider|authority|psb|admin|applicant|gate [--provider CODE] [--name N]\n       beian user passwd --db DSN --email E --password P"
+	if len(args) > 0 && args[0] == "passwd" {
+		return runPasswd(env, args[1:], usage)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(env.Stderr, "Usage: beian "+usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
@@ -102,6 +107,36 @@ func runUser(env *Env, args []string) int {
 		return ExitInvalid
 	}
 	fmt.Fprintf(env.Stdout, "user %s (%s) added, id %d\n", a.Email, a.Role, a.ID)
+	return ExitOK
+}
+
+// runPasswd sets an account's password and revokes all its tokens.
+func runPasswd(env *Env, args []string, usage string) int {
+	fs := newFlags(env, "user passwd", usage)
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
+	email := fs.String("email", "", "e-mail (sign-in name)")
+	password := fs.String("password", "", "new password (≥ 10 characters)")
+	if _, c, ok := parseOrExit(fs, args); !ok {
+		return c
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	if err := acc.SetPassword(ctx, account.CLI, *email, *password); err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintf(env.Stdout, "password of %s changed; every token of the account revoked\n", *email)
 	return ExitOK
 }
 
