@@ -29,7 +29,9 @@ type API struct {
 	DB       *store.DB
 	// Chain verifies the audit log (nil: the unkeyed chain).
 	Chain *audit.Chain
-	Log   *slog.Logger
+	// Lookup answers GET /api/v1/filings (internal/lookup); nil answers 503.
+	Lookup http.Handler
+	Log    *slog.Logger
 }
 
 // Route is one entry of the URL map; the OpenAPI test walks this list.

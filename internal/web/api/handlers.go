@@ -235,13 +235,13 @@ func (a *API) outbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// lookup delegates to the lookup package's handler, which validates the
+// query, rate-limits the client and answers with ETag and Cache-Control.
 func (a *API) lookup(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	items, err := a.Filing.Lookup(r.Context(), q.Get("domain"), q.Get("number"), q.Get("entity"))
-	if err != nil {
-		return err
+	if a.Lookup == nil {
+		return &fault.Error{Kind: fault.Unavailable, Code: "lookup.unavailable", Message: "the public lookup is not configured (备案查询不可用)"}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	a.Lookup.ServeHTTP(w, r)
 	return nil
 }
 

@@ -16,11 +16,18 @@ import (
 type queueData struct {
 	Status   string
 	Statuses []Option
-	Items    []*filing.Application
+	Items    []queueRow
 	Desk     string
 	Charts   []template.HTML
 	Gate     *gate.Snapshot
 	Pending  int
+}
+
+// queueRow is an application in a desk's list with its services (type,
+// name, number once issued).
+type queueRow struct {
+	*filing.Application
+	Services []numberedSite
 }
 
 // queueStatuses are the filters of the queue page.
@@ -46,7 +53,10 @@ func (u *UI) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Status: st, Items: items, Desk: string(rq.user.Role)}
+	d := queueData{Status: st, Desk: string(rq.user.Role)}
+	for _, a := range items {
+		d.Items = append(d.Items, queueRow{Application: a, Services: servicesOf(a)})
+	}
 	for _, s := range queueStatuses() {
 		label := rq.lang.T("queue.all")
 		if s != "all" {

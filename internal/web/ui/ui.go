@@ -44,6 +44,8 @@ type Config struct {
 	Log      *slog.Logger
 	// Scans reads the compliance scan's results (nil: the page is empty).
 	Scans ScanResults
+	// Lookup answers the /lookup page (nil: the page fails with 500).
+	Lookup Searcher
 	// FontPath is a TrueType font (or collection) with CJK glyphs for the
 	// PDF letters; empty means the usual Debian locations (see FontCandidates).
 	FontPath string
@@ -60,6 +62,7 @@ type UI struct {
 	assets assets
 	fonts  *fontSource
 	scans  ScanResults
+	search Searcher
 }
 
 // New loads the catalogues, the assets and the templates, failing at start
@@ -81,7 +84,7 @@ func New(c Config) (*UI, error) {
 		return nil, err
 	}
 	return &UI{acc: c.Accounts, fil: c.Filing, blobs: c.Blobs, log: c.Log, cats: cats, tpl: e, assets: a,
-		fonts: newFontSource(c.FontPath), scans: c.Scans}, nil
+		fonts: newFontSource(c.FontPath), scans: c.Scans, search: c.Lookup}, nil
 }
 
 // request is what a handler knows about the caller.
@@ -121,6 +124,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /applications/{id}/edit/{step}", []auth.Role{app}, u.stepForm},
 		{"POST /applications/{id}/edit/{step}", []auth.Role{app}, u.saveStep},
 		{"POST /applications/{id}/documents", []auth.Role{app}, u.upload},
+		{"POST /applications/{id}/services/{svc}/icon", []auth.Role{app}, u.uploadIcon},
 		{"GET /applications/{id}/documents/{doc}", []auth.Role{app, prov, authy, admin}, u.document},
 		{"POST /applications/{id}/submit", []auth.Role{app}, u.submit},
 		{"POST /applications/{id}/withdraw", []auth.Role{app}, u.withdraw},
