@@ -34,8 +34,10 @@
 //     icp: '京ICP备…', document.write of markup, a JSON state), so they are
 //     read as text, with JavaScript escapes undone and markup inside them
 //     parsed (<a href=\"http:\/\/…\/\">, \u003ca href=…). Code comments
-//     (// …, /* … */) are notes to programmers and do not count, in scripts
-//     and in code files given as the page alike. A code file given as the
+//     (// …, /* … */, and the # lines of YAML, Python or shell settings;
+//     in a page with Markdown links a # line is a heading, so there only
+//     the front matter's are) are notes to programmers and do not count,
+//     in scripts and in code files given as the page alike. A code file given as the
 //     page (a config module, a JSX or Vue component, a YAML or Markdown
 //     file) is read the same way; a Vue single-file component's top-level
 //     <template> is its markup.
@@ -47,7 +49,8 @@
 //
 // Links. A number's link is, in this order: the enclosing <a href> or link
 // component (<Link href>, <a-link href>, <el-link href>, <router-link to>,
-// any element but <link> and other void ones with an href; Vue's :href and
+// any element but <link> and other void ones with an href, a component with
+// a url (React Native's <ExternalLinkView url>); Vue's :href and
 // JSX's href={…} are resolved when the page defines the name they use,
 // otherwise the link is known to exist but not where it goes); a Markdown
 // link around it (its destination may be written <https://…>, and it may

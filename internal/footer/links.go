@@ -66,7 +66,12 @@ func (m *matcher) markdownLink(a, b int) (string, bool) {
 	}
 	u := j + 2
 	e := u
-	for e < len(t) && e < u+maxURL && t[e] != ')' && !isSpace(t[e]) && t[e] != hardBreak {
+	// A destination ends at its ')' or a space; a '[' (allowed in an
+	// address only for an IPv6 host, right after "//") starts the next
+	// link of a list whose ')' is missing, so that a page of unclosed
+	// links does not copy maxURL bytes for each number.
+	for e < len(t) && e < u+maxURL && t[e] != ')' && !isSpace(t[e]) && t[e] != hardBreak &&
+		(t[e] != '[' || e >= u+2 && t[e-1] == '/' && t[e-2] == '/') {
 		e++
 	}
 	url := strings.Trim(string(t[u:e]), "<>")

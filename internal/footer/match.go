@@ -424,14 +424,18 @@ func (m *matcher) tryPSB(a, b int) {
 }
 
 // tryOperating returns a function that reads an operating licence number of
-// category cat ("B2", "B1") around the category found at text[a:b]. A list
-// of categories (合字B1.B2-20130004) is read from its first one.
+// category cat ("B2", "B1", "A1") around the category found at text[a:b].
+// A list of categories (合字B1.B2-20130004, 合字A1.B1.B2-20180017) is read
+// from its first one.
 func (m *matcher) tryOperating(cat string) func(a, b int) {
 	return func(a, b int) {
 		if r, _ := m.before(a); isASCIIAlnum(r) || r == '-' || r == '.' || r == '、' || r == '/' {
 			return
 		}
 		cats, i := m.categories(cat, b)
+		if cat[0] == 'A' && len(cats) == len(cat) {
+			return // a basic-telecom category is looked for only as the head of a list
+		}
 		r, w := m.at(i)
 		if r != rDash {
 			return
@@ -632,7 +636,8 @@ func (m *matcher) find() {
 	forEach(t, "安"[1:]+"备"[:1], m.tryPSBAt)
 	fullB := hasFullWidth(t, "Ｂ")
 	mixedB := bytes.Contains(t, []byte("B\xef\xbc"))
-	for _, cat := range [...]string{"B2", "B1"} {
+	// A1 and A2 head a list of categories (合字A1.B1.B2-20180017).
+	for _, cat := range [...]string{"B2", "B1", "A1", "A2"} {
 		f := m.tryOperating(cat)
 		forEach(t, cat, f)
 		full := string(rune(cat[0])+0xFEE0) + string(rune(cat[1])+0xFEE0)

@@ -186,7 +186,11 @@ func lineCommentStart(text []byte, p int) bool {
 			continue
 		case '\n':
 			return true
-		case ';', ',', '{', '}', '(', ')', '[', ']':
+		case '(':
+			// (//cdn.example.com/…) is a protocol-relative address in a
+			// Markdown link or a CSS url(), not a comment.
+			return q+1 != p || p+2 >= len(text) || !isASCIIAlnum(rune(text[p+2]))
+		case ';', ',', '{', '}', ')', '[', ']':
 			return true
 		case '"', '\'', '`':
 			return spaced
@@ -195,4 +199,50 @@ func lineCommentStart(text []byte, p int) bool {
 		}
 	}
 	return true
+}
+
+// blankHashComments replaces the '#' line comments of YAML, Python, shell
+// and TOML in text with hard breaks: a config file given as the page
+// ("# 例 '湘ICP备14010307号'", "#  record: 粤ICP备…" in a theme's
+// settings) keeps examples and retired numbers there, and no visitor sees
+// them. A comment is a line whose first character, after spaces, is a
+// single '#'. In Markdown that line is a heading, so when the page has
+// Markdown links only its YAML front matter (the block between the "---"
+// lines at its top) is searched.
+func blankHashComments(text []byte, markdown bool) {
+	if markdown {
+		text = frontMatter(text)
+	}
+	for i := 0; i < len(text); {
+		e := bytes.IndexByte(text[i:], '\n')
+		stop := len(text)
+		if e >= 0 {
+			stop = i + e
+		}
+		j := i
+		for j < stop && (text[j] == ' ' || text[j] == '\t') {
+			j++
+		}
+		if j < stop && text[j] == '#' && (j+1 == stop || text[j+1] != '#') {
+			for q := j; q < stop; q++ {
+				text[q] = hardBreak
+			}
+		}
+		i = stop + 1
+	}
+}
+
+// frontMatter returns the YAML front matter at the top of text, between a
+// first line "---" and the next line that starts with "---", or nil.
+func frontMatter(text []byte) []byte {
+	t := bytes.TrimLeft(text, " \t\r\n")
+	if !bytes.HasPrefix(t, []byte("---\n")) && !bytes.HasPrefix(t, []byte("---\r\n")) {
+		return nil
+	}
+	start := len(text) - len(t) + 3
+	end := bytes.Index(text[start:], []byte("\n---"))
+	if end < 0 {
+		return nil
+	}
+	return text[start : start+end]
 }

@@ -105,8 +105,11 @@ func buildStream(page []byte) *stream {
 	s.parse(page, 0)
 	blankTemplates(s)
 	blankCodeComments(s.text)
+	markdown := bytes.Contains(page, []byte("]("))
+	blankHashComments(s.text, markdown)
 	blankTemplates(s.hidden)
 	blankCodeComments(s.hidden.text)
+	blankHashComments(s.hidden.text, markdown)
 	return s
 }
 
@@ -227,6 +230,12 @@ func cleanLink(raw []byte) string {
 		v = html.UnescapeString(v)
 	}
 	if strings.IndexByte(v, '\\') >= 0 {
+		// A value that ends in one backslash was cut before the quote of
+		// \"…\" (markup escaped for a JavaScript string, read with '"' as
+		// its quote): that backslash belongs to the quote, not the link.
+		if n := len(v) - len(strings.TrimRight(v, `\`)); n%2 == 1 {
+			v = v[:len(v)-1]
+		}
 		v = string(jsUnescape(nil, []byte(v)))
 	}
 	return strings.TrimSpace(v)
@@ -441,9 +450,9 @@ const maxShownAttrs = 4
 
 // tagAttrs are the attributes of a start tag that the stream looks at.
 type tagAttrs struct {
-	href, to, typ          span
-	hasHref, hasTo, hasTyp bool
-	selfClosing            bool
+	href, to, typ, url             span
+	hasHref, hasTo, hasTyp, hasURL bool
+	selfClosing                    bool
 	// shown are the values of the attributes a UI component renders as its
 	// text (value, label, text, title, content, desc), in tag order.
 	shown  [maxShownAttrs]span
@@ -500,6 +509,10 @@ func (s *stream) startTag(buf []byte, name []byte, end int, at tagAttrs) int {
 			s.openLink(lname, at.href)
 		case at.hasTo && isRouterLink(lname):
 			s.openLink(lname, at.to)
+		case at.hasURL && isComponent(name):
+			// React Native and mini-program link components take the
+			// address as url: <ExternalLinkView url="http://…">.
+			s.openLink(lname, at.url)
 		}
 	}
 	if isBlock(lname) {
@@ -793,6 +806,8 @@ func (at *tagAttrs) set(name []byte, v span) {
 				v.bound = name[0] == ':'
 				at.to, at.hasTo = v, true
 			}
+		} else if !at.hasURL && equalFoldASCII(name, "url") {
+			at.url, at.hasURL = v, true
 		}
 	case 4:
 		if !at.hasHref && equalFoldASCII(name, "href") {

@@ -421,6 +421,11 @@ func parseNumber(number string) (kind, string, error) {
 		}
 		return byLicence, l.String(), nil
 	}
+	// A licence holder's later services hang off its operating licence
+	// (粤B2-20090059-1626X).
+	if o, oerr := icpnum.ParseOperatingLicense(number); oerr == nil && o.Site > 0 {
+		return bySite, o.String(), nil
+	}
 	var ne icpnum.Error
 	if errors.As(err, &ne) {
 		return 0, "", badField("number", "lookup.bad_number", "备案号无效："+ne.ZH, "not a filing number: "+ne.EN)

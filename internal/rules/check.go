@@ -121,6 +121,8 @@ type checker struct {
 
 type person struct {
 	path, key, phone, email string
+	// emergency is the normalised emergency phone, "" when none.
+	emergency string
 }
 
 // Check runs every pre-review check of this package over an application's

@@ -282,7 +282,8 @@ func (k *checker) principal(path string, p form.Principal, req, entity bool) {
 		key = "name:" + normalizePersonName(name)
 	}
 	if key != "" {
-		k.people = append(k.people, person{path: path, key: key, phone: phone, email: email})
+		emergency, _ := normalizePhone(p.EmergencyPhone)
+		k.people = append(k.people, person{path: path, key: key, phone: phone, email: email, emergency: emergency})
 	}
 }
 
@@ -326,6 +327,13 @@ func (k *checker) contacts() {
 				k.add(a.path+".phone", finding.Errorf("principal.phone_shared",
 					"不同负责人的手机号码不能相同（与"+b.path+"重复）",
 					"different principals must have different mobile numbers (same as "+b.path+")"))
+			}
+			for _, pair := range [][2]person{{a, b}, {b, a}} {
+				if x, y := pair[0], pair[1]; x.emergency != "" && x.emergency == y.phone {
+					k.add(x.path+".emergency_phone", finding.Errorf("principal.emergency_phone_shared",
+						"应急联系电话不能是其他负责人的手机号码（与"+y.path+"的手机号码相同）",
+						"the emergency phone must not be another principal's mobile number (it is "+y.path+"'s)"))
+				}
 			}
 			if a.email != "" && a.email == b.email {
 				k.add(a.path+".email", finding.Errorf("principal.email_shared",

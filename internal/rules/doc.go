@@ -73,6 +73,7 @@
 //	| `principal.mainland_id_required` | error | the province requires the entity principal to hold a PRC resident ID |
 //	| `principal.phone_shared` | error | two different principals (by ID number) have the same mobile |
 //	| `principal.email_shared` | error | two different principals have the same e-mail |
+//	| `principal.emergency_phone_shared` | error | a principal's emergency phone is another principal's mobile |
 //	| `id.bad_type` | error | id_type is not one of form.IDTypes (same code as package ident) |
 //	| `id.expiry_missing` | warning | id_expiry is empty: the reviewer reads it from the document |
 //	| `id.expiry_format` | error | id_expiry is neither YYYY-MM-DD nor 长期/long-term |

@@ -68,6 +68,10 @@ func init() {
 		{name: "App server IP private", base: withServices, edit: func(c *form.Content, f *Facts) {
 			c.Websites[1].Access.IPs = []string{"10.1.2.3"}
 		}, code: "access.ip_not_public", field: "websites[1].access.ips[0]", sev: E},
+		{name: "emergency phone is another principal's mobile", base: withServices, edit: func(c *form.Content, f *Facts) {
+			c.Websites[1].Principal.EmergencyPhone = c.Websites[0].Principal.Phone
+		}, code: "principal.emergency_phone_shared", field: "websites[1].principal.emergency_phone", sev: E},
+		{name: "emergency phone of one's own", base: withServices, notCode: "principal.emergency_phone_shared"},
 		{name: "website-only order asks no emergency phone", base: enterprise, notCode: "principal.emergency_phone_required"},
 		{name: "website principal's emergency phone checked when given", base: enterprise, edit: func(c *form.Content, f *Facts) {
 			c.Websites[0].Principal.EmergencyPhone = c.Websites[0].Principal.Phone
@@ -124,5 +128,16 @@ func TestServicesClean(t *testing.T) {
 		if f.Severity == finding.Error {
 			t.Errorf("cancelling by number: %s at %s", f.Code, f.Field)
 		}
+	}
+}
+
+// BenchmarkCheckServices is BenchmarkCheck for an order with a website, an
+// App on two platforms (certificates parsed and digested) and a
+// mini-program.
+func BenchmarkCheckServices(b *testing.B) {
+	c := withServices()
+	f := Facts{Now: testNow, Operation: string(operation.FirstFiling), Province: DefaultRuleSet().For("京")}
+	for b.Loop() {
+		Check(c, f)
 	}
 }

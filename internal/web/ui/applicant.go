@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/calendar"
@@ -14,6 +15,7 @@ import (
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/secret"
 )
 
 // numbered is an approved filing as the dashboard lists it.
@@ -197,6 +199,19 @@ type detailData struct {
 	Error    string
 }
 
+// maskIDs masks the personal ID numbers of a summary, as the letters do
+// for everyone but the owner: the desks check the scans, and a page is
+// easily copied.
+func maskIDs(secs []section) {
+	for i := range secs {
+		for j := range secs[i].Fields {
+			if f := &secs[i].Fields[j]; strings.HasSuffix(f.Name, ".id_number") && f.Display != "" {
+				f.Display = secret.MaskID(f.Display)
+			}
+		}
+	}
+}
+
 // application loads the application of the {id} path value as the signed-in user may see it.
 func (u *UI) application(r *http.Request, rq *request) (*filing.Application, error) {
 	id, err := appID(r)
@@ -242,13 +257,18 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 			break
 		}
 	}
+	d.Summary = u.summary(rq.lang, app)
 	if d.Owner && d.CanEdit {
 		for _, f := range app.Findings {
 			step := stepOf(f.Field)
 			if step == stepWebsites && !u.op(app.Operation).HasServices() {
 				step = stepReview
 			}
-			d.Fix = append(d.Fix, fixItem{Finding: f, URL: fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, step, fieldID(f.Field))})
+			anchor := fieldID(f.Field)
+			if fd := fieldUnder(d.Summary, f.Field); fd != nil {
+				anchor = fd.ID
+			}
+			d.Fix = append(d.Fix, fixItem{Finding: f, URL: fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, step, anchor)})
 		}
 	}
 	for _, doc := range app.Documents {
@@ -256,7 +276,9 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 			Image: doc.ContentType == "image/jpeg" || doc.ContentType == "image/png"})
 	}
 	d.Services = servicesOf(app)
-	d.Summary = u.summary(rq.lang, app)
+	if !d.Owner {
+		maskIDs(d.Summary)
+	}
 	d.Timeline = timelineSVG(appEvents(app, rq.lang, calendar.DateOf(u.fil.Now())), calendar.DateOf(u.fil.Now()), rq.lang)
 	return d
 }

@@ -77,7 +77,11 @@ func (e specEnv) contentTypeOptions(l Lang) []Option {
 			continue
 		}
 		for _, c := range e.voc.Children(top.Code) {
-			o = append(o, Option{Value: c.Code, Label: l.Pick(c.ZH, c.EN), Group: l.Pick(top.ZH, top.EN)})
+			label := l.Pick(c.ZH, c.EN)
+			if c.PreApproval != "" {
+				label = l.T("wizard.service.needs_pre_approval", label)
+			}
+			o = append(o, Option{Value: c.Code, Label: label, Group: l.Pick(top.ZH, top.EN)})
 		}
 	}
 	return o
@@ -144,7 +148,13 @@ func serviceGroups(e specEnv, c *form.Content, i int, l Lang) []group {
 	if len(e.op.ServiceTypes) > 1 {
 		site = append(site, spec{name: p + ".service_type", label: "wizard.service.type", typ: "select", reload: true, options: e.serviceTypeOptions,
 			get: func(c *form.Content) []string { return []string{string(w(c).Type())} },
-			set: func(c *form.Content, v []string) { w(c).ServiceType = icpnum.ServiceType(first(v)) }})
+			// A form without the choice keeps the type: turning an App into a
+			// website would drop its block.
+			set: func(c *form.Content, v []string) {
+				if t := first(v); t != "" {
+					w(c).ServiceType = icpnum.ServiceType(t)
+				}
+			}})
 	}
 	domains := spec{name: p + ".domains", label: "wizard.website.domains", typ: "textarea", required: true, list: func(c *form.Content) *[]string {
 		names := make([]string, len(w(c).Domains))

@@ -255,8 +255,11 @@ func TestAppFilingWithoutJavaScript(t *testing.T) {
 				t.Errorf("provider queue lacks the App:\n%s", snippet(q.Body))
 			}
 			d := prov.get("/applications/"+id).must(t, 200)
-			if !strings.Contains(d.Body, want.App.Platforms[0].Fingerprint) {
-				t.Errorf("provider desk lacks the App's fingerprint")
+			if !strings.Contains(d.Body, want.App.Platforms[0].Fingerprint) || !strings.Contains(d.Body, want.Principal.LegalRepresentative.Name) {
+				t.Errorf("provider desk lacks the App's fingerprint or legal representative")
+			}
+			if strings.Contains(d.Body, want.Principal.IDNumber) || strings.Contains(d.Body, c.Entity.Principal.IDNumber) {
+				t.Errorf("provider desk shows a principal's whole ID number")
 			}
 			prov.post("/applications/"+id+"/decision", url.Values{"decision": {"approve"}}).must(t, 200)
 			for _, phone := range smsPhones(c) {

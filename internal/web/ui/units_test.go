@@ -15,6 +15,7 @@ import (
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -317,7 +318,7 @@ func TestPlaceUnderShowsBlockFindingsAtTheirFirstInput(t *testing.T) {
 			t.Errorf("%s not at %s", field, secs[0].Fields[at].Name)
 		}
 	}
-	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity"} {
+	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity", "websites"} {
 		if placeUnder(secs, finding.Finding{Field: field}) {
 			t.Errorf("%q placed", field)
 		}
@@ -341,5 +342,36 @@ func TestLetterNamesEveryServiceType(t *testing.T) {
 	}
 	if v := got["App负责人"]; !strings.HasPrefix(v, c.Websites[1].Principal.Name+"（证件号码：") || strings.Contains(v, c.Websites[1].Principal.IDNumber) {
 		t.Errorf("App principal line %q (the ID number is masked)", v)
+	}
+}
+
+func TestApplyServiceType(t *testing.T) {
+	first, _ := operation.Default().Get(operation.FirstFiling)
+	env := specEnv{op: first, voc: vocab.Default()}
+	c := form.Content{Websites: []form.Website{fixture.App(3)}}
+	specs := serviceGroups(env, &c, 0, Lang{})[0].specs
+	apply(&c, specs, url.Values{"websites[0].name": {"优选"}})
+	tidyServices(&c)
+	if c.Websites[0].Type() != icpnum.ServiceApp || c.Websites[0].App == nil {
+		t.Fatalf("a form without the type changed it: %+v", c.Websites[0])
+	}
+	apply(&c, specs, url.Values{"websites[0].service_type": {"mini_program"}, "websites[0].home_url": {"https://x.cn"}})
+	tidyServices(&c)
+	w := c.Websites[0]
+	if w.Type() != icpnum.ServiceMiniProgram || w.App != nil || w.MiniProgram == nil || w.HomeURL != "" {
+		t.Fatalf("switch to mini-program: %+v", w)
+	}
+}
+
+func TestFieldUnderPrefersTheInputItself(t *testing.T) {
+	secs := []section{{Fields: []Field{{Name: "websites[0].app.icon", ID: "a"}, {Name: "websites[0].app", ID: "b"}}}}
+	if fd := fieldUnder(secs, "websites[0].app"); fd == nil || fd.ID != "b" {
+		t.Errorf("fieldUnder(app) = %+v", fd)
+	}
+	if fd := fieldUnder(secs, "websites[0]"); fd == nil || fd.ID != "a" {
+		t.Errorf("fieldUnder(websites[0]) = %+v", fd)
+	}
+	if fd := fieldUnder(secs, "websites[1]"); fd != nil {
+		t.Errorf("fieldUnder(websites[1]) = %+v", fd)
 	}
 }

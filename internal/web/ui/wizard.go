@@ -228,21 +228,36 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 
 // placeUnder shows a finding about a whole block or list (a missing App
 // block, the legal-representative block, the platforms) at the first input
-// inside it, and reports whether there was one.
+// inside it, and reports whether there was one. Findings about a whole
+// step ("entity", "websites") stay at the top of the step.
 func placeUnder(secs []section, f finding.Finding) bool {
-	if f.Field == "" {
+	if !strings.ContainsAny(f.Field, ".[") {
 		return false
 	}
+	fd := fieldUnder(secs, f.Field)
+	if fd == nil || fd.Name == f.Field {
+		return false
+	}
+	fd.Findings = append(fd.Findings, f)
+	return true
+}
+
+// fieldUnder returns the input of path, or else the first input inside it
+// (path names a block or a list); nil when there is none.
+func fieldUnder(secs []section, path string) *Field {
+	var inside *Field
 	for i := range secs {
 		for j := range secs[i].Fields {
 			fd := &secs[i].Fields[j]
-			if strings.HasPrefix(fd.Name, f.Field+".") || strings.HasPrefix(fd.Name, f.Field+"[") {
-				fd.Findings = append(fd.Findings, f)
-				return true
+			if fd.Name == path {
+				return fd
+			}
+			if inside == nil && (strings.HasPrefix(fd.Name, path+".") || strings.HasPrefix(fd.Name, path+"[")) {
+				inside = fd
 			}
 		}
 	}
-	return false
+	return inside
 }
 
 // summary is the whole content of app as labelled values, step by step:
