@@ -232,9 +232,9 @@ func (s *Service) AddUserAs(ctx context.Context, by auth.Principal, email, passw
 		name = email
 	}
 	var providerID any
-	if role == auth.RoleProvider {
+	if role == auth.RoleProvider || role == auth.RoleGate {
 		if providerCode == "" {
-			return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_required", Field: "provider", Message: "a provider account needs --provider CODE (接入商账号须指定接入商)"}
+			return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_required", Field: "provider", Message: "a provider or gate account needs --provider CODE (接入商或网关账号须指定接入商)"}
 		}
 		var id int64
 		err := store.One(s.db.R().QueryRowContext(ctx, `SELECT id FROM providers WHERE code = ?`, providerCode).Scan(&id))
@@ -246,7 +246,7 @@ func (s *Service) AddUserAs(ctx context.Context, by auth.Principal, email, passw
 		}
 		providerID = id
 	} else if providerCode != "" {
-		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_not_allowed", Field: "provider", Message: "only provider accounts belong to a provider (仅接入商账号可指定接入商)"}
+		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_not_allowed", Field: "provider", Message: "only provider and gate accounts belong to a provider (仅接入商或网关账号可指定接入商)"}
 	}
 	var hash string
 	if !s.g.Hashes.Do(func() { hash, err = auth.HashPassword(password) }) {
@@ -339,20 +339,30 @@ func (s *Service) IssueToken(ctx context.Context, email, password string) (strin
 	if err != nil {
 		return "", Account{}, err
 	}
+	tok, err := s.mintToken(ctx, a.ID, TokenLifetime, nil)
+	return tok, a, err
+}
+
+// mintToken stores a new token of account id valid for lifetime, with the
+// audit entry ev in the same transaction when it is not nil, and returns it.
+func (s *Service) mintToken(ctx context.Context, id int64, lifetime time.Duration, ev *audit.Entry) (string, error) {
 	tok, digest, err := auth.NewToken()
 	if err != nil {
-		return "", Account{}, fmt.Errorf("token: %w", err)
+		return "", fmt.Errorf("token: %w", err)
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Q().ExecContext(ctx, `INSERT INTO tokens (digest, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-			digest, a.ID, store.Micros(now), store.Micros(now.Add(TokenLifetime)))
-		if err != nil {
+		if _, err := tx.Q().ExecContext(ctx, `INSERT INTO tokens (digest, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			digest, id, store.Micros(now), store.Micros(now.Add(lifetime))); err != nil {
 			return fmt.Errorf("insert token: %w", err)
 		}
-		return nil
+		if ev == nil {
+			return nil
+		}
+		ev.At = now
+		return s.chain.Append(ctx, tx, *ev)
 	})
-	return tok, a, err
+	return tok, err
 }
 
 // Authenticate resolves a bearer token to the caller.
@@ -392,6 +402,64 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 		}
 		return nil
 	})
+}
+
+// FeedTokenLifetime is how long a gate's feed token stays valid: a gate
+// runs unattended, so its token outlives a person's; revoke it with
+// RevokeAllTokens on the gate account.
+const FeedTokenLifetime = 365 * 24 * time.Hour
+
+// IssueFeedToken returns a new token for the edge gate of provider code:
+// the token of that provider's gate account (role gate, created on first
+// use with a random password nobody knows), which may read the provider's
+// allow-list feed and nothing else, unlike a review desk's token, which
+// reads decrypted ID numbers. lifetime 0 is FeedTokenLifetime.
+func (s *Service) IssueFeedToken(ctx context.Context, by auth.Principal, providerCode string, lifetime time.Duration) (string, Account, error) {
+	if lifetime <= 0 {
+		lifetime = FeedTokenLifetime
+	}
+	providerCode = strings.TrimSpace(providerCode)
+	if providerCode == "" {
+		return "", Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.provider_required", Field: "provider", Message: "--provider CODE is required (须指定接入商)"}
+	}
+	email := feedEmail(providerCode)
+	a := Account{Email: email, Role: auth.RoleGate, ProviderCode: providerCode}
+	err := store.One(s.db.R().QueryRowContext(ctx, `SELECT id FROM accounts WHERE email = ? AND role = ?`, email, string(auth.RoleGate)).Scan(&a.ID))
+	if errors.Is(err, store.ErrNotFound) {
+		pw, _, perr := auth.NewToken() // a random password: the account signs in by token only
+		if perr != nil {
+			return "", Account{}, fmt.Errorf("feed account password: %w", perr)
+		}
+		a, err = s.AddUserAs(ctx, by, email, pw, "gate feed "+providerCode, auth.RoleGate, providerCode)
+	}
+	if err != nil {
+		return "", Account{}, err
+	}
+	expires := s.now().Add(lifetime).UTC().Format(time.RFC3339)
+	tok, err := s.mintToken(ctx, a.ID, lifetime, &audit.Entry{ActorID: by.AccountID, ActorRole: string(by.Role), Action: "token.feed",
+		Subject: fmt.Sprintf("account:%d", a.ID), Details: map[string]any{"provider": providerCode, "expires": expires}})
+	return tok, a, err
+}
+
+// RevokeFeedTokens ends every token of provider code's gate account and
+// returns how many there were.
+func (s *Service) RevokeFeedTokens(ctx context.Context, by auth.Principal, providerCode string) (int64, error) {
+	var id int64
+	err := store.One(s.db.R().QueryRowContext(ctx, `SELECT id FROM accounts WHERE email = ? AND role = ?`,
+		feedEmail(providerCode), string(auth.RoleGate)).Scan(&id))
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, &fault.Error{Kind: fault.NotFound, Code: "account.not_found", Field: "provider", Message: fmt.Sprintf("provider %q has no gate account (该接入商无网关账号)", providerCode)}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("gate account %s: %w", providerCode, err)
+	}
+	return s.RevokeAllTokens(ctx, by, id)
+}
+
+// feedEmail is the sign-in name of provider code's gate account (under
+// .invalid, which never receives mail).
+func feedEmail(providerCode string) string {
+	return "gate@" + strings.ToLower(strings.TrimSpace(providerCode)) + ".feed.invalid"
 }
 
 // RevokeAllTokens ends every token of an account (a suspected leak, an

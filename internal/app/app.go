@@ -59,6 +59,9 @@ type Config struct {
 	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
 	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
 	Policy *ratelimit.Policy
+	// SMS sends text messages; nil is the built-in in-memory gateway
+	// (App.SMSInbox).
+	SMS filing.SMSGateway
 	// DraftMaxAge is how long a draft may stay untouched before it expires
 	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
 	DraftMaxAge time.Duration
@@ -87,6 +90,10 @@ type App struct {
 	Guards   *ratelimit.Guards
 	Accounts *account.Service
 	Filing   *filing.Service
+	// SMSInbox is the built-in SMS gateway (nil when Config.SMS is set):
+	// the demo and the tests read verification codes there, as a phone
+	// would, since the outbox never shows them.
+	SMSInbox *filing.MemorySMS
 	Blobs    *blobstore.Store
 	// Lookup is the public lookup (GET /api/v1/filings and the /lookup
 	// page); Serve keeps its in-memory index current.
@@ -153,13 +160,19 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	var inbox *filing.MemorySMS
+	if c.SMS == nil {
+		inbox = filing.NewMemorySMS(10000)
+		c.SMS = inbox
+	}
 	a := &App{
+		SMSInbox: inbox,
 		DB:       db,
 		Guards:   guards,
 		Chain:    chain,
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
-			SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
+			SMS: c.SMS, SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
 		every: c.ScheduleEvery,
 		now:   c.Now,
 		Blobs: blobs,

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
@@ -18,8 +17,8 @@ type Desks struct {
 // Drive creates an application of any operation from req and takes it
 // through the same service calls the API makes to the state until: draft,
 // provider_review, rejected (by the provider), withdrawn, sms_verification,
-// authority_review or approved. SMS codes are read from the built-in
-// outbox, so it needs the built-in SMS gateway. The demo data and the tests
+// authority_review or approved. SMS codes are delivered and read from the
+// built-in SMS gateway (App.SMSInbox), so it needs that gateway. The demo data and the tests
 // use it; expired needs a clock moved past the SMS window, which the test
 // fixture does (apptest.Env.File).
 func (a *App) Drive(ctx context.Context, req filing.CreateRequest, until filing.Status, p Desks) (*filing.Application, error) {
@@ -66,28 +65,28 @@ func (a *App) verifyAll(ctx context.Context, app *filing.Application, owner auth
 	for _, w := range app.Content.Websites {
 		phones = append(phones, w.Principal.Phone)
 	}
-	admin := auth.Principal{Role: auth.RoleAdmin}
+	if a.SMSInbox == nil {
+		return app, fmt.Errorf("drive: SMS verification needs the built-in SMS gateway")
+	}
+	if _, err := a.Filing.DeliverSMS(ctx); err != nil {
+		return app, err
+	}
 	seen := map[string]bool{}
 	for _, ph := range phones {
 		if ph == "" || seen[ph] || app.Status != filing.StatusSMSVerification {
 			continue
 		}
 		seen[ph] = true
-		msgs, err := a.Filing.Outbox(ctx, admin, ph)
-		if err != nil {
-			return app, err
-		}
 		// The newest code sent for this application (a phone may verify several).
-		mine := fmt.Sprintf("（编号%d）", app.ID)
-		code, ok := "", false
-		for i := len(msgs) - 1; i >= 0 && !ok; i-- {
-			if strings.Contains(msgs[i].Body, mine) {
-				code, ok = filing.SMSCodeFrom(msgs[i].Body)
-			}
+		body, ok := a.SMSInbox.Latest(ph, fmt.Sprintf("（编号%d）", app.ID))
+		code := ""
+		if ok {
+			code, ok = filing.SMSCodeFrom(body)
 		}
 		if !ok {
 			continue
 		}
+		var err error
 		if app, err = a.Filing.VerifySMS(ctx, owner, app.ID, ph, code); err != nil {
 			return app, fmt.Errorf("drive: SMS for %s: %w", ph, err)
 		}

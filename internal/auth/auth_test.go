@@ -134,7 +134,7 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("Roles() lists %q but ParseRole gives %q, %v", r, got, err)
 		}
 	}
-	if len(Roles()) != 5 {
+	if len(Roles()) != 6 {
 		t.Errorf("Roles() = %v", Roles())
 	}
 }

@@ -15,13 +15,16 @@ type Role string
 
 // The roles. An applicant files for its own entities; a provider reviews the
 // applications made through it; the authority approves and issues numbers;
-// psb handles public-security filings; admin operates the platform.
+// psb handles public-security filings; admin operates the platform; gate
+// is the edge gate of one provider, which reads that provider's allow-list
+// feed and nothing else (no application, no personal data).
 const (
 	RoleApplicant Role = "applicant"
 	RoleProvider  Role = "provider"
 	RoleAuthority Role = "authority"
 	RolePSB       Role = "psb"
 	RoleAdmin     Role = "admin"
+	RoleGate      Role = "gate"
 )
 
 // ErrUnknownRole is wrapped by ParseRole for a name that is not a role.
@@ -29,13 +32,13 @@ var ErrUnknownRole = errors.New("unknown role")
 
 // Roles returns every role, in the order the UI and the CLI list them.
 func Roles() []Role {
-	return []Role{RoleApplicant, RoleProvider, RoleAuthority, RolePSB, RoleAdmin}
+	return []Role{RoleApplicant, RoleProvider, RoleAuthority, RolePSB, RoleAdmin, RoleGate}
 }
 
 // Valid reports whether r is one of the roles.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleApplicant, RoleProvider, RoleAuthority, RolePSB, RoleAdmin:
+	case RoleApplicant, RoleProvider, RoleAuthority, RolePSB, RoleAdmin, RoleGate:
 		return true
 	}
 	return false
@@ -47,14 +50,14 @@ func (r Role) Valid() bool {
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToLower(strings.TrimSpace(s)))
 	if !r.Valid() {
-		return "", fmt.Errorf("auth: role %q: %w (want applicant, provider, authority, psb or admin)", s, ErrUnknownRole)
+		return "", fmt.Errorf("auth: role %q: %w (want applicant, provider, authority, psb, admin or gate)", s, ErrUnknownRole)
 	}
 	return r, nil
 }
 
 // Principal is the authenticated caller, put in the request context by the
 // web layer and read by every handler that authorises. ProviderID and
-// ProviderCode are set only for RoleProvider accounts.
+// ProviderCode are set only for RoleProvider and RoleGate accounts.
 type Principal struct {
 	AccountID    int64
 	Email        string

@@ -42,21 +42,22 @@ type command struct {
 // commands is the table of subcommands; `beian help` prints it.
 func commands() map[string]command {
 	return map[string]command{
-		"validate": {"validate id|uscc|domain|sitename|icp|psb VALUE: check an identifier, number, host or site name", runValidate},
-		"extract":  {"extract [FILE]: find ICP/licence/PSB numbers and their links in HTML or text", runExtract},
-		"calendar": {"calendar workday DATE | add DATE N | between A B: Mainland business days", runCalendar},
-		"advise":   {"advise: which of ICP filing, ICP licence and PSB filing a site needs, with a dated timeline", runAdvise},
-		"gate":     {"gate: the edge gate that blocks unfiled hosts (ForwardAuth, Caddy ask, reverse proxy, exports)", runGate},
-		"serve":    {"serve [--addr A] [--db DSN] [--demo]: the platform (JSON API /api/v1, /healthz, /metrics)", runServe},
-		"provider": {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
-		"audit":    {"audit verify|head [--db DSN] [--data-dir DIR] [--expect-head ID:HASH]: check the keyed audit chain or print its head", runAudit},
-		"user":     {"user add --email E --password P --role R [--provider C]: add an operator account", runUser},
-		"scan":     {"scan [--db DSN | URL…]: check live sites' footers, PSB deadline and access", runScan},
-		"import":   {"import --db DSN --provider CODE FILE: bulk-load existing filings (CSV or JSON Lines)", runImport},
-		"export":   {"export --db DSN --format csv|jsonl: stream the public fields of every filing", runExport},
-		"migrate":  {"migrate [--db DSN] [--status]: apply or show the schema version", runMigrate},
-		"backup":   {"backup --db DSN FILE: online, consistent copy of the database", runBackup},
-		"restore":  {"restore --db DSN FILE: load a backup into an empty database", runRestore},
+		"validate":   {"validate id|uscc|domain|sitename|icp|psb VALUE: check an identifier, number, host or site name", runValidate},
+		"extract":    {"extract [FILE]: find ICP/licence/PSB numbers and their links in HTML or text", runExtract},
+		"calendar":   {"calendar workday DATE | add DATE N | between A B: Mainland business days", runCalendar},
+		"advise":     {"advise: which of ICP filing, ICP licence and PSB filing a site needs, with a dated timeline", runAdvise},
+		"gate":       {"gate: the edge gate that blocks unfiled hosts (ForwardAuth, Caddy ask, reverse proxy, exports)", runGate},
+		"serve":      {"serve [--addr A] [--db DSN] [--demo]: the platform (JSON API /api/v1, /healthz, /metrics)", runServe},
+		"provider":   {"provider add --code C --name N [--cidr CIDR]…: add an access provider", runProvider},
+		"audit":      {"audit verify|head [--db DSN] [--data-dir DIR] [--expect-head ID:HASH]: check the keyed audit chain or print its head", runAudit},
+		"feed-token": {"feed-token add|revoke --provider C [--days N]: a token for the edge gate that reads only the provider's feed", runFeedToken},
+		"user":       {"user add --email E --password P --role R [--provider C] | passwd --email E --password P: add an operator account, or set a password (revokes every token)", runUser},
+		"scan":       {"scan [--db DSN | URL…]: check live sites' footers, PSB deadline and access", runScan},
+		"import":     {"import --db DSN --provider CODE FILE: bulk-load existing filings (CSV or JSON Lines)", runImport},
+		"export":     {"export --db DSN --format csv|jsonl: stream the public fields of every filing", runExport},
+		"migrate":    {"migrate [--db DSN] [--status]: apply or show the schema version", runMigrate},
+		"backup":     {"backup --db DSN FILE: online, consistent copy of the database", runBackup},
+		"restore":    {"restore --db DSN FILE: load a backup into an empty database", runRestore},
 	}
 }
 

@@ -56,7 +56,7 @@ func (s *gateSource) close() {
 func (s *gateSource) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.hosts, "hosts", "", "hosts `FILE`: domain<TAB>number lines")
 	fs.StringVar(&s.feed, "feed", "", "platform `URL` of the gate feed (/api/v1/gate/snapshot and /changes)")
-	fs.StringVar(&s.token, "token", "", "gate `TOKEN` for --feed (default $BEIAN_GATE_TOKEN)")
+	fs.StringVar(&s.token, "token", "", "feed-only gate `TOKEN` for --feed, from beian feed-token add (default $BEIAN_GATE_TOKEN)")
 	fs.StringVar(&s.db, "db", "", "platform database `DSN` (SQLite file or postgres:// URL)")
 	fs.StringVar(&s.provider, "provider", "", "with --db: the provider `CODE` whose accesses are allowed (default: every provider)")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
@@ -57,9 +58,14 @@ func runProvider(env *Env, args []string) int {
 	return ExitOK
 }
 
-// runUser: beian user add --db DSN --email E --password P --role R [--provider CODE]
+// runUser: beian user add --db DSN --email E --password P --role R [--provider CODE],
+// or beian user passwd --db DSN --email E --password P, which also signs the
+// account out everywhere (every token revoked).
 func runUser(env *Env, args []string) int {
-	usage := "user add --db DSN --email E --password P --role provider|authority|psb|admin|applicant [--provider CODE] [--name N]"
+	usage := "user add --db DSN --email E --password P --role provider|authority|psb|admin|applicant|gate [--provider CODE] [--name N]\n       beian user passwd --db DSN --email E --password P"
+	if len(args) > 0 && args[0] == "passwd" {
+		return runPasswd(env, args[1:], usage)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprintln(env.Stderr, "Usage: beian "+usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
@@ -104,6 +110,36 @@ func runUser(env *Env, args []string) int {
 	return ExitOK
 }
 
+// runPasswd sets an account's password and revokes all its tokens.
+func runPasswd(env *Env, args []string, usage string) int {
+	fs := newFlags(env, "user passwd", usage)
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
+	email := fs.String("email", "", "e-mail (sign-in name)")
+	password := fs.String("password", "", "new password (≥ 10 characters)")
+	if _, c, ok := parseOrExit(fs, args); !ok {
+		return c
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	if err := acc.SetPassword(ctx, account.CLI, *email, *password); err != nil {
+		fmt.Fprintf(env.Stderr, "beian user passwd: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintf(env.Stdout, "password of %s changed; every token of the account revoked\n", *email)
+	return ExitOK
+}
+
 // operatorAccounts is the account service of the operator commands, writing
 // the audit log with the server's key (from the data directory or
 // BEIAN_DATA_KEY) so that its rows extend the server's keyed chain.
@@ -113,4 +149,62 @@ func operatorAccounts(env *Env, db *store.DB, dataDir string, explicit bool) (*a
 		return nil, err
 	}
 	return account.NewService(account.Config{DB: db, Chain: chain}), nil
+}
+
+// runFeedToken: beian feed-token add --db DSN --provider CODE [--days N]
+// prints a token for the provider's edge gate (--token of beian gate
+// --feed, or BEIAN_GATE_TOKEN): it reads that provider's allow-list feed
+// and nothing else, so the gate never holds a review desk's token, which
+// reads decrypted ID numbers. Revoke: beian feed-token revoke.
+func runFeedToken(env *Env, args []string) int {
+	usage := "feed-token add|revoke --db DSN --provider CODE [--days N]"
+	if len(args) == 0 || (args[0] != "add" && args[0] != "revoke") {
+		fmt.Fprintln(env.Stderr, "Usage: beian "+usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	verb := args[0]
+	fs := newFlags(env, "feed-token "+verb, usage)
+	db := fs.String("db", envOr(env, "BEIAN_DB", "beian.db"), "database: SQLite file or postgres:// URL")
+	dataDir := fs.String("data-dir", envOr(env, "BEIAN_DATA_DIR", "beian-data"), "directory of the data key that keys the audit log (env BEIAN_DATA_DIR, or BEIAN_DATA_KEY)")
+	provider := fs.String("provider", "", "provider code whose feed the gate reads")
+	days := fs.Int("days", int(account.FeedTokenLifetime/(24*time.Hour)), "days the token stays valid")
+	if _, c, ok := parseOrExit(fs, args[1:]); !ok {
+		return c
+	}
+	if *days <= 0 {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: --days must be positive (有效天数须为正数)\n", verb)
+		return ExitUsage
+	}
+	ctx := context.Background()
+	d, err := store.Open(ctx, *db)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: %v\n", verb, err)
+		return ExitInvalid
+	}
+	defer d.Close()
+	acc, err := operatorAccounts(env, d, *dataDir, flagGiven(fs, "data-dir"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token %s: %v\n", verb, err)
+		return ExitInvalid
+	}
+	if verb == "revoke" {
+		n, err := acc.RevokeFeedTokens(ctx, account.CLI, *provider)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "beian feed-token revoke: %v\n", err)
+			return ExitInvalid
+		}
+		fmt.Fprintf(env.Stdout, "%d gate tokens of provider %s revoked\n", n, *provider)
+		return ExitOK
+	}
+	tok, a, err := acc.IssueFeedToken(ctx, account.CLI, *provider, time.Duration(*days)*24*time.Hour)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "beian feed-token add: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintln(env.Stdout, tok)
+	fmt.Fprintf(env.Stderr, "gate token of provider %s (account %d), valid %d days: pass it as --token or BEIAN_GATE_TOKEN to beian gate --feed\n", a.ProviderCode, a.ID, *days)
+	return ExitOK
 }

@@ -27,6 +27,8 @@ func runServe(env *Env, args []string) int {
 	scanEveryS := fs.String("scan-every", envOr(env, "BEIAN_SCAN_EVERY", "24h"),
 		"how often the compliance scanner sweeps every active website; 0 turns the sweep off (env BEIAN_SCAN_EVERY)")
 	scanResolver := fs.String("scan-resolver", env.Getenv("BEIAN_SCAN_RESOLVER"), "DNS server the scanner asks, IP[:port] (default the system's; env BEIAN_SCAN_RESOLVER)")
+	draftAgeS := fs.String("draft-max-age", envOr(env, "BEIAN_DRAFT_MAX_AGE", "720h"),
+		"drafts untouched this long expire (their personal data stops being kept); 0 never (env BEIAN_DRAFT_MAX_AGE)")
 	pos, code, ok := parseOrExit(fs, args)
 	if !ok {
 		return code
@@ -43,6 +45,14 @@ func runServe(env *Env, args []string) int {
 	if scanEvery == 0 {
 		scanEvery = -1 // app.Config: negative is no sweep, 0 its default
 	}
+	draftAge, err := time.ParseDuration(*draftAgeS)
+	if err != nil || draftAge < 0 {
+		fmt.Fprintf(env.Stderr, "beian serve: --draft-max-age %q: want a duration such as 720h, or 0 to keep drafts (草稿有效期无效)\n", *draftAgeS)
+		return ExitUsage
+	}
+	if draftAge == 0 {
+		draftAge = -1 // app.Config: negative is never, 0 its default
+	}
 	proxies, err := clientip.ParseTrusted(*trusted)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: --trusted-proxy: %v\n", err)
@@ -54,7 +64,7 @@ func runServe(env *Env, args []string) int {
 	smtp := notify.SMTP{Addr: env.Getenv("BEIAN_SMTP_ADDR"), From: envOr(env, "BEIAN_SMTP_FROM", "beian@localhost"),
 		Username: env.Getenv("BEIAN_SMTP_USER"), Password: env.Getenv("BEIAN_SMTP_PASSWORD")}
 	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log,
-		TrustedProxies: proxies, ScanEvery: scanEvery, ScanResolver: *scanResolver})
+		TrustedProxies: proxies, ScanEvery: scanEvery, ScanResolver: *scanResolver, DraftMaxAge: draftAge})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
 		return ExitInvalid

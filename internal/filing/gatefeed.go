@@ -9,9 +9,12 @@ import (
 	"github.com/beian/beian/internal/store"
 )
 
+// gateProvider is the provider whose feed actor reads: a gate's own
+// feed-only token (role gate) or, as before that role existed, its review
+// desk's.
 func gateProvider(actor auth.Principal) (int64, error) {
-	if actor.Role != auth.RoleProvider || actor.ProviderID == 0 {
-		return 0, forbidden("the gate feed needs a provider token (网关同步须使用接入商令牌)")
+	if (actor.Role != auth.RoleGate && actor.Role != auth.RoleProvider) || actor.ProviderID == 0 {
+		return 0, forbidden("the gate feed needs the provider's gate token (网关同步须使用接入商的网关令牌)")
 	}
 	return actor.ProviderID, nil
 }

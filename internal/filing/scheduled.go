@@ -41,6 +41,7 @@ func (s *Service) RunScheduled(ctx context.Context) (map[string]int, error) {
 		{"shells_cancelled", s.SweepShells},
 		{"emails_delivered", s.DeliverEmail},
 		{"sms_delivered", s.DeliverSMS},
+		{"sms_scrubbed", s.ScrubSMS},
 	} {
 		n, err := t.fn(ctx)
 		out[t.name] = n
@@ -301,14 +302,14 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 		return 0, fmt.Errorf("deliver %s: %w", channel, err)
 	}
 	type msg struct {
-		id       int64
-		to, body string
+		id            int64
+		idx, to, body string
 	}
 	// Every message is opened before any is sent, so a key problem stops the
 	// run instead of sending part of the batch.
 	msgs := make([]msg, 0, len(rows))
 	for _, r := range rows {
-		m := msg{id: r.id}
+		m := msg{id: r.id, idx: r.idx}
 		var e1, e2 error
 		m.to, e1 = s.box.OpenString(r.rcpt, "outbox:"+r.idx)
 		m.body, e2 = s.box.OpenString(r.body, "outbox:"+r.idx)
@@ -324,7 +325,12 @@ func (s *Service) deliver(ctx context.Context, channel string, send func(ctx con
 			continue
 		}
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.Q().ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE id = ?`, store.Micros(s.now()), m.id)
+			now := store.Micros(s.now())
+			if channel == "sms" {
+				// The gateway has the code now; the outbox keeps none.
+				return s.scrub(ctx, tx, m.id, m.idx, m.body, &now)
+			}
+			_, err := tx.Q().ExecContext(ctx, `UPDATE outbox SET sent_at = ? WHERE id = ?`, now, m.id)
 			return err
 		})
 		if err != nil {

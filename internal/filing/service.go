@@ -57,8 +57,9 @@ type Config struct {
 	Log  *slog.Logger
 	// Mailer delivers e-mail from the outbox; nil keeps e-mail in the outbox only.
 	Mailer Mailer
-	// SMS delivers text messages from the outbox; nil is the built-in
-	// gateway, which keeps them in the outbox (GET /api/v1/admin/outbox).
+	// SMS delivers text messages from the outbox; nil keeps them there
+	// undelivered (their codes masked to readers, blanked on expiry).
+	// MemorySMS is the built-in gateway of the demo and the tests.
 	SMS SMSGateway
 	// Operations is the catalogue of operations; nil is operation.Default().
 	Operations *operation.Catalogue

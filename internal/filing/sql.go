@@ -493,13 +493,13 @@ func (s *Service) attachDocuments(ctx context.Context, q store.Querier, in strin
 // phones that still have to verify.
 func (s *Service) attachSMSPending(ctx context.Context, q store.Querier, in string, args []any, byID map[int64]*Application) error {
 	type row struct {
-		app       int64
-		principal string
+		app            int64
+		principal, msk string
 	}
 	rows, err := store.All(ctx, q, func(r store.Row) (row, error) {
 		var x row
-		return x, r.Scan(&x.app, &x.principal)
-	}, `SELECT application_id, principal FROM sms_codes WHERE application_id IN (`+in+`) AND verified_at IS NULL
+		return x, r.Scan(&x.app, &x.principal, &x.msk)
+	}, `SELECT application_id, principal, phone_masked FROM sms_codes WHERE application_id IN (`+in+`) AND verified_at IS NULL
 		ORDER BY application_id, principal`, args...)
 	if err != nil {
 		return fmt.Errorf("application sms: %w", err)
@@ -517,7 +517,11 @@ func (s *Service) attachSMSPending(ctx context.Context, q store.Querier, in stri
 				phones[a.ID][t.principal] = t.phone
 			}
 		}
-		if m := secret.MaskPhone(phones[a.ID][x.principal]); !seen[a.ID][m] {
+		m := x.msk // codes issued before the column existed went to the typed phone
+		if m == "" {
+			m = secret.MaskPhone(phones[a.ID][x.principal])
+		}
+		if !seen[a.ID][m] {
 			seen[a.ID][m] = true
 			a.SMSPending = append(a.SMSPending, m)
 		}
@@ -570,6 +574,83 @@ func (s *Service) smsTargets(op Operation, c form.Content) []smsTarget {
 	return out
 }
 
+// phonesOnRecord replaces, in targets, the phones typed into content by
+// those on record for the principals of an entity or service filed in this
+// registry: whoever files against an existing filing proves it through the
+// phones the filing already has, not through numbers they chose. Entities
+// and services not on record here (a first filing, a claim of a filing made
+// elsewhere, a new website) keep the typed phones.
+func (s *Service) phonesOnRecord(ctx context.Context, q store.Querier, targets []smsTarget, c form.Content) ([]smsTarget, error) {
+	out := make([]smsTarget, len(targets))
+	copy(out, targets)
+	for i, t := range out {
+		var table, aad string
+		var id int64
+		switch {
+		case t.principal == "entity":
+			num, err := parseEntityNumber(c)
+			if err != nil {
+				continue // not a filed entity
+			}
+			e, err := s.entityByNumber(ctx, q, num)
+			if err != nil {
+				return nil, err
+			}
+			if e == nil || e.status != "active" {
+				continue
+			}
+			table, id, aad = "entities", e.id, fmt.Sprintf("entity:%d", e.id)
+		default:
+			var k int
+			if _, err := fmt.Sscanf(t.principal, "website:%d", &k); err != nil || k >= len(c.Websites) {
+				return nil, fmt.Errorf("sms principal %q", t.principal)
+			}
+			num, err := parseWebsiteNumber(k, c.Websites[k])
+			if err != nil {
+				continue // a new service
+			}
+			w, err := s.websiteByNumber(ctx, q, num)
+			if err != nil {
+				return nil, err
+			}
+			if w == nil || w.status != "active" {
+				continue
+			}
+			table, id, aad = "websites", w.id, fmt.Sprintf("website:%d", w.id)
+		}
+		phone, err := s.principalPhone(ctx, q, table, id, aad)
+		if err != nil {
+			return nil, err
+		}
+		if phone == "" {
+			return nil, &fault.Error{Kind: fault.Conflict, Code: "sms.no_phone_on_record",
+				Message: "the filing on record has no principal phone to verify with; contact the provider (备案信息中无负责人手机号，请联系接入商)"}
+		}
+		out[i].phone = phone
+	}
+	return out, nil
+}
+
+// principalPhone reads the principal's phone of a registry row (its sealed
+// entity or service data).
+func (s *Service) principalPhone(ctx context.Context, q store.Querier, table string, id int64, aad string) (string, error) {
+	var sealed string
+	if err := q.QueryRowContext(ctx, `SELECT data_enc FROM `+table+` WHERE id = ?`, id).Scan(&sealed); err != nil {
+		return "", fmt.Errorf("%s: %w", aad, err)
+	}
+	plain, err := s.box.OpenString(sealed, aad)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", aad, err)
+	}
+	var p struct {
+		Principal form.Principal `json:"principal"`
+	}
+	if err := decodeJSON(plain, &p); err != nil {
+		return "", fmt.Errorf("%s: %w", aad, err)
+	}
+	return strings.TrimSpace(p.Principal.Phone), nil
+}
+
 // smsCodeMessage is the verification SMS; SMSCodeFrom reads it back.
 const smsCodeMessage = "【ICP备案】您的备案申请（编号%d）短信核验码为%s，24小时内有效。Your ICP filing application %d verification code is %s, valid for 24 hours."
 
@@ -591,8 +672,12 @@ func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Applicat
 	if _, err := tx.Q().ExecContext(ctx, `DELETE FROM sms_codes WHERE application_id = ?`, app.ID); err != nil {
 		return fmt.Errorf("application %d sms: %w", app.ID, err)
 	}
+	targets, err := s.phonesOnRecord(ctx, tx.Q(), s.smsTargets(app.Operation, *app.Content), *app.Content)
+	if err != nil {
+		return err
+	}
 	codeByPhone := map[string]string{}
-	for _, t := range s.smsTargets(app.Operation, *app.Content) {
+	for _, t := range targets {
 		code, ok := codeByPhone[t.phone]
 		if !ok {
 			var err error
@@ -605,9 +690,9 @@ func (s *Service) issueSMSCodes(ctx context.Context, tx *store.Tx, app *Applicat
 				return err
 			}
 		}
-		_, err := tx.Q().ExecContext(ctx, `INSERT INTO sms_codes (application_id, principal, phone_index, code_hash, expires_at)
-			VALUES (?, ?, ?, ?, ?)`, app.ID, t.principal, s.box.BlindIndex("phone", t.phone), s.codeHash(app.ID, t.principal, code),
-			store.Micros(now.Add(SMSValidity)))
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO sms_codes (application_id, principal, phone_index, code_hash, expires_at, phone_masked)
+			VALUES (?, ?, ?, ?, ?, ?)`, app.ID, t.principal, s.box.BlindIndex("phone", t.phone), s.codeHash(app.ID, t.principal, code),
+			store.Micros(now.Add(SMSValidity)), secret.MaskPhone(t.phone))
 		if err != nil {
 			return fmt.Errorf("application %d sms: %w", app.ID, err)
 		}
@@ -673,6 +758,8 @@ func (s *Service) Outbox(ctx context.Context, actor auth.Principal, to string) (
 		if m.Body, err = s.box.OpenString(e.body, "outbox:"+e.idx); err != nil {
 			return nil, fmt.Errorf("outbox %d: %w", m.ID, err)
 		}
+		// An admin reads what was sent, not the codes (see sms.go).
+		m.Body = maskCodes(m.Body)
 		out = append(out, m)
 	}
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {

@@ -252,7 +252,7 @@ func all() []Descriptor {
 			Resolve: []Check{CheckEntityOwned, CheckServicesOwned, CheckAccessHere}},
 		{Name: Claim, Effect: BringServices, SMS: SMS{true, true}, ServiceTypes: services,
 			Needs:   Needs{EntityNumber: true, Services: NamedServices, ServiceNumbers: true},
-			Resolve: []Check{CheckEntityNumber, CheckServicesGiven, CheckServiceNumbers, CheckServicesNotHere}},
+			Resolve: []Check{CheckEntityNumber, CheckServicesGiven, CheckServiceNumbers, CheckServicesNotHere, CheckOwnerProof}},
 		{Name: CommercialLicense, Effect: IssueLicence, SMS: SMS{true, false}, Review: Review60CalendarDays,
 			Needs:   Needs{EntityNumber: true},
 			Resolve: []Check{CheckEntityOwned, CheckLicenceEligible}},

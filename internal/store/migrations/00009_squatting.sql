@@ -9,8 +9,17 @@ CREATE UNIQUE INDEX applications_one_open ON applications(entity_key)
     WHERE status IN ('provider_review', 'sms_verification', 'authority_review');
 -- The draft sweep reads drafts by their last change.
 CREATE INDEX applications_idle_drafts ON applications(updated_at) WHERE status = 'draft';
+-- A text message's verification code is blanked once the gateway has it or
+-- it has expired; scrubbed_at says when, so that the sweep looks at each
+-- message once.
+ALTER TABLE outbox ADD COLUMN scrubbed_at BIGINT;
+-- The masked phone a code went to: for an existing filing it is the phone
+-- on record, not the one typed into the form, and the application shows it.
+ALTER TABLE sms_codes ADD COLUMN phone_masked TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
+ALTER TABLE sms_codes DROP COLUMN phone_masked;
+ALTER TABLE outbox DROP COLUMN scrubbed_at;
 DROP INDEX applications_idle_drafts;
 DROP INDEX applications_one_open;
 CREATE UNIQUE INDEX applications_one_open ON applications(entity_key)

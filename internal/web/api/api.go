@@ -50,7 +50,7 @@ func (a *API) Routes() []Route {
 	return []Route{
 		{"POST", "/api/v1/signup", nil, "create an applicant account", a.signup},
 		{"POST", "/api/v1/tokens", nil, "sign in and get a bearer token", a.tokens},
-		{"GET", "/api/v1/me", []auth.Role{app, prov, authy, auth.RolePSB, admin}, "the caller's account", a.me},
+		{"GET", "/api/v1/me", []auth.Role{app, prov, authy, auth.RolePSB, admin, auth.RoleGate}, "the caller's account", a.me},
 		{"POST", "/api/v1/applications", []auth.Role{app}, "create an application (draft)", a.create},
 		{"GET", "/api/v1/applications", []auth.Role{app}, "the caller's applications", a.mine},
 		{"GET", "/api/v1/applications/{id}", []auth.Role{app, prov, authy, admin}, "one application", a.get},
@@ -77,8 +77,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/api/v1/admin/holidays", []auth.Role{admin}, "the holiday overrides an admin saved and the years the calendar covers", a.getHolidays},
 		{"PUT", "/api/v1/admin/holidays", []auth.Role{admin}, "replace the holiday overrides (calendar override-file format); applied at once", a.putHolidays},
 		{"GET", "/api/v1/audit/verify", []auth.Role{admin}, "verify the hash-chained audit log", a.auditVerify},
-		{"GET", "/api/v1/gate/snapshot", []auth.Role{prov}, "the gate allow-list snapshot", a.gateSnapshot},
-		{"GET", "/api/v1/gate/changes", []auth.Role{prov}, "gate allow-list changes since a version", a.gateChanges},
+		{"GET", "/api/v1/gate/snapshot", []auth.Role{prov, auth.RoleGate}, "the gate allow-list snapshot (a gate token from beian feed-token)", a.gateSnapshot},
+		{"GET", "/api/v1/gate/changes", []auth.Role{prov, auth.RoleGate}, "gate allow-list changes since a version (a gate token from beian feed-token)", a.gateChanges},
 	}
 }
 

@@ -57,6 +57,7 @@ func TestServiceRefusesWrongRoles(t *testing.T) {
 	}
 	app, prov := principal(w.owner), principal(w.e.Operator(auth.RoleProvider))
 	authy, psb, admin := principal(w.e.Operator(auth.RoleAuthority)), principal(w.e.Operator(auth.RolePSB)), principal(w.e.Operator(auth.RoleAdmin))
+	gate := principal(w.e.Operator(auth.RoleGate))
 	blob, err := w.e.App.Blobs.Put(ctx, strings.NewReader("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +115,8 @@ func TestServiceRefusesWrongRoles(t *testing.T) {
 			_, err := svc.SetHolidayOverrides(ctx, p, "")
 			return err
 		}},
-		{"Snapshot", []auth.Principal{prov}, none, func(p auth.Principal, _ object) error { _, err := svc.Snapshot(ctx, p); return err }},
-		{"Changes", []auth.Principal{prov}, none, func(p auth.Principal, _ object) error { _, err := svc.Changes(ctx, p, 0); return err }},
+		{"Snapshot", []auth.Principal{gate, prov}, none, func(p auth.Principal, _ object) error { _, err := svc.Snapshot(ctx, p); return err }},
+		{"Changes", []auth.Principal{gate, prov}, none, func(p auth.Principal, _ object) error { _, err := svc.Changes(ctx, p, 0); return err }},
 	}
 	refusals := 0
 	for _, c := range cases {

@@ -29,7 +29,7 @@ import (
 )
 
 // uiColumns are the callers of the UI matrix, in the order of a row's cells.
-var uiColumns = []auth.Role{"", auth.RoleApplicant, auth.RoleProvider, auth.RoleAuthority, auth.RolePSB, auth.RoleAdmin}
+var uiColumns = []auth.Role{"", auth.RoleApplicant, auth.RoleProvider, auth.RoleAuthority, auth.RolePSB, auth.RoleAdmin, auth.RoleGate}
 
 // uiStage is the object a page with an {id} acts on.
 type uiStage int
@@ -55,7 +55,7 @@ const (
 // letter cannot be drawn) when not.
 type uiRow struct {
 	stage uiStage
-	cells [6]string
+	cells [7]string
 }
 
 const toLogin = "303>/login?next={next}"
@@ -68,49 +68,49 @@ const toLogin = "303>/login?next={next}"
 // An anonymous GET goes to the sign-in page and comes back; an anonymous
 // POST is 401. Someone else's object is 404, never 403.
 var uiMatrix = map[string]uiRow{
-	//                                                     anonymous applicant provider authority psb admin
-	"GET /{$}":                            {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /lookup":                         {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /advisor":                        {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /footer-snippet":                 {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /signup":                         {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"POST /signup":                        {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
-	"GET /login":                          {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"POST /login":                         {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
-	"POST /logout":                        {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
-	"POST /lang":                          {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
-	"GET /dashboard":                      {noObject, [6]string{toLogin, "200", "303>/review", "303>/review", "303>/psb", "303>/admin/providers"}},
-	"GET /applications/new":               {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
-	"POST /applications/new":              {noObject, [6]string{"401", "303>/applications/{n}/edit/entity", "403", "403", "403", "403"}},
-	"GET /applications/{id}":              {uiSubmitted, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
-	"GET /applications/{id}/edit/{step}":  {uiDraft, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/edit/{step}": {uiDraft, [6]string{"401", "303>/applications/{id}/edit/entity|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/documents":   {uiDraft, [6]string{"401", "303>/applications/{id}/edit/documents|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/services/{svc}/icon": {uiAppDraft, [6]string{"401", "303>/applications/{id}/edit/websites#f-websites-1--app-icon|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/documents/{doc}":      {uiWithDoc, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
-	"POST /applications/{id}/submit":              {uiDraft, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/withdraw":            {uiSubmitted, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/sms":                  {uiSMSDue, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/sms":                 {uiSMSDue, [6]string{"401", "303>/applications/{id}/sms|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/letters/{kind}":       {uiSubmitted, [6]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403"}},
-	"POST /applications/{id}/decision":            {uiByDesk, [6]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403"}},
-	"POST /applications/{id}/void":                {uiSubmitted, [6]string{"401", "403", "303>/applications/{id}|404", "403", "403", "303>/applications/{id}"}},
-	"GET /review":                                 {noObject, [6]string{toLogin, "403", "200", "200", "403", "403"}},
-	"GET /scan":                                   {noObject, [6]string{toLogin, "403", "200", "403", "403", "403"}},
-	"GET /websites":                               {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
-	"POST /websites/{id}/go-live":                 {uiFiled, [6]string{"401", "303>/websites?done=go_live|404", "403", "403", "403", "403"}},
-	"POST /websites/{id}/psb":                     {uiFiled, [6]string{"401", "303>/websites?done=psb|404", "403", "403", "403", "403"}},
-	"GET /psb":                                    {noObject, [6]string{toLogin, "403", "403", "403", "200", "403"}},
-	"GET /psb/{id}":                               {uiPSBPending, [6]string{toLogin, "403", "403", "403", "200", "403"}},
-	"POST /psb/{id}/decision":                     {uiPSBPending, [6]string{"401", "403", "403", "403", "303>/psb/{id}?done=approved", "403"}},
-	"GET /admin/providers":                        {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/providers":                       {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/providers?added={added}"}},
-	"GET /admin/accounts":                         {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/accounts":                        {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/accounts?added={added}"}},
-	"GET /admin/holidays":                         {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/holidays":                        {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/holidays?saved=1"}},
-	"GET /admin/outbox":                           {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"/":                                           {noObject, [6]string{"404", "404", "404", "404", "404", "404"}},
+	//                                                     anonymous applicant provider authority psb admin gate
+	"GET /{$}":                            {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"GET /lookup":                         {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"GET /advisor":                        {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"GET /footer-snippet":                 {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"GET /signup":                         {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"POST /signup":                        {noObject, [7]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
+	"GET /login":                          {noObject, [7]string{"200", "200", "200", "200", "200", "200", "200"}},
+	"POST /login":                         {noObject, [7]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
+	"POST /logout":                        {noObject, [7]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
+	"POST /lang":                          {noObject, [7]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
+	"GET /dashboard":                      {noObject, [7]string{toLogin, "200", "303>/review", "303>/review", "303>/psb", "303>/admin/providers", "403"}},
+	"GET /applications/new":               {noObject, [7]string{toLogin, "200", "403", "403", "403", "403", "403"}},
+	"POST /applications/new":              {noObject, [7]string{"401", "303>/applications/{n}/edit/entity", "403", "403", "403", "403", "403"}},
+	"GET /applications/{id}":              {uiSubmitted, [7]string{toLogin, "200|404", "200|404", "200", "403", "200", "403"}},
+	"GET /applications/{id}/edit/{step}":  {uiDraft, [7]string{toLogin, "200|404", "403", "403", "403", "403", "403"}},
+	"POST /applications/{id}/edit/{step}": {uiDraft, [7]string{"401", "303>/applications/{id}/edit/entity|404", "403", "403", "403", "403", "403"}},
+	"POST /applications/{id}/documents":   {uiDraft, [7]string{"401", "303>/applications/{id}/edit/documents|404", "403", "403", "403", "403", "403"}},
+	"POST /applications/{id}/services/{svc}/icon": {uiAppDraft, [7]string{"401", "303>/applications/{id}/edit/websites#f-websites-1--app-icon|404", "403", "403", "403", "403", "403"}},
+	"GET /applications/{id}/documents/{doc}":      {uiWithDoc, [7]string{toLogin, "200|404", "200|404", "200", "403", "200", "403"}},
+	"POST /applications/{id}/submit":              {uiDraft, [7]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403", "403"}},
+	"POST /applications/{id}/withdraw":            {uiSubmitted, [7]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403", "403"}},
+	"GET /applications/{id}/sms":                  {uiSMSDue, [7]string{toLogin, "200|404", "403", "403", "403", "403", "403"}},
+	"POST /applications/{id}/sms":                 {uiSMSDue, [7]string{"401", "303>/applications/{id}/sms|404", "403", "403", "403", "403", "403"}},
+	"GET /applications/{id}/letters/{kind}":       {uiSubmitted, [7]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403", "403"}},
+	"POST /applications/{id}/decision":            {uiByDesk, [7]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403", "403"}},
+	"POST /applications/{id}/void":                {uiSubmitted, [7]string{"401", "403", "303>/applications/{id}|404", "403", "403", "303>/applications/{id}", "403"}},
+	"GET /review":                                 {noObject, [7]string{toLogin, "403", "200", "200", "403", "403", "403"}},
+	"GET /scan":                                   {noObject, [7]string{toLogin, "403", "200", "403", "403", "403", "403"}},
+	"GET /websites":                               {noObject, [7]string{toLogin, "200", "403", "403", "403", "403", "403"}},
+	"POST /websites/{id}/go-live":                 {uiFiled, [7]string{"401", "303>/websites?done=go_live|404", "403", "403", "403", "403", "403"}},
+	"POST /websites/{id}/psb":                     {uiFiled, [7]string{"401", "303>/websites?done=psb|404", "403", "403", "403", "403", "403"}},
+	"GET /psb":                                    {noObject, [7]string{toLogin, "403", "403", "403", "200", "403", "403"}},
+	"GET /psb/{id}":                               {uiPSBPending, [7]string{toLogin, "403", "403", "403", "200", "403", "403"}},
+	"POST /psb/{id}/decision":                     {uiPSBPending, [7]string{"401", "403", "403", "403", "303>/psb/{id}?done=approved", "403", "403"}},
+	"GET /admin/providers":                        {noObject, [7]string{toLogin, "403", "403", "403", "403", "200", "403"}},
+	"POST /admin/providers":                       {noObject, [7]string{"401", "403", "403", "403", "403", "303>/admin/providers?added={added}", "403"}},
+	"GET /admin/accounts":                         {noObject, [7]string{toLogin, "403", "403", "403", "403", "200", "403"}},
+	"POST /admin/accounts":                        {noObject, [7]string{"401", "403", "403", "403", "403", "303>/admin/accounts?added={added}", "403"}},
+	"GET /admin/holidays":                         {noObject, [7]string{toLogin, "403", "403", "403", "403", "200", "403"}},
+	"POST /admin/holidays":                        {noObject, [7]string{"401", "403", "403", "403", "403", "303>/admin/holidays?saved=1", "403"}},
+	"GET /admin/outbox":                           {noObject, [7]string{toLogin, "403", "403", "403", "403", "200", "403"}},
+	"/":                                           {noObject, [7]string{"404", "404", "404", "404", "404", "404", "404"}},
 }
 
 // uiWant is one cell: the status and, for a redirect, the location pattern.
@@ -338,15 +338,7 @@ func (w *uiWorld) today() string { return calendar.DateOf(w.e.Clock.Now()).Strin
 // smsCode is the newest code sent to phone.
 func (w *uiWorld) smsCode(t *testing.T, phone string) string {
 	t.Helper()
-	msgs, err := w.e.App.Filing.Outbox(context.Background(), w.admin, phone)
-	if err != nil || len(msgs) == 0 {
-		t.Fatalf("no SMS to %s: %v", phone, err)
-	}
-	code, ok := filing.SMSCodeFrom(msgs[len(msgs)-1].Body)
-	if !ok {
-		t.Fatalf("no code in %q", msgs[len(msgs)-1].Body)
-	}
-	return code
+	return w.e.SMSCode(phone)
 }
 
 // make takes a fresh first filing of sd's applicant to stage st by calling
