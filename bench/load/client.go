@@ -173,7 +173,7 @@ func (t *tally) add(class string, a answer) {
 	if a.Outcome == OK || a.Outcome == RateLimited || a.Outcome == Clean5xx {
 		t.lat[class] = append(t.lat[class], a.Took)
 	}
-	if a.Outcome != OK && a.Outcome != RateLimited && len(t.samples[a.Outcome]) < 5 {
+	if a.Outcome != OK && len(t.samples[a.Outcome]) < 5 {
 		t.samples[a.Outcome] = append(t.samples[a.Outcome], class+": "+a.Error())
 	}
 }
