@@ -15,7 +15,7 @@
 # or gate, sampled every RSS_EVERY (10s), grows (mean of the last quarter of
 # the samples more than 30 % and 32 MiB over the second quarter's). It
 # prints per class the requests, outcomes, p50 and p99, and each process's
-# RSS first/last/max; the full JSON is in $OUT (default bench/soak/last.json).
+# RSS first/last/max; OUT=FILE keeps the full JSON summary.
 #
 #   bash bench/soak/run.sh                                   # 10 minutes, SQLite
 #   DURATION=45s RSS_EVERY=5s bash bench/soak/run.sh          # CI's short run
@@ -32,7 +32,7 @@ RSS_EVERY=${RSS_EVERY:-10s}
 THINK=${THINK:-400ms}
 APPLICANTS=${APPLICANTS:-100} REVIEWERS=${REVIEWERS:-10} LOOKUPS=${LOOKUPS:-50} GATES=${GATES:-40}
 ACCOUNTS=${ACCOUNTS:-10}
-OUT=${OUT:-bench/soak/last.json}
+OUT=${OUT:-}
 for tool in jq curl; do command -v "$tool" >/dev/null || fail "$tool is required"; done
 build
 
@@ -62,7 +62,7 @@ rc=0
   --duration "$DURATION" --think "$THINK" --rss-every "$RSS_EVERY" --rss "serve=$serve_pid" --rss "gate=$gate_pid" \
   >"$WORK/soak.json" 2>>"$WORK/load.err" || rc=$?
 [ -s "$WORK/soak.json" ] || fail "the soak printed no summary: $(tail -n 5 "$WORK/load.err")"
-cp "$WORK/soak.json" "$OUT"
+[ -z "$OUT" ] || cp "$WORK/soak.json" "$OUT"
 kill -0 "$serve_pid" 2>/dev/null || fail "serve died during the soak"
 kill -0 "$gate_pid" 2>/dev/null || fail "the gate died during the soak"
 
@@ -75,4 +75,4 @@ if [ "$rc" -ne 0 ]; then
   jq -c .unexpected "$WORK/soak.json"
   fail "the soak failed: $(tail -n 3 "$WORK/load.err")"
 fi
-echo "PASS: soak of $DURATION at $total clients; figures in $OUT"
+echo "PASS: soak of $DURATION at $total clients${OUT:+; figures in $OUT}"
