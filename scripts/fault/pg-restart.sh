@@ -71,12 +71,7 @@ start_serve "$dsn"
 "$LOAD" write --base "$BASE" --journal "$WORK/journal.json" --clients "$CLIENTS" --accounts 4 --allow clean_5xx \
   --ready "$WORK/ready" >"$WORK/write.json" 2>>"$WORK/load.err" &
 load_pid=$!
-deadline=$((SECONDS + 180))
-until [ -e "$WORK/ready" ]; do
-  [ "$SECONDS" -lt "$deadline" ] || fail "the clients did not sign up within 180 s"
-  kill -0 "$load_pid" 2>/dev/null || fail "the load client stopped: $(tail -n 5 "$WORK/load.err")"
-  sleep 0.2
-done
+wait_ready "$WORK/ready"
 
 health() { curl -sS -o /dev/null -w '%{http_code}' --max-time "$1" "$BASE/healthz" 2>/dev/null || echo "none"; }
 recoveries=""
