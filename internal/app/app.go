@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/jobs"
+	"github.com/beian/beian/internal/lookup"
 	"github.com/beian/beian/internal/notify"
 	"github.com/beian/beian/internal/secret"
 	"github.com/beian/beian/internal/store"
@@ -57,6 +59,9 @@ type Config struct {
 	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
 	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
 	Policy *ratelimit.Policy
+	// DraftMaxAge is how long a draft may stay untouched before it expires
+	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
+	DraftMaxAge time.Duration
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// for rate limits; nil is loopback only.
 	TrustedProxies []netip.Prefix
@@ -83,10 +88,14 @@ type App struct {
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
-	Log      *slog.Logger
-	handler  http.Handler
-	every    time.Duration
-	now      func() time.Time
+	// Lookup is the public lookup (GET /api/v1/filings and the /lookup
+	// page); Serve keeps its in-memory index current.
+	Lookup  *lookup.Handler
+	Log     *slog.Logger
+	handler http.Handler
+	clients *clientip.Resolver
+	every   time.Duration
+	now     func() time.Time
 }
 
 // New opens everything. The caller closes the App.
@@ -150,7 +159,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Chain:    chain,
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
-			SMSAttempts: guards.SMS, Chain: chain, Log: c.Log.With("component", "filing")}),
+			SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
 		every: c.ScheduleEvery,
 		now:   c.Now,
 		Blobs: blobs,
@@ -160,8 +169,12 @@ func New(ctx context.Context, c Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, filepath.Join(c.DataDir, "lookup.snapshot"), c.Log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if c.ScanEvery >= 0 {
-		if a.Sweeper, err = newSweeper(db, c); err != nil {
+		if a.Sweeper, err = newSweeper(db, c, a.Filing); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -173,19 +186,15 @@ func New(ctx context.Context, c Config) (*App, error) {
 }
 
 // newSweeper builds the scheduled scan of every active website; applicants
-// hear of new findings by e-mail when SMTP is configured.
-func newSweeper(db *store.DB, c Config) (*scan.Sweeper, error) {
+// hear of new findings through the filing outbox (kept by the built-in
+// gateway, e-mailed when SMTP is configured).
+func newSweeper(db *store.DB, c Config, outbox scan.Outbox) (*scan.Sweeper, error) {
 	res, err := scan.NewResolver(c.ScanResolver)
 	if err != nil {
 		return nil, fmt.Errorf("scan resolver: %w", err)
 	}
-	var n scan.Notifier
-	if c.SMTP.Addr != "" {
-		m := c.SMTP
-		n = scan.MailNotifier(&m)
-	}
 	return scan.NewSweeper(scan.SweeperConfig{DB: db, Scanner: scan.New(scan.Options{Resolver: res, Now: c.Now}),
-		Notifier: n, Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
+		Notifier: scan.OutboxNotifier(outbox), Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
 }
 
 // documentGrace is how long an uploaded document no row refers to is kept:
@@ -236,7 +245,8 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency, scan.Collector(a.DB))
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Lookup: a.Lookup,
+		Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -277,7 +287,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// Serve listens on addr until ctx ends, then shuts down gracefully.
+// Serve listens on addr until ctx ends, then shuts down gracefully. GET
+// /api/v1/filings is answered by the lookup's event loops (lookup.Serve),
+// the rest by net/http on the same port.
 // ready, when not nil, receives the bound address once listening.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -315,22 +327,22 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 		return err
 	}})
 	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
+	lookupDone := make(chan struct{})
+	go func() {
+		defer close(lookupDone)
+		_ = a.Lookup.Run(ctx) // returns when ctx ends
+	}()
+	defer func() { <-lookupDone }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		_ = sched.Shutdown(sctx)
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	// The lookup's hot GET runs on its event loops; everything else, and
+	// every connection once it asked for anything else, on srv.
+	if err := a.Lookup.Serve(ctx, ln, srv, runtime.GOMAXPROCS(0)); err != nil && !errors.Is(err, http.ErrServerClosed) &&
+		!errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }

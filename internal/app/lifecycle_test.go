@@ -215,8 +215,9 @@ func TestChanges(t *testing.T) {
 		t.Fatalf("domain change: %s", r.Raw)
 	}
 
-	// Change access: no SMS, straight to the authority.
-	w.Access.IPs = []string{"203.0.113.99"}
+	// Change access: no SMS, straight to the authority. The new address
+	// is in the provider's range (198.51.100.0/24).
+	w.Access.IPs = []string{"198.51.100.99"}
 	if _, after := drive(t, e, f.tok, prov, opRequest("change_access", apptest.ProviderCode, c, f.entity, w)); after != "authority_review" {
 		t.Fatalf("change_access after provider: %s", after)
 	}

@@ -3,85 +3,76 @@ package appinfo
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/vocab"
 )
 
-// App is the filing data of one App (移动互联网应用程序), as the MIIT notice
-// of 2023-08 asks it of every App serving Mainland users
+// CheckApp validates a service of type App (移动互联网应用程序) as the MIIT
+// notice of 2023-08 asks it of every App serving Mainland users
 // (https://www.miit.gov.cn/zwgk/zcwj/wjfb/tz/art/2023/art_920db564162e4312916a01bed6540ad8.html)
 // and the provider consoles collect it
 // (https://hsy.com/help/13-14-27: name, icon, language, content, SDKs,
 // domains, server IPs, then per platform the package name, public key and
-// fingerprint).
-type App struct {
-	Name string `json:"name"`
-	// Icon is the id of the uploaded icon document; the upload itself is
-	// checked with ValidateIcon, since a check of the form never sees bytes.
-	Icon         string        `json:"icon"`
-	Languages    []string      `json:"languages"`     // vocab language codes
-	ContentTypes []string      `json:"content_types"` // second-level vocab content codes
-	PreApprovals []PreApproval `json:"pre_approvals"`
-	Remarks      string        `json:"remarks,omitempty"`
-	// SDKs are the third-party SDKs the App uses; empty when it uses none.
-	SDKs []SDKUse `json:"sdks"`
-	// Domains the App talks to (API and content hosts); optional, since an
-	// App may reach its servers by address only.
-	Domains   []string      `json:"domains"`
-	ServerIPs []string      `json:"server_ips"`
-	Platforms []AppPlatform `json:"platforms"`
-	Principal Principal     `json:"principal"`
-}
-
-// AppPlatform is the App on one operating system: every platform the App
-// ships on is filed, each with its identifier and signing certificate
-// (https://github.com/huaweicloud/huaweicloud-skills/blob/master/skills/cdi/assist/huawei-cloud-icp-process-guidance/kb/procedures/App备案咨询.md).
-type AppPlatform struct {
-	// Platform is a vocab platform code of service "app" (android, ios,
-	// harmonyos, other_app).
-	Platform string `json:"platform"`
-	// ID is the Android package name, iOS bundle ID or HarmonyOS bundle name.
-	ID string `json:"id"`
-	// PublicKey is the signing public key or certificate (PEM, base64 DER
-	// or the RSA modulus in hex): see ParseSigningKey.
-	PublicKey string `json:"public_key"`
-	// Fingerprint is the signing certificate's digest in hex, the one the
-	// platform asks for (Android MD5, iOS SHA-1): see ParseFingerprint.
-	Fingerprint string `json:"fingerprint"`
-}
-
-// SDKUse is one third-party SDK the App uses: a vocab SDK code, and for
-// "other" a note naming the SDK, its provider and what it does.
-type SDKUse struct {
-	Code string `json:"code"`
-	Note string `json:"note,omitempty"`
-}
-
-// CheckApp validates an App. Findings name their field relative to the App
-// ("platforms[0].fingerprint"); the caller prefixes its own path with
+// fingerprint). The server IPs (access.ips) are the caller's to check, as
+// for any service: package rules knows the provider's address ranges.
+// Findings name their field relative to the service
+// ("app.platforms[0].fingerprint"); the caller prefixes its own path with
 // finding.WithField.
-func (c Checker) CheckApp(a App) []finding.Finding {
-	r := c.start()
-	c.name(r, "name", a.Name, "App", "App")
-	if strings.TrimSpace(a.Icon) == "" {
-		r.errorf("icon", "icon.required", "未上传App图标", "no App icon was uploaded")
+func (c Checker) CheckApp(s form.Website) []finding.Finding {
+	r := c.shared(icpnum.ServiceApp, s)
+	a := s.App
+	if a == nil {
+		r.errorf("app", "app.required", "未填写App信息（图标、语言、运行平台等）", "the App block (icon, languages, platforms …) is missing")
+		return r.list()
 	}
-	c.languages(r, "languages", a.Languages)
-	content := c.contentTypes(r, "content_types", a.ContentTypes)
-	c.preApprovals(r, "pre_approvals", a.PreApprovals, content)
-	c.remarks(r, "remarks", a.Remarks)
-	c.sdks(r, "sdks", a.SDKs)
-	c.domains(r, "domains", a.Domains)
-	c.serverIPs(r, "server_ips", a.ServerIPs)
-	c.platforms(r, "platforms", a.Platforms)
-	c.principal(r, "principal", a.Principal)
+	if strings.TrimSpace(a.Icon) == "" {
+		r.errorf("app.icon", "icon.required", "未上传App图标", "no App icon was uploaded")
+	}
+	c.languages(r, "app.languages", a.Languages)
+	c.sdks(r, "app.sdks", a.SDKs)
+	c.platforms(r, "app.platforms", a.Platforms)
 	return r.list()
+}
+
+// shared opens a report with the checks of the fields every service that
+// is not a website has, under their paths in the service (but the server
+// IPs: see CheckApp).
+func (c Checker) shared(t icpnum.ServiceType, s form.Website) *report {
+	r := c.start()
+	c.name(r, "name", s.Name, t.NameZH(), t.NameEN())
+	content := c.contentTypes(r, "content_types", s.ContentTypes)
+	c.preApprovals(r, "pre_approvals", s.PreApprovals, content)
+	c.remarks(r, "remarks", s.Remarks)
+	c.domains(r, "domains", s.Domains)
+	c.principal(r, "principal", s.Principal, true)
+	c.blocks(r, s)
+	return r
+}
+
+// blocks refuses a type block the service's type does not have (an app
+// block on a mini-program), since its data would be filed nowhere.
+func (c Checker) blocks(r *report, s form.Website) {
+	t := s.Type()
+	for _, b := range []struct {
+		name  string
+		given bool
+		t     icpnum.ServiceType
+	}{{"app", s.App != nil, icpnum.ServiceApp}, {"mini_program", s.MiniProgram != nil, icpnum.ServiceMiniProgram}, {"quick_app", s.QuickApp != nil, icpnum.ServiceQuickApp}} {
+		if b.given && b.t != t {
+			r.errorf(b.name, "service.block_mismatch",
+				"服务类型为"+t.NameZH()+"，不应填写"+b.t.NameZH()+"信息（"+b.name+"）",
+				"the service is a "+t.NameEN()+", so it takes no "+b.t.NameEN()+" block ("+b.name+")")
+		}
+	}
+	if t != icpnum.ServiceWebsite && strings.TrimSpace(s.HomeURL) != "" {
+		r.errorf("home_url", "service.home_url", t.NameZH()+"没有网站首页地址，请留空", "a "+t.NameEN()+" has no home page URL; leave it empty")
+	}
 }
 
 // maxSDKNoteRunes bounds the note of an unlisted SDK; a sanity bound.
@@ -93,7 +84,7 @@ var sdkField = codeField{empty: "sdk.empty", unknown: "sdk.unknown", duplicate: 
 
 // sdks checks the declared SDKs: known codes, none twice (but "other",
 // once per unlisted SDK), and a note for "other" that says what it is.
-func (c Checker) sdks(r *report, field string, list []SDKUse) {
+func (c Checker) sdks(r *report, field string, list []form.SDKUse) {
 	v := c.vocab()
 	seen := map[string]bool{}
 	for i, s := range list {
@@ -118,11 +109,11 @@ func (c Checker) sdks(r *report, field string, list []SDKUse) {
 // domains checks the App's domains with package hostname. A subdomain is
 // what an App usually calls (api.example.com), so hostname's subdomain
 // warning, meant for website filings, is dropped.
-func (c Checker) domains(r *report, field string, list []string) {
+func (c Checker) domains(r *report, field string, list []form.Domain) {
 	seen := map[string]int{}
 	for i, d := range list {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		res := hostname.Validate(d)
+		res := hostname.Validate(d.Name)
 		for _, f := range res.Findings {
 			if f.Code != hostname.CodeSubdomain {
 				r.add(at, f)
@@ -141,53 +132,6 @@ func (c Checker) domains(r *report, field string, list []string) {
 	}
 }
 
-// ParseServerIP reads an App server's IP address: IPv4 or IPv6, public
-// unicast (not private, loopback, link-local, multicast or unspecified),
-// without a zone. IPv4-mapped IPv6 addresses are unmapped.
-func ParseServerIP(s string) (netip.Addr, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return netip.Addr{}, fail("server_ip.empty", "服务器IP地址为空", "the server IP address is empty")
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, fail("server_ip.format",
-			"服务器IP地址"+quote(s)+"格式不正确", "the server IP address "+quote(s)+" is not an IPv4 or IPv6 address")
-	}
-	a = a.Unmap()
-	if !a.IsGlobalUnicast() || a.IsPrivate() {
-		return netip.Addr{}, fail("server_ip.not_public",
-			"服务器IP地址"+a.String()+"不是公网地址", "the server IP address "+a.String()+" is not a public address")
-	}
-	return a, nil
-}
-
-// serverIPs checks the App's server addresses.
-func (c Checker) serverIPs(r *report, field string, list []string) {
-	if len(list) == 0 {
-		if c.RequireServerIPs {
-			r.errorf(field, "server_ip.required", "请填写App服务器的IP地址", "give the IP addresses of the App's servers")
-		}
-		return
-	}
-	seen := map[netip.Addr]int{}
-	for i, s := range list {
-		at := fmt.Sprintf("%s[%d]", field, i)
-		a, err := ParseServerIP(s)
-		if err != nil {
-			r.add(at, asFinding(err))
-			continue
-		}
-		if j, dup := seen[a]; dup {
-			r.errorf(at, "server_ip.duplicate",
-				fmt.Sprintf("服务器IP地址%s重复（与%s[%d]相同）", a, field, j),
-				fmt.Sprintf("the server IP address %s appears twice (as %s[%d])", a, field, j))
-			continue
-		}
-		seen[a] = i
-	}
-}
-
 var appPlatformField = codeField{empty: "platform.empty", unknown: "platform.unknown", duplicate: "platform.duplicate",
 	zh: "App运行平台", en: "App platform"}
 
@@ -195,7 +139,7 @@ func platformTerm(p vocab.Platform) vocab.Term { return p.Term }
 
 // platforms checks every platform the App is filed on: at least one, each
 // a known App platform, none twice.
-func (c Checker) platforms(r *report, field string, list []AppPlatform) {
+func (c Checker) platforms(r *report, field string, list []form.AppPlatform) {
 	if len(list) == 0 {
 		r.errorf(field, "platform.required", "请至少填写一个App运行平台（安卓、iOS、鸿蒙等）", "give at least one platform the App runs on (Android, iOS, HarmonyOS …)")
 		return
@@ -203,7 +147,7 @@ func (c Checker) platforms(r *report, field string, list []AppPlatform) {
 	v := c.vocab()
 	app := func(code string) (vocab.Platform, bool) {
 		p, ok := v.Platform(code)
-		return p, ok && p.Service == operation.App
+		return p, ok && p.Service == icpnum.ServiceApp
 	}
 	seen := map[string]bool{}
 	for i, p := range list {
@@ -218,7 +162,7 @@ func (c Checker) platforms(r *report, field string, list []AppPlatform) {
 
 // platform checks one platform's identifier, key and fingerprint, and that
 // the fingerprint is the digest of the certificate given.
-func (c Checker) platform(r *report, at string, pl vocab.Platform, p AppPlatform) {
+func (c Checker) platform(r *report, at string, pl vocab.Platform, p form.AppPlatform) {
 	if _, err := ParseAppID(pl, p.ID); err != nil {
 		r.add(at+".id", asFinding(err))
 	}

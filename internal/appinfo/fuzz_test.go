@@ -8,7 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/finding"
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -93,7 +94,7 @@ func FuzzParseFingerprint(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, p := range vocab.Default().Platforms(operation.App) {
+		for _, p := range vocab.Default().Platforms(icpnum.ServiceApp) {
 			r := ValidateFingerprint(p, s)
 			checkFindings(t, r.Findings)
 			if r.Valid && CheckFingerprint(p, r.Normalized) != nil {
@@ -183,19 +184,6 @@ func FuzzParseMobile(f *testing.F) {
 	})
 }
 
-func FuzzParseServerIP(f *testing.F) {
-	for _, s := range []string{"203.0.113.10", "::ffff:10.0.0.1", "fe80::1%eth0", "2400:3200::1", "1.2.3.4.5"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		a, err := ParseServerIP(s)
-		checkErr(t, err)
-		if err == nil && (!a.IsGlobalUnicast() || a.IsPrivate() || a.Is4In6() || a.Zone() != "") {
-			t.Fatalf("ParseServerIP(%q) = %v", s, a)
-		}
-	})
-}
-
 func FuzzLoadCommitmentRules(f *testing.F) {
 	b, err := commitmentFile.ReadFile("provinces/commitments.json")
 	if err != nil {
@@ -224,27 +212,26 @@ func FuzzLoadCommitmentRules(f *testing.F) {
 // (but the checker.no_date guard, which is about the Checker itself).
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{
-		`{"name":"x","platforms":[{"platform":"android","id":"com.a.b","public_key":"MIIB","fingerprint":"00"}]}`,
-		`{"platform":"wechat","app_id":"wx4f4bc4dec97d474b","pre_approvals":[{"type":"news","valid_to":"2020-01-01"},{"type":"none"}]}`,
-		`{"content_types":["finance.payment","finance"],"sdks":[{"code":"other"}],"server_ips":["::1"],"domains":["a..b"]}`,
+		`{"name":"x","app":{"platforms":[{"platform":"android","id":"com.a.b","public_key":"MIIB","fingerprint":"00"}]}}`,
+		`{"mini_program":{"platform":"wechat","app_id":"wx4f4bc4dec97d474b"},"pre_approvals":[{"type":"news","valid_to":"2020-01-01"},{"type":"none"}]}`,
+		`{"content_types":["finance.payment","finance"],"app":{"sdks":[{"code":"other"}]},"access":{"ips":["::1"]},"domains":["a..b"]}`,
+		`{"service_type":"quick_app","quick_app":{"platform":"huawei_quick_app","app_id":"x"},"app":{},"home_url":"https://a.cn"}`,
 		`{"principal":{"phone":"13800138000","emergency_phone":"13800138000","legal_representative":{"id_type":"resident_id","id_number":"1"}}}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c := checker()
-		var a App
-		if json.Unmarshal(b, &a) == nil {
-			check(t, c.CheckApp(a))
+		var s form.Website
+		if json.Unmarshal(b, &s) == nil {
+			check(t, c.CheckApp(s))
+			check(t, c.CheckMiniProgram(s))
+			check(t, c.CheckQuickApp(s))
+			check(t, c.CheckService(s))
 		}
-		var m MiniApp
-		if json.Unmarshal(b, &m) == nil {
-			check(t, c.CheckMiniProgram(m))
-			check(t, c.CheckQuickApp(m))
-		}
-		var p Principal
+		var p form.Principal
 		if json.Unmarshal(b, &p) == nil {
-			check(t, c.CheckPrincipal(p))
+			check(t, c.CheckPrincipal(p, true))
 		}
 	})
 }

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/finding"
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/vocab"
 )
 
@@ -172,7 +172,7 @@ func ParseAppID(p vocab.Platform, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch p.IDKind {
 	case vocab.IDPackageName:
-		if p.Service == operation.App {
+		if p.Service == icpnum.ServiceApp {
 			return ParsePackageName(s)
 		}
 		return ParseQuickAppPackage(s)

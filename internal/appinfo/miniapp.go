@@ -6,30 +6,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/beian/beian/internal/finding"
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 )
-
-// MiniApp is the filing data of a mini-program (小程序) or a quick app
-// (快应用): a service that runs inside a host platform, which issues its
-// identifier. Both are filed since 2023-09-01 under the MIIT notice
-// (https://www.miit.gov.cn/zwgk/zcwj/wjfb/tz/art/2023/art_920db564162e4312916a01bed6540ad8.html).
-type MiniApp struct {
-	Name string `json:"name"`
-	// Platform is a vocab platform code of the service type (wechat,
-	// alipay, douyin, baidu … for a mini-program; quick_app_alliance,
-	// huawei_quick_app … for a quick app).
-	Platform string `json:"platform"`
-	// AppID is the identifier the platform issued (a WeChat AppID, an
-	// Alipay APPID) or a quick app's package name.
-	AppID string `json:"app_id"`
-	// Description says what the service actually does, in
-	// MinDescriptionRunes to MaxDescriptionRunes characters.
-	Description  string        `json:"description"`
-	ContentTypes []string      `json:"content_types"`
-	PreApprovals []PreApproval `json:"pre_approvals"`
-	Remarks      string        `json:"remarks,omitempty"`
-	Principal    Principal     `json:"principal"`
-}
 
 // The length of a mini-program's or quick app's service description in
 // characters (runes, after trimming and collapsing spaces): long enough to
@@ -39,38 +18,58 @@ const (
 	MaxDescriptionRunes = 200
 )
 
-// CheckMiniProgram validates a mini-program. Findings name their field
-// relative to it ("app_id"); the caller prefixes its own path.
-func (c Checker) CheckMiniProgram(m MiniApp) []finding.Finding {
-	return c.checkMiniApp(operation.MiniProgram, m, "小程序", "mini-program")
+// CheckMiniProgram validates a service of type mini-program (小程序), filed
+// since 2023-09-01 under the MIIT notice
+// (https://www.miit.gov.cn/zwgk/zcwj/wjfb/tz/art/2023/art_920db564162e4312916a01bed6540ad8.html).
+// Findings name their field relative to the service
+// ("mini_program.app_id"); the caller prefixes its own path.
+func (c Checker) CheckMiniProgram(s form.Website) []finding.Finding {
+	return c.checkMiniApp(icpnum.ServiceMiniProgram, s, "mini_program", s.MiniProgram)
 }
 
-// CheckQuickApp validates a quick app, like CheckMiniProgram.
-func (c Checker) CheckQuickApp(m MiniApp) []finding.Finding {
-	return c.checkMiniApp(operation.QuickApp, m, "快应用", "quick app")
+// CheckQuickApp validates a service of type quick app (快应用), like
+// CheckMiniProgram; its block is "quick_app".
+func (c Checker) CheckQuickApp(s form.Website) []finding.Finding {
+	return c.checkMiniApp(icpnum.ServiceQuickApp, s, "quick_app", s.QuickApp)
 }
 
-func (c Checker) checkMiniApp(service operation.ServiceType, m MiniApp, whatZH, whatEN string) []finding.Finding {
-	r := c.start()
-	c.name(r, "name", m.Name, whatZH, whatEN)
+func (c Checker) checkMiniApp(service icpnum.ServiceType, s form.Website, block string, m *form.MiniApp) []finding.Finding {
+	whatZH, whatEN := service.NameZH(), service.NameEN()
+	r := c.shared(service, s)
+	if m == nil {
+		r.errorf(block, block+".required", "未填写"+whatZH+"信息（所在平台、AppID、服务内容描述）",
+			"the "+whatEN+" block (platform, app ID, description) is missing")
+		return r.list()
+	}
 	code := strings.TrimSpace(m.Platform)
 	pl, ok := c.vocab().Platform(code)
 	switch {
 	case code == "":
-		r.errorf("platform", "platform.empty", "未选择"+whatZH+"所在平台", "the "+whatEN+"'s platform is empty")
+		r.errorf(block+".platform", "platform.empty", "未选择"+whatZH+"所在平台", "the "+whatEN+"'s platform is empty")
 	case !ok || pl.Service != service:
-		r.errorf("platform", "platform.unknown", "未知的"+whatZH+"平台"+quote(code), "unknown "+whatEN+" platform "+quote(code))
+		r.errorf(block+".platform", "platform.unknown", "未知的"+whatZH+"平台"+quote(code), "unknown "+whatEN+" platform "+quote(code))
 	default:
 		if _, err := ParseAppID(pl, m.AppID); err != nil {
-			r.add("app_id", asFinding(err))
+			r.add(block+".app_id", asFinding(err))
 		}
 	}
-	c.description(r, "description", m.Description, whatZH, whatEN)
-	content := c.contentTypes(r, "content_types", m.ContentTypes)
-	c.preApprovals(r, "pre_approvals", m.PreApprovals, content)
-	c.remarks(r, "remarks", m.Remarks)
-	c.principal(r, "principal", m.Principal)
+	c.description(r, block+".description", m.Description, whatZH, whatEN)
 	return r.list()
+}
+
+// CheckService validates a service that is not a website by its type, and
+// returns nil for a website (package rules checks those) or an unknown
+// type (reported by the caller, which knows the field).
+func (c Checker) CheckService(s form.Website) []finding.Finding {
+	switch s.Type() {
+	case icpnum.ServiceApp:
+		return c.CheckApp(s)
+	case icpnum.ServiceMiniProgram:
+		return c.CheckMiniProgram(s)
+	case icpnum.ServiceQuickApp:
+		return c.CheckQuickApp(s)
+	}
+	return nil
 }
 
 // description checks the service description's length.

@@ -13,26 +13,13 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/vocab"
 )
 
 //go:embed provinces/commitments.json
 var commitmentFile embed.FS
-
-// PreApproval is one pre-approval (前置审批) a service declares, or the
-// explicit answer that none applies (Type vocab.PreApprovalNone, with the
-// commitment document where the province asks for one).
-type PreApproval struct {
-	Type        string `json:"type"`
-	Number      string `json:"number,omitempty"`
-	IssuingBody string `json:"issuing_body,omitempty"`
-	ValidFrom   string `json:"valid_from,omitempty"` // YYYY-MM-DD
-	ValidTo     string `json:"valid_to,omitempty"`   // YYYY-MM-DD, or 长期/long-term
-	// Document is the id of the uploaded scan of the approval, or of the
-	// signed commitment for "none".
-	Document string `json:"document,omitempty"`
-}
 
 // CommitmentRule says when "none applies" needs a signed commitment
 // (不涉及前置审批承诺书): always (All), or when the service has content of
@@ -193,7 +180,7 @@ var preApprovalField = codeField{empty: "preapproval.type_required", unknown: "p
 
 // preApprovals checks the declared pre-approvals of a service whose valid
 // content types are content; field is the JSON path of the list.
-func (c Checker) preApprovals(r *report, field string, list []PreApproval, content []vocab.ContentType) {
+func (c Checker) preApprovals(r *report, field string, list []form.PreApproval, content []vocab.ContentType) {
 	v := c.vocab()
 	if len(list) == 0 {
 		r.errorf(field, "preapproval.required",
@@ -232,7 +219,7 @@ func (c Checker) preApprovals(r *report, field string, list []PreApproval, conte
 }
 
 // noneApplies checks the "no pre-approval applies" answer.
-func (c Checker) noneApplies(r *report, at string, p PreApproval, n int, content []vocab.ContentType) {
+func (c Checker) noneApplies(r *report, at string, p form.PreApproval, n int, content []vocab.ContentType) {
 	if n > 1 {
 		r.errorf(at+".type", "preapproval.none_with_others",
 			"“不涉及前置审批”不能与其他前置审批同时填写", "\"no pre-approval applies\" cannot be declared together with pre-approvals")
@@ -249,7 +236,7 @@ func (c Checker) noneApplies(r *report, at string, p PreApproval, n int, content
 }
 
 // approval checks one declared pre-approval.
-func (c Checker) approval(r *report, at string, t vocab.PreApprovalType, p PreApproval, today time.Time) {
+func (c Checker) approval(r *report, at string, t vocab.PreApprovalType, p form.PreApproval, today time.Time) {
 	if strings.TrimSpace(p.Number) == "" {
 		r.errorf(at+".number", "preapproval.number_required",
 			"未填写“"+t.ZH+"”前置审批的审批文号或许可证号", "the "+t.EN+" pre-approval has no approval or licence number")

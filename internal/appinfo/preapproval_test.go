@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/vocab"
 )
 
 // checkPreApprovals runs the pre-approval checks of a mini-program with the
 // given content on Checker c, returning the findings under pre_approvals.
-func checkPreApprovals(t *testing.T, c Checker, content []string, list []PreApproval) []finding.Finding {
+func checkPreApprovals(t *testing.T, c Checker, content []string, list []form.PreApproval) []finding.Finding {
 	t.Helper()
 	m := validMiniProgram(t)
 	m.ContentTypes, m.PreApprovals = content, list
@@ -25,66 +26,66 @@ func checkPreApprovals(t *testing.T, c Checker, content []string, list []PreAppr
 }
 
 // newsLicence is an Internet news information service licence.
-func newsLicence() PreApproval {
-	return PreApproval{Type: "news", Number: "44120180003", IssuingBody: "广东省互联网信息办公室",
+func newsLicence() form.PreApproval {
+	return form.PreApproval{Type: "news", Number: "44120180003", IssuingBody: "广东省互联网信息办公室",
 		ValidFrom: "2023-05-10", ValidTo: "2029-05-09", Document: "doc-12"}
 }
 
 func TestPreApprovals(t *testing.T) {
 	news := []string{"news.general"}
 	plain := []string{"life.catering"}
-	with := func(change func(p *PreApproval)) []PreApproval {
+	with := func(change func(p *form.PreApproval)) []form.PreApproval {
 		p := newsLicence()
 		change(&p)
-		return []PreApproval{p}
+		return []form.PreApproval{p}
 	}
 	tests := []struct {
 		name    string
 		content []string
-		list    []PreApproval
+		list    []form.PreApproval
 		field   string
 		code    string // "" : no finding at all
 		warning bool
 	}{
-		{name: "news licence", content: news, list: []PreApproval{newsLicence()}},
-		{name: "long-term", content: news, list: with(func(p *PreApproval) { p.ValidTo = "长期" })},
-		{name: "long-term in English", content: news, list: with(func(p *PreApproval) { p.ValidTo = "Long-term" })},
-		{name: "full-width digits", content: news, list: with(func(p *PreApproval) { p.ValidTo = "２０２９-０５-０９" })},
-		{name: "ends today", content: news, list: with(func(p *PreApproval) { p.ValidTo = "2026-12-04" })},
-		{name: "none, nothing needs one", content: plain, list: []PreApproval{{Type: "none"}}},
-		{name: "an approval for plain content", content: plain, list: []PreApproval{newsLicence()}},
+		{name: "news licence", content: news, list: []form.PreApproval{newsLicence()}},
+		{name: "long-term", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "长期" })},
+		{name: "long-term in English", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "Long-term" })},
+		{name: "full-width digits", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "２０２９-０５-０９" })},
+		{name: "ends today", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "2026-12-04" })},
+		{name: "none, nothing needs one", content: plain, list: []form.PreApproval{{Type: "none"}}},
+		{name: "an approval for plain content", content: plain, list: []form.PreApproval{newsLicence()}},
 		{name: "nothing declared", content: plain, field: "pre_approvals", code: "preapproval.required"},
-		{name: "expired yesterday", content: news, list: with(func(p *PreApproval) { p.ValidTo = "2026-12-03" }),
+		{name: "expired yesterday", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "2026-12-03" }),
 			field: "pre_approvals[0].valid_to", code: "preapproval.expired"},
-		{name: "not yet valid", content: news, list: with(func(p *PreApproval) { p.ValidFrom = "2027-01-01" }),
+		{name: "not yet valid", content: news, list: with(func(p *form.PreApproval) { p.ValidFrom = "2027-01-01" }),
 			field: "pre_approvals[0].valid_from", code: "preapproval.not_yet_valid", warning: true},
-		{name: "ends before it starts", content: news, list: with(func(p *PreApproval) { p.ValidFrom, p.ValidTo = "2028-01-01", "2027-12-31" }),
+		{name: "ends before it starts", content: news, list: with(func(p *form.PreApproval) { p.ValidFrom, p.ValidTo = "2028-01-01", "2027-12-31" }),
 			field: "pre_approvals[0].valid_to", code: "preapproval.range"},
-		{name: "slashed date", content: news, list: with(func(p *PreApproval) { p.ValidTo = "2029/05/09" }),
+		{name: "slashed date", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "2029/05/09" }),
 			field: "pre_approvals[0].valid_to", code: "preapproval.date_format"},
-		{name: "impossible date", content: news, list: with(func(p *PreApproval) { p.ValidFrom = "2023-02-30" }),
+		{name: "impossible date", content: news, list: with(func(p *form.PreApproval) { p.ValidFrom = "2023-02-30" }),
 			field: "pre_approvals[0].valid_from", code: "preapproval.date_format"},
-		{name: "long-term start", content: news, list: with(func(p *PreApproval) { p.ValidFrom = "长期" }),
+		{name: "long-term start", content: news, list: with(func(p *form.PreApproval) { p.ValidFrom = "长期" }),
 			field: "pre_approvals[0].valid_from", code: "preapproval.date_format"},
-		{name: "no end", content: news, list: with(func(p *PreApproval) { p.ValidTo = "" }),
+		{name: "no end", content: news, list: with(func(p *form.PreApproval) { p.ValidTo = "" }),
 			field: "pre_approvals[0].valid_to", code: "preapproval.valid_to_required"},
-		{name: "no number", content: news, list: with(func(p *PreApproval) { p.Number = " " }),
+		{name: "no number", content: news, list: with(func(p *form.PreApproval) { p.Number = " " }),
 			field: "pre_approvals[0].number", code: "preapproval.number_required"},
-		{name: "no issuer", content: news, list: with(func(p *PreApproval) { p.IssuingBody = "" }),
+		{name: "no issuer", content: news, list: with(func(p *form.PreApproval) { p.IssuingBody = "" }),
 			field: "pre_approvals[0].issuing_body", code: "preapproval.issuer_required"},
-		{name: "no document", content: news, list: with(func(p *PreApproval) { p.Document = "" }),
+		{name: "no document", content: news, list: with(func(p *form.PreApproval) { p.Document = "" }),
 			field: "pre_approvals[0].document", code: "preapproval.document_required"},
-		{name: "no type", content: news, list: with(func(p *PreApproval) { p.Type = "" }),
+		{name: "no type", content: news, list: with(func(p *form.PreApproval) { p.Type = "" }),
 			field: "pre_approvals[0].type", code: "preapproval.type_required"},
-		{name: "free-text type", content: plain, list: with(func(p *PreApproval) { p.Type = "新闻" }),
+		{name: "free-text type", content: plain, list: with(func(p *form.PreApproval) { p.Type = "新闻" }),
 			field: "pre_approvals[0].type", code: "preapproval.type_unknown"},
-		{name: "twice", content: news, list: []PreApproval{newsLicence(), newsLicence()},
+		{name: "twice", content: news, list: []form.PreApproval{newsLicence(), newsLicence()},
 			field: "pre_approvals[1].type", code: "preapproval.duplicate"},
-		{name: "none and news", content: news, list: []PreApproval{newsLicence(), {Type: "none"}},
+		{name: "none and news", content: news, list: []form.PreApproval{newsLicence(), {Type: "none"}},
 			field: "pre_approvals[1].type", code: "preapproval.none_with_others"},
-		{name: "none for news", content: news, list: []PreApproval{{Type: "none"}},
+		{name: "none for news", content: news, list: []form.PreApproval{{Type: "none"}},
 			field: "pre_approvals", code: "preapproval.missing_for_content"},
-		{name: "the wrong approval", content: []string{"education.online_courses"}, list: []PreApproval{newsLicence()},
+		{name: "the wrong approval", content: []string{"education.online_courses"}, list: []form.PreApproval{newsLicence()},
 			field: "pre_approvals", code: "preapproval.missing_for_content"},
 	}
 	for _, tt := range tests {
@@ -122,7 +123,7 @@ func TestExpiryUsesTheGivenDate(t *testing.T) {
 		{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), false},
 	} {
 		c.Today = tt.today
-		fs := checkPreApprovals(t, c, []string{"news.general"}, []PreApproval{p})
+		fs := checkPreApprovals(t, c, []string{"news.general"}, []form.PreApproval{p})
 		if got := has(fs, "preapproval.expired", "pre_approvals[0].valid_to"); got != tt.expired {
 			t.Errorf("on %v: expired = %v, want %v (%v)", tt.today, got, tt.expired, fs)
 		}
@@ -160,7 +161,7 @@ func TestCommitmentRules(t *testing.T) {
 	for _, tt := range tests {
 		c := checker()
 		c.Commitments, c.Province = rules, tt.province
-		fs := checkPreApprovals(t, c, []string{tt.content}, []PreApproval{{Type: "none", Document: tt.document}})
+		fs := checkPreApprovals(t, c, []string{tt.content}, []form.PreApproval{{Type: "none", Document: tt.document}})
 		if got := has(fs, "preapproval.commitment_required", "pre_approvals[0].document"); got != tt.needs {
 			t.Errorf("%s, %s, document %q: commitment required = %v, want %v", tt.province, tt.content, tt.document, got, tt.needs)
 		}
@@ -174,7 +175,7 @@ func TestDefaultCommitmentRules(t *testing.T) {
 	if !r.For("粤").needs(mustContent(t, "education.vocational")) || r.For("京").needs(mustContent(t, "life.catering")) {
 		t.Errorf("default rule = %+v", r.For(""))
 	}
-	fs := checkPreApprovals(t, checker(), []string{"education.vocational"}, []PreApproval{{Type: "none"}})
+	fs := checkPreApprovals(t, checker(), []string{"education.vocational"}, []form.PreApproval{{Type: "none"}})
 	if !has(fs, "preapproval.commitment_required", "pre_approvals[0].document") {
 		t.Errorf("vocational training without a pre-approval needs the commitment: %v", fs)
 	}
@@ -218,7 +219,7 @@ func mustContent(t *testing.T, codes ...string) []vocab.ContentType {
 // TestMissingOncePerType: two news content types without a news licence
 // give one finding, naming the first.
 func TestMissingOncePerType(t *testing.T) {
-	fs := checkPreApprovals(t, checker(), []string{"news.general", "news.current_affairs", "reading.ebooks"}, []PreApproval{{Type: "none"}})
+	fs := checkPreApprovals(t, checker(), []string{"news.general", "news.current_affairs", "reading.ebooks"}, []form.PreApproval{{Type: "none"}})
 	n := 0
 	for _, f := range fs {
 		if f.Code == "preapproval.missing_for_content" {

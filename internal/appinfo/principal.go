@@ -10,41 +10,6 @@ import (
 	"github.com/beian/beian/internal/ident"
 )
 
-// Principal is a service's principal (App / 小程序负责人): the fields every
-// principal has (form.Principal, checked by package rules like any other
-// principal) and the additions of the App filings, flattened into one JSON
-// object.
-type Principal struct {
-	form.Principal
-	PrincipalAdditions
-}
-
-// PrincipalAdditions are the principal fields the App filings brought in,
-// which the filing system asks of every principal: an emergency contact
-// phone, and whether the principal is the entity's legal representative.
-type PrincipalAdditions struct {
-	// EmergencyPhone (应急联系电话) is a Mainland mobile number other than
-	// the principal's own: "应急电话填写您常用的手机号码，不可与互联网信息服务
-	// 负责人的手机号码相同" (https://www.volcengine.com/docs/6428/68745).
-	EmergencyPhone string `json:"emergency_phone"`
-	// IsLegalRepresentative: the principal is the entity's legal
-	// representative (法定代表人). When not, and the entity has one, the
-	// LegalRepresentative block is required: provinces then ask for the
-	// legal representative's authorisation of the principal
-	// (https://finclip.com/mop/document/operate/city-guidelines/gansu.html:
-	// "主体负责人如不是法定代表人，须提供主体负责人授权书").
-	IsLegalRepresentative bool                 `json:"is_legal_representative"`
-	LegalRepresentative   *LegalRepresentative `json:"legal_representative,omitempty"`
-}
-
-// LegalRepresentative names the entity's legal representative when the
-// principal is someone else.
-type LegalRepresentative struct {
-	Name     string `json:"name"`
-	IDType   string `json:"id_type"` // form.ID*
-	IDNumber string `json:"id_number"`
-}
-
 // ParseMobile normalises a Mainland mobile number as people type it (spaces,
 // hyphens, brackets, full-width digits, a +86 / 0086 / 86 prefix) to its 11
 // digits, and checks the shape every Mainland mobile number has: 1, then
@@ -88,20 +53,24 @@ func badMobile(s string) *Error {
 }
 
 // CheckPrincipal validates the additions of any principal — the entity's
-// or a website's as much as a service's: the emergency phone and the
-// legal-representative block. The form.Principal fields are package rules'
-// to check. Fields are relative ("emergency_phone",
-// "legal_representative.id_number").
-func (c Checker) CheckPrincipal(p Principal) []finding.Finding {
+// or a website's as much as a service's: the emergency phone (when given;
+// required demands it) and the legal-representative block. The other
+// fields are package rules' to check. Fields are relative
+// ("emergency_phone", "legal_representative.id_number").
+func (c Checker) CheckPrincipal(p form.Principal, required bool) []finding.Finding {
 	r := c.start()
-	c.principal(r, "", p)
+	c.principal(r, "", p, required)
 	return r.list()
 }
 
 // principal checks a principal's additions under field ("" for none).
-func (c Checker) principal(r *report, field string, p Principal) {
-	c.emergencyPhone(r, join(field, "emergency_phone"), p.EmergencyPhone, p.Phone)
-	c.legalRepresentative(r, field, p.PrincipalAdditions)
+// required: the principal is one of a service that is not a website, so
+// the emergency phone and the legal-representative answer must be given.
+func (c Checker) principal(r *report, field string, p form.Principal, required bool) {
+	if required || strings.TrimSpace(p.EmergencyPhone) != "" {
+		c.emergencyPhone(r, join(field, "emergency_phone"), p.EmergencyPhone, p.Phone)
+	}
+	c.legalRepresentative(r, field, p, required)
 }
 
 // join appends a field name to a path that may be empty.
@@ -131,25 +100,33 @@ func (c Checker) emergencyPhone(r *report, field, v, own string) {
 }
 
 // legalRepresentative checks the legal-representative block against the
-// entity's nature.
-func (c Checker) legalRepresentative(r *report, field string, a PrincipalAdditions) {
+// entity's nature. An unanswered is_legal_representative is an error only
+// where required; a principal who says they are not the legal
+// representative must always name them.
+func (c Checker) legalRepresentative(r *report, field string, p form.Principal, required bool) {
 	at := join(field, "legal_representative")
 	individual := strings.TrimSpace(c.Nature) == form.NatureIndividual
 	switch {
-	case individual || a.IsLegalRepresentative:
-		if a.LegalRepresentative != nil {
+	case individual || p.IsLegalRepresentative != nil && *p.IsLegalRepresentative:
+		if p.LegalRepresentative != nil {
 			r.warnf(at, "principal.legal_representative_ignored",
 				"负责人本人即法定代表人（或为个人备案），所填的法定代表人信息将不被使用",
 				"the principal is the legal representative (or the filing is an individual's), so the legal-representative block is not used")
 		}
 		return
-	case a.LegalRepresentative == nil:
+	case p.IsLegalRepresentative == nil && p.LegalRepresentative == nil:
+		if required {
+			r.errorf(join(field, "is_legal_representative"), "principal.is_legal_representative_required",
+				"请说明负责人是否为单位的法定代表人", "say whether the principal is the entity's legal representative")
+		}
+		return
+	case p.LegalRepresentative == nil:
 		r.errorf(at, "principal.legal_representative_required",
 			"负责人不是法定代表人时，须填写法定代表人的姓名和证件号码",
 			"when the principal is not the legal representative, give the legal representative's name and ID number")
 		return
 	}
-	lr := a.LegalRepresentative
+	lr := p.LegalRepresentative
 	if strings.TrimSpace(lr.Name) == "" {
 		r.errorf(at+".name", "legal_representative.name_required", "未填写法定代表人姓名", "the legal representative's name is empty")
 	}

@@ -39,25 +39,27 @@ func TestLegalRepresentative(t *testing.T) {
 	tests := []struct {
 		name   string
 		nature string
-		change func(p *Principal)
+		change func(p *form.Principal)
 		field  string
 		code   string
 	}{
-		{name: "passport holder", nature: form.NatureEnterprise, change: func(p *Principal) {
-			p.LegalRepresentative = &LegalRepresentative{Name: "John Smith", IDType: form.IDPassport, IDNumber: "E12345678"}
+		{name: "passport holder", nature: form.NatureEnterprise, change: func(p *form.Principal) {
+			p.LegalRepresentative = &form.LegalRepresentative{Name: "John Smith", IDType: form.IDPassport, IDNumber: "E12345678"}
 		}},
-		{name: "the principal is the legal representative", nature: form.NatureEnterprise, change: func(p *Principal) {
-			p.IsLegalRepresentative, p.LegalRepresentative = true, nil
+		{name: "the principal is the legal representative", nature: form.NatureEnterprise, change: func(p *form.Principal) {
+			p.IsLegalRepresentative, p.LegalRepresentative = yes(), nil
 		}},
-		{name: "government body", nature: form.NatureGovernment, change: func(p *Principal) { p.LegalRepresentative = nil },
+		{name: "government body", nature: form.NatureGovernment, change: func(p *form.Principal) { p.LegalRepresentative = nil },
 			field: "principal.legal_representative", code: "principal.legal_representative_required"},
-		{name: "no ID type", nature: form.NatureEnterprise, change: func(p *Principal) { p.LegalRepresentative.IDType = "" },
+		{name: "no ID type", nature: form.NatureEnterprise, change: func(p *form.Principal) { p.LegalRepresentative.IDType = "" },
 			field: "principal.legal_representative.id_type", code: "legal_representative.id_type_required"},
-		{name: "no ID number", nature: form.NatureEnterprise, change: func(p *Principal) { p.LegalRepresentative.IDNumber = "" },
+		{name: "no ID number", nature: form.NatureEnterprise, change: func(p *form.Principal) { p.LegalRepresentative.IDNumber = "" },
 			field: "principal.legal_representative.id_number", code: "legal_representative.id_number_required"},
 		{name: "an ID born in the future", nature: form.NatureEnterprise,
-			change: func(p *Principal) { p.LegalRepresentative.IDNumber = residentID(t, "11010520300101002") },
+			change: func(p *form.Principal) { p.LegalRepresentative.IDNumber = residentID(t, "11010520300101002") },
 			field:  "principal.legal_representative.id_number", code: "id.future_date"},
+		{name: "not said", nature: form.NatureEnterprise, change: func(p *form.Principal) { p.IsLegalRepresentative, p.LegalRepresentative = nil, nil },
+			field: "principal.is_legal_representative", code: "principal.is_legal_representative_required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,12 +84,19 @@ func TestLegalRepresentative(t *testing.T) {
 // TestCheckPrincipal: the entity principal's additions, fields relative.
 func TestCheckPrincipal(t *testing.T) {
 	p := principal(t)
-	if fs := checker().CheckPrincipal(p); len(fs) != 0 {
+	if fs := checker().CheckPrincipal(p, true); len(fs) != 0 {
 		t.Fatalf("valid principal: %v", fs)
+	}
+	// A website's principal need not answer, but what it gives is checked.
+	if fs := checker().CheckPrincipal(form.Principal{Name: "李四", Phone: "13800138000"}, false); len(fs) != 0 {
+		t.Errorf("a website principal without the additions: %v", fs)
+	}
+	if fs := checker().CheckPrincipal(form.Principal{Name: "李四", Phone: "13800138000"}, true); !has(fs, "principal.emergency_phone_required", "emergency_phone") {
+		t.Errorf("a service principal without an emergency phone: %v", errorsOf(fs))
 	}
 	p.EmergencyPhone = p.Phone
 	p.LegalRepresentative.IDNumber = "11010519710315002X"
-	fs := checker().CheckPrincipal(p)
+	fs := checker().CheckPrincipal(p, false)
 	for _, want := range [][2]string{{"principal.emergency_phone_same", "emergency_phone"}, {"id.checksum", "legal_representative.id_number"}} {
 		if !has(fs, want[0], want[1]) {
 			t.Errorf("want %s at %s, got %v", want[0], want[1], errorsOf(fs))

@@ -33,15 +33,18 @@ type regEntity struct {
 	province  string
 	nature    string
 	licence   string
+	// operating is the operating licence (B2) number, "" without one.
+	operating string
 	status    string
 }
 
-// regWebsite is a website of the registry.
+// regWebsite is a service (website, App, mini-program, quick app) of the registry.
 type regWebsite struct {
 	id       int64
 	entityID int64
 	number   string
 	status   string
+	typ      icpnum.ServiceType
 	domains  []string
 }
 
@@ -49,16 +52,16 @@ type regWebsite struct {
 // in this registry (it may be filed at another provider).
 func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number string) (*regEntity, error) {
 	var e regEntity
-	var lic sql.NullString
-	err := store.One(q.QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, status
-		FROM entities WHERE number = ?`, number).Scan(&e.id, &e.accountID, &e.number, &e.certKey, &e.province, &e.nature, &lic, &e.status))
+	var lic, op sql.NullString
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, operating_licence, status
+		FROM entities WHERE number = ?`, number).Scan(&e.id, &e.accountID, &e.number, &e.certKey, &e.province, &e.nature, &lic, &op, &e.status))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("entity %s: %w", number, err)
 	}
-	e.licence = lic.String
+	e.licence, e.operating = lic.String, op.String
 	return &e, nil
 }
 
@@ -66,8 +69,10 @@ func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number st
 // domains; nil, nil when it is not in this registry.
 func (s *Service) websiteByNumber(ctx context.Context, q store.Querier, number string) (*regWebsite, error) {
 	var w regWebsite
-	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status FROM websites WHERE number = ?`, number).
-		Scan(&w.id, &w.entityID, &w.number, &w.status))
+	var typ string
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, entity_id, number, status, service_type FROM websites WHERE number = ?`, number).
+		Scan(&w.id, &w.entityID, &w.number, &w.status, &typ))
+	w.typ = icpnum.ServiceType(typ)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -97,13 +102,17 @@ func parseEntityNumber(c form.Content) (string, error) {
 func parseWebsiteNumber(i int, w form.Website) (string, error) {
 	field := fmt.Sprintf("websites[%d].number", i)
 	if strings.TrimSpace(w.Number) == "" {
-		return "", invalid(field, "application.website_number_required", "this operation needs the website's filing number (请填写网站备案号)")
+		return "", invalid(field, "application.website_number_required", "this operation needs the service's filing number (请填写网站、App或小程序的备案号)")
 	}
-	f, err := icpnum.ParseFiling(w.Number)
-	if err != nil || f.Site == 0 {
-		return "", invalid(field, "application.bad_website_number", "not a website filing number such as 京ICP备2026000001号-1 (网站备案号无效)")
+	num, _, typ, err := icpnum.ParseServiceNumber(w.Number)
+	if err != nil {
+		return "", invalid(field, "application.bad_website_number", "not a service filing number such as 京ICP备2026000001号-1, 京ICP备2026000001号-2A or 粤B2-20090059-3X (服务备案号无效)")
 	}
-	return f.String(), nil
+	if t := w.Type(); typ != t {
+		return "", invalid(fmt.Sprintf("websites[%d].service_type", i), "service.type_number_mismatch",
+			fmt.Sprintf("%s is the number of a %s, not of a %s (备案号与服务类型不符)", num, typ.NameEN(), t.NameEN()))
+	}
+	return num, nil
 }
 
 // ownEntity resolves the filed entity of c and checks that the actor owns it.
@@ -228,6 +237,9 @@ func (r *resolution) run(d operation.Descriptor, chk operation.Check) error {
 		return r.access(true)
 	case operation.CheckNoNewDomains:
 		for i, rw := range r.named {
+			if !registryDomains(rw.typ) {
+				continue // an App's hosts are not registry domains: they change freely
+			}
 			for j, dom := range r.c.Websites[i].Domains {
 				n, err := hostname.Normalize(dom.Name)
 				if err == nil && !slices.Contains(rw.domains, n) {
@@ -359,7 +371,13 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 				store.Micros(now), e.id).Scan(&idx); err != nil {
 				return issued{}, fmt.Errorf("entity %s site index: %w", e.number, err)
 			}
-			num := fmt.Sprintf("%s-%d", e.number, idx)
+			// A licence holder's new services hang off its operating
+			// licence (粤B2-20090059-1626X), others off the filing number.
+			base := e.number
+			if e.operating != "" {
+				base = e.operating
+			}
+			num := serviceNumber(base, idx, w.Type())
 			if err := s.insertWebsite(ctx, tx, app, e.id, i, idx, num, w, now); err != nil {
 				return issued{}, err
 			}
@@ -382,12 +400,12 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 				return issued{}, err
 			}
 			if rw == nil || rw.status != "active" {
-				f, _ := icpnum.ParseFiling(num)
-				if err := s.insertWebsite(ctx, tx, app, e.id, i, f.Site, num, w, now); err != nil {
+				_, site, _, _ := icpnum.ParseServiceNumber(num) // parsed by parseWebsiteNumber
+				if err := s.insertWebsite(ctx, tx, app, e.id, i, site, num, w, now); err != nil {
 					return issued{}, err
 				}
 				if _, err := tx.Q().ExecContext(ctx, `UPDATE entities SET next_site = CASE WHEN next_site > ? THEN next_site ELSE ? END WHERE id = ?`,
-					f.Site, f.Site+1, e.id); err != nil {
+					site, site+1, e.id); err != nil {
 					return issued{}, fmt.Errorf("entity site index: %w", err)
 				}
 			} else if err := s.addAccess(ctx, tx, app, rw, w.Access.IPs, now); err != nil {
@@ -563,8 +581,12 @@ func (s *Service) changeWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 			return err
 		}
 	}
+	home := w.HomeURL
+	if k, _ := operation.Kind(rw.typ); !k.HomeURL {
+		home = ""
+	}
 	_, err := tx.Q().ExecContext(ctx, `UPDATE websites SET name = ?, home_url = ?, content_types = ?, data_enc = ?, updated_at = ? WHERE id = ?`,
-		strings.TrimSpace(w.Name), strings.TrimSpace(w.HomeURL), strings.Join(w.ContentTypes, ","),
+		strings.TrimSpace(w.Name), strings.TrimSpace(home), strings.Join(w.ContentTypes, ","),
 		s.box.SealString(marshal(w), fmt.Sprintf("website:%d", rw.id)), store.Micros(now), rw.id)
 	return err
 }

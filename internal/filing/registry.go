@@ -2,12 +2,13 @@ package filing
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"github.com/beian/beian/internal/fault"
-	"github.com/beian/beian/internal/operation"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/operation"
 
 	"github.com/beian/beian/internal/audit"
 	"github.com/beian/beian/internal/auth"
@@ -45,7 +46,8 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 // approve writes the registry rows of an approved first filing and issues
 // its numbers: the entity number <abbr>ICP备<YYYY><serial>号 (serial per
-// province and year) and website numbers entity-N.
+// province and year) and service numbers entity-N plus the type letter
+// (-1, -2A, -3X, -4K), N counting all the entity's services.
 func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, now time.Time) (issued, error) {
 	c := app.Content
 	prov, ok := icpnum.LookupProvince(strings.TrimSpace(c.Entity.Province))
@@ -76,7 +78,7 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	}
 	out := issued{entity: entityNum, entityID: entityID}
 	for i, w := range c.Websites {
-		num := entityNum + fmt.Sprintf("-%d", i+1)
+		num := serviceNumber(entityNum, i+1, w.Type())
 		if err := s.insertWebsite(ctx, tx, app, entityID, i, i+1, num, w, now); err != nil {
 			return issued{}, err
 		}
@@ -85,15 +87,45 @@ func (s *Service) approve(ctx context.Context, tx *store.Tx, app *Application, n
 	return out, nil
 }
 
-// insertWebsite adds website i of the application's content to the registry
-// as site number siteIndex of the entity, with its domains and this
-// provider's access, and puts its domains on the provider's gate feed.
+// serviceNumber is the number of service index idx of the entity filed as
+// entity: entity-idx with the type's letter (none for a website). The
+// index counts every service of the entity, whatever its type.
+func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
+	return entity + "-" + strconv.Itoa(idx) + t.Letter()
+}
+
+// serviceTypeOf is the service type a service number carries in its letter.
+func serviceTypeOf(number string) icpnum.ServiceType {
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
+	}
+	return icpnum.ServiceWebsite
+}
+
+// registryDomains reports whether the service's domains are registry
+// domains: a website's, which the gate admits and the scanner fetches. An
+// App's or mini-program's domains are the hosts it calls, kept with its
+// sealed data; a host it calls is admitted by the gate only when it is
+// filed as (part of) a website.
+func registryDomains(t icpnum.ServiceType) bool {
+	k, ok := operation.Kind(t)
+	return ok && k.Domains
+}
+
+// insertWebsite adds service i of the application's content to the
+// registry as site number siteIndex of the entity, with this provider's
+// access; a website's domains go into the registry and onto the provider's
+// gate feed. The type is the one its number carries.
 func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Application, entityID int64, i, siteIndex int, num string, w form.Website, now time.Time) error {
+	typ := serviceTypeOf(num)
 	name, home, types, ips := w.Name, w.HomeURL, w.ContentTypes, w.Access.IPs
+	if k, _ := operation.Kind(typ); !k.HomeURL {
+		home = ""
+	}
 	var websiteID int64
-	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, status,
-		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
-		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, service_type, status,
+		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
+		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), string(typ), store.Micros(now), store.Micros(now)).Scan(&websiteID)
 	if store.IsUnique(err) {
 		return &fault.Error{Kind: fault.Conflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), State: string(app.Status)}
 	}
@@ -110,6 +142,9 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 	if _, err := tx.Q().ExecContext(ctx, `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
 		VALUES (?, ?, 'active', ?, ?, ?)`, websiteID, app.providerID, marshal(ips), store.Micros(now), store.Micros(now)); err != nil {
 		return fmt.Errorf("insert access %s: %w", num, err)
+	}
+	if !registryDomains(typ) {
+		return nil
 	}
 	names, err := store.All(ctx, tx.Q(), store.Scalar[string],
 		`SELECT name FROM application_domains WHERE application_id = ? ORDER BY name`, app.ID)
@@ -195,7 +230,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 		switch st {
 		case StatusDraft:
 			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
-		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided:
 		default:
 			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
 		}
@@ -217,6 +252,11 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		// Operators see applications through their queues, which apply
+		// their own visibility rules, never through an account id.
+		return nil, forbidden("only applicants have applications of their own (仅申请人可查看)")
+	}
 	q := s.db.R()
 	ids, err := store.All(ctx, q, store.Scalar[int64],
 		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
@@ -224,86 +264,6 @@ func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*
 		return nil, fmt.Errorf("applications: %w", err)
 	}
 	return s.loadAudited(ctx, q, actor, ids)
-}
-
-// Lookup is the public query: by domain (a host under a filed domain finds
-// that filing), by number (entity or website), or by entity name. It never
-// returns personal data.
-func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]PublicFiling, error) {
-	const sel = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''), w.home_url,
-		w.content_types, w.limit_access, w.updated_at
-		FROM websites w JOIN entities e ON e.id = w.entity_id
-		LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
-		WHERE w.status = 'active' AND e.status = 'active' AND `
-	var q string
-	var args []any
-	switch {
-	case strings.TrimSpace(domain) != "":
-		h, err := hostname.Normalize(domain)
-		if err != nil {
-			return nil, invalid("domain", "lookup.bad_domain", fmt.Sprintf("not a valid domain: %v (域名无效)", err))
-		}
-		var names []string
-		for n := h; ; {
-			names = append(names, n)
-			i := strings.IndexByte(n, '.')
-			if i < 0 {
-				break
-			}
-			n = n[i+1:]
-		}
-		q = sel + `d.name IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + `)`
-		for _, n := range names {
-			args = append(args, n)
-		}
-	case strings.TrimSpace(number) != "":
-		f, err := icpnum.ParseFiling(number)
-		if err != nil {
-			return nil, invalid("number", "lookup.bad_number", fmt.Sprintf("not a filing number: %v (备案号无效)", err))
-		}
-		if f.Site > 0 {
-			q, args = sel+`w.number = ?`, []any{f.String()}
-		} else {
-			q, args = sel+`e.number = ?`, []any{f.String()}
-		}
-	case strings.TrimSpace(entity) != "":
-		q, args = sel+`e.name = ?`, []any{strings.TrimSpace(entity)}
-	default:
-		return nil, invalid("domain", "lookup.query_required", "give domain, number or entity (请输入域名、备案号或主办单位名称)")
-	}
-	out, err := store.All(ctx, s.db.R(), scanPublicFiling, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("lookup: %w", err)
-	}
-	if out == nil {
-		out = []PublicFiling{} // the API answers [] when nothing is filed
-	}
-	return out, nil
-}
-
-// scanPublicFiling reads one row of Lookup into the public shape, with the
-// labels the MIIT public query shows (https://beian.miit.gov.cn/).
-func scanPublicFiling(r store.Row) (PublicFiling, error) {
-	var p PublicFiling
-	var nature, types string
-	var licence sql.NullString
-	var limit int
-	var updated int64
-	if err := r.Scan(&p.UnitName, &nature, &p.MainLicence, &licence, &p.ServiceLicence, &p.ServiceName, &p.Domain,
-		&p.HomeURL, &types, &limit, &updated); err != nil {
-		return PublicFiling{}, err
-	}
-	p.NatureName = form.NatureName(nature)
-	if licence.Valid && licence.String != "" {
-		p.MainLicence = licence.String
-	}
-	p.ContentTypeName = types
-	p.LimitAccess = "否"
-	if limit != 0 {
-		p.LimitAccess = "是"
-	}
-	p.UpdateRecordTime = store.FromMicros(updated).In(shanghai).Format("2006-01-02 15:04:05")
-	return p, nil
 }
 
 // loadAudited loads applications with their decrypted content, outside any

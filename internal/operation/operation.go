@@ -20,7 +20,11 @@
 // The package is pure: values in, values out.
 package operation
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/beian/beian/internal/icpnum"
+)
 
 // Name is an operation's stable name, as it travels in the API.
 type Name string
@@ -182,7 +186,7 @@ type Descriptor struct {
 	Review Review
 	// ServiceTypes lists the service types the operation applies to; empty
 	// when it carries no services.
-	ServiceTypes []ServiceType
+	ServiceTypes []icpnum.ServiceType
 }
 
 // Withdrawable reports whether an application of this operation may be
@@ -201,8 +205,14 @@ func (d Descriptor) NamesFiledEntity() bool {
 	return d.Needs.EntityNumber || slices.Contains(d.Resolve, CheckEntityOwned)
 }
 
-// Accepts reports whether the operation applies to services of type t.
-func (d Descriptor) Accepts(t ServiceType) bool { return slices.Contains(d.ServiceTypes, t) }
+// Accepts reports whether the operation applies to services of type t ("" is
+// a website).
+func (d Descriptor) Accepts(t icpnum.ServiceType) bool {
+	if t == "" {
+		t = icpnum.ServiceWebsite
+	}
+	return slices.Contains(d.ServiceTypes, t)
+}
 
 // Has reports whether c is among the resolution checks.
 func (d Descriptor) Has(c Check) bool { return slices.Contains(d.Resolve, c) }

@@ -1,50 +1,42 @@
 package operation
 
-// ServiceType is what a filed service is: the filing system files websites
-// and, since the MIIT notice of 2023-08 (《工业和信息化部关于开展移动互联网应用
-// 程序备案工作的通知》, 2023-08; in force 2023-09-01), Apps, mini-programs and quick apps, all under the entity's one number.
-type ServiceType string
+import "github.com/beian/beian/internal/icpnum"
 
-// The service types.
-const (
-	Website     ServiceType = "website"
-	App         ServiceType = "app"
-	MiniProgram ServiceType = "mini_program"
-	QuickApp    ServiceType = "quick_app"
-)
-
-// ServiceKind describes a service type.
+// ServiceKind describes what the platform does with a service type.
 type ServiceKind struct {
-	Type ServiceType
-	// Letter follows the service index in the number: …号-1 for a website,
-	// …号-2A an App, …号-3X a mini-program, …号-4K a quick app (Huawei Cloud's
-	// published rule, https://support.huaweicloud.com/icp/).
-	Letter string
+	Type icpnum.ServiceType
 	// Domains: the service is reached through domains of its own, which the
-	// gate admits and the scanner fetches.
+	// gate admits and the scanner fetches. An App's or mini-program's
+	// domains are the hosts it calls, filed but not a site to fetch.
 	Domains bool
-	// Enabled: the platform files this type. Types not enabled yet are known
-	// (their numbers parse and print) but refused by the operations.
-	Enabled bool
+	// HomeURL: the service has a home page a visitor opens (websites only).
+	HomeURL bool
 }
+
+// Letter is the letter after the service index in the number (none for a
+// website, A, X, K).
+func (k ServiceKind) Letter() string { return k.Type.Letter() }
 
 // I18nKey is the catalogue key of the type's name.
 func (k ServiceKind) I18nKey() string { return "service." + string(k.Type) }
 
 func kinds() []ServiceKind {
 	return []ServiceKind{
-		{Type: Website, Domains: true, Enabled: true},
-		{Type: App, Letter: "A"},
-		{Type: MiniProgram, Letter: "X"},
-		{Type: QuickApp, Letter: "K"},
+		{Type: icpnum.ServiceWebsite, Domains: true, HomeURL: true},
+		{Type: icpnum.ServiceApp},
+		{Type: icpnum.ServiceMiniProgram},
+		{Type: icpnum.ServiceQuickApp},
 	}
 }
 
-// ServiceKinds lists every known service type.
+// ServiceKinds lists every service type the platform files.
 func ServiceKinds() []ServiceKind { return kinds() }
 
-// Kind returns the description of t.
-func Kind(t ServiceType) (ServiceKind, bool) {
+// Kind returns the description of t; "" is a website.
+func Kind(t icpnum.ServiceType) (ServiceKind, bool) {
+	if t == "" {
+		t = icpnum.ServiceWebsite
+	}
 	for _, k := range kinds() {
 		if k.Type == t {
 			return k, true
@@ -53,13 +45,11 @@ func Kind(t ServiceType) (ServiceKind, bool) {
 	return ServiceKind{}, false
 }
 
-// ServiceTypes lists the enabled service types.
-func ServiceTypes() []ServiceType {
-	var out []ServiceType
+// ServiceTypes lists the service types the platform files.
+func ServiceTypes() []icpnum.ServiceType {
+	out := make([]icpnum.ServiceType, 0, len(kinds()))
 	for _, k := range kinds() {
-		if k.Enabled {
-			out = append(out, k.Type)
-		}
+		out = append(out, k.Type)
 	}
 	return out
 }

@@ -1,13 +1,17 @@
 package rules
 
 import (
-	"github.com/beian/beian/internal/operation"
+	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/beian/beian/internal/appinfo"
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/vocab"
 )
 
 // DocumentKinds lists beian's document kinds; province documents use them.
@@ -60,6 +64,18 @@ type Facts struct {
 	// Documents lists the kinds of documents already uploaded; the
 	// province's extra documents of other kinds are reported as warnings.
 	Documents []string
+	// ProviderRanges are the address ranges of the access provider the
+	// application is filed with. When there are any, every access IP must
+	// lie in one of them: a filing whose servers are elsewhere is an
+	// "empty shell" the authority cancels. Empty means the provider has
+	// declared no ranges, and the check is not made.
+	ProviderRanges []netip.Prefix
+	// Vocab is the controlled vocabulary the services are checked
+	// against; nil means vocab.Default().
+	Vocab *vocab.Vocab
+	// Commitments says where "no pre-approval applies" needs a signed
+	// commitment; nil means appinfo.DefaultCommitmentRules().
+	Commitments *appinfo.CommitmentRules
 }
 
 // profile is what an operation needs from the content, in the terms the
@@ -74,6 +90,10 @@ type profile struct {
 	freshDomains   bool // the domains must not be filed yet
 	access         bool // every website lists its access IPs
 	licence        bool // the ICP licence, for Mainland enterprises only
+	// places: approval puts the services on this provider's network, so
+	// an App's, mini-program's or quick app's server IPs (access.ips) are
+	// required.
+	places bool
 }
 
 func profileOf(d operation.Descriptor) profile {
@@ -81,14 +101,17 @@ func profileOf(d operation.Descriptor) profile {
 	return profile{entity: n.Entity, websites: n.Services == operation.CompleteServices,
 		needWebsites: n.Services == operation.NamedServices, entityNumber: n.EntityNumber,
 		websiteNumbers: n.ServiceNumbers, freshEntity: n.FreshEntity, freshDomains: n.FreshDomains,
-		access: n.AccessIPs, licence: d.Has(operation.CheckLicenceEligible)}
+		access: n.AccessIPs, licence: d.Has(operation.CheckLicenceEligible),
+		places: d.Effect == operation.FileEntity || d.Effect == operation.AddServices || d.Effect == operation.BringServices}
 }
 
 // checker carries one run of Check.
 type checker struct {
-	c     form.Content
-	f     Facts
-	p     profile
+	c form.Content
+	f Facts
+	p profile
+	// desc is the operation's descriptor; nil when Facts names none.
+	desc  *operation.Descriptor
 	rules *ProvinceRules
 	now   time.Time
 	out   []finding.Finding
@@ -124,6 +147,24 @@ func Check(c form.Content, f Facts) []finding.Finding {
 		return []finding.Finding{}
 	}
 	return k.out
+}
+
+// apps is the checker of the services that are not websites and of the
+// principals' additions, set up from this run's facts.
+func (k *checker) apps() appinfo.Checker {
+	return appinfo.Checker{Vocab: k.f.Vocab, Commitments: k.f.Commitments, Today: k.now, Province: k.c.Entity.Province,
+		Nature: k.nature()}
+}
+
+// hasServices reports whether the content carries a service that is not a
+// website (an App, mini-program or quick app).
+func (k *checker) hasServices() bool {
+	for _, w := range k.c.Websites {
+		if w.Type() != icpnum.ServiceWebsite {
+			return true
+		}
+	}
+	return false
 }
 
 func (k *checker) add(field string, f finding.Finding) {
@@ -165,6 +206,7 @@ func (k *checker) operation() {
 	}
 	p := profileOf(d)
 	k.p = p
+	k.desc = &d
 	filed := k.f.EntityFiled
 	if filed == "" {
 		filed = strings.TrimSpace(k.c.EntityNumber)

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"net/netip"
+
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/operation"
@@ -236,6 +238,17 @@ var checkCases = []checkCase{
 		code: "access.ip_format", field: "websites[0].access.ips[0]", sev: E},
 	{name: "private ip", base: enterprise, edit: func(c *form.Content, f *Facts) { c.Websites[0].Access.IPs = []string{"203.0.113.1", "10.0.0.1"} },
 		code: "access.ip_not_public", field: "websites[0].access.ips[1]", sev: E},
+	{name: "ip outside the provider's ranges", base: enterprise, edit: func(c *form.Content, f *Facts) {
+		c.Websites[0].Access.IPs = []string{"203.0.113.1", "198.51.100.9"}
+		f.ProviderRanges = []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32")}
+	}, code: "access.ip_not_provider", field: "websites[0].access.ips[1]", sev: E},
+	{name: "ips inside the provider's ranges pass", base: enterprise, edit: func(c *form.Content, f *Facts) {
+		c.Websites[0].Access.IPs = []string{"203.0.113.1", "2001:db8::7", "::ffff:203.0.113.2"}
+		f.ProviderRanges = []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32")}
+	}, notCode: "access.ip_not_provider"},
+	{name: "a provider without ranges checks none", base: enterprise, edit: func(c *form.Content, f *Facts) {
+		c.Websites[0].Access.IPs = []string{"198.51.100.9"}
+	}, notCode: "access.ip_not_provider"},
 
 	// caps and documents from the province data
 	{name: "hunan one website per order", base: twoWebsites, edit: func(c *form.Content, f *Facts) { f.Province = DefaultRuleSet().For("43") },

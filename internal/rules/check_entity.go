@@ -45,10 +45,16 @@ func (k *checker) entity() {
 	}
 	need("entity.address", e.Address)
 	k.principal("entity.principal", e.Principal, req, true)
+	k.principalAdditions("entity.principal", e.Principal, req && k.hasServices())
 	if k.individual() {
 		k.individualSelf()
 	}
-	if req && nature != "" && !k.individual() && knownNature(nature) && k.rules.EntityPrincipalLegalRep.Value {
+	if req && nature != "" && !k.individual() && knownNature(nature) && k.rules.EntityPrincipalLegalRep.Value &&
+		e.Principal.IsLegalRepresentative != nil && !*e.Principal.IsLegalRepresentative {
+		k.add("entity.principal.is_legal_representative", finding.Errorf("principal.legal_representative_province",
+			"本省要求主体负责人为单位的法定代表人，请由法定代表人担任主体负责人",
+			"this province requires the entity principal to be the legal representative: make the legal representative the entity principal"))
+	} else if req && nature != "" && !k.individual() && knownNature(nature) && k.rules.EntityPrincipalLegalRep.Value {
 		k.add("entity.principal.name", finding.Warnf("principal.legal_representative",
 			"本省要求主体负责人为单位的法定代表人：审核员须与单位证件核对",
 			"this province requires the entity principal to be the legal representative: the reviewer compares it with the entity's certificate"))
@@ -192,6 +198,13 @@ func (k *checker) individualSelf() {
 
 // principal checks one responsible person. entity says whether it is the
 // entity principal (for the Mainland-ID rule).
+// principalAdditions checks the emergency phone and the legal-representative
+// answer of a principal with package appinfo; required: they must be given
+// (principals of an order with Apps, mini-programs or quick apps).
+func (k *checker) principalAdditions(path string, p form.Principal, required bool) {
+	k.addAll(path, k.apps().CheckPrincipal(p, required))
+}
+
 func (k *checker) principal(path string, p form.Principal, req, entity bool) {
 	need := func(field, v string) bool {
 		if strings.TrimSpace(v) == "" {

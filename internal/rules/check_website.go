@@ -12,6 +12,7 @@ import (
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/hostname"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 // domainWarnMonths: below this many months of registration left, a domain
@@ -32,6 +33,13 @@ func (k *checker) websites() {
 		path := fmt.Sprintf("websites[%d]", i)
 		if k.p.websiteNumbers && strings.TrimSpace(w.Number) == "" {
 			k.required(path + ".number")
+		}
+		if !k.serviceType(path, w) {
+			continue
+		}
+		if w.Type() != icpnum.ServiceWebsite {
+			k.service(path, w)
+			continue
 		}
 		var names []string
 		for j, d := range w.Domains {
@@ -55,9 +63,57 @@ func (k *checker) websites() {
 		}
 		if k.p.websites || w.Principal != (form.Principal{}) {
 			k.principal(path+".principal", w.Principal, k.p.websites, false)
+			k.principalAdditions(path+".principal", w.Principal, false)
 		}
-		k.access(path+".access.ips", w.Access.IPs)
+		k.access(path+".access.ips", w.Access.IPs, k.p.access)
 	}
+}
+
+// serviceType checks the service's type: a known one, one the operation
+// applies to, and the one its filing number's letter says. It reports
+// whether the service can be checked further.
+func (k *checker) serviceType(path string, w form.Website) bool {
+	t := w.Type()
+	if !t.Valid() {
+		k.add(path+".service_type", finding.Errorf("service.type_unknown",
+			"未知的服务类型"+quote(string(w.ServiceType))+"（可选：website、app、mini_program、quick_app）",
+			"unknown service type "+quote(string(w.ServiceType))+" (one of website, app, mini_program, quick_app)"))
+		return false
+	}
+	if k.desc != nil && !k.desc.Accepts(t) {
+		k.add(path+".service_type", finding.Errorf("service.type_not_accepted",
+			"该备案类型不适用于"+t.NameZH(), "this operation does not apply to a "+t.NameEN()))
+		return false
+	}
+	if n := strings.TrimSpace(w.Number); n != "" {
+		if num, _, nt, err := icpnum.ParseServiceNumber(n); err == nil && nt != t {
+			k.add(path+".service_type", finding.Errorf("service.type_number_mismatch",
+				"备案号"+num+"是"+nt.NameZH()+"的备案号，与服务类型"+t.NameZH()+"不符",
+				"the number "+num+" is a "+nt.NameEN()+"'s, not a "+t.NameEN()+"'s"))
+			return false
+		}
+	}
+	return true
+}
+
+// service checks an App, mini-program or quick app with package appinfo
+// (its own fields, the shared ones and its principal's additions) and
+// with the principal checks every principal gets. An operation that only
+// names the service by its number checks what is given.
+func (k *checker) service(path string, w form.Website) {
+	if k.p.websites {
+		k.principal(path+".principal", w.Principal, true, false)
+		k.addAll(path, k.apps().CheckService(w))
+		// Its servers are placed on the provider's network like a
+		// website: required when approval puts them there.
+		k.access(path+".access.ips", w.Access.IPs, k.p.access || k.p.places)
+		return
+	}
+	if w.Principal != (form.Principal{}) {
+		k.principal(path+".principal", w.Principal, false, false)
+		k.principalAdditions(path+".principal", w.Principal, false)
+	}
+	k.access(path+".access.ips", w.Access.IPs, k.p.access)
 }
 
 // domain checks one domain and returns its registrable form ("" if invalid).
@@ -178,10 +234,11 @@ func (k *checker) homeURL(field, raw string, domains []string) {
 	}
 }
 
-// access checks the access IP addresses: public unicast addresses.
-func (k *checker) access(field string, ips []string) {
+// access checks the access IP addresses: public unicast addresses, inside
+// the provider's ranges when it has declared any.
+func (k *checker) access(field string, ips []string, required bool) {
 	if len(ips) == 0 {
-		if k.p.access {
+		if required {
 			k.required(field)
 		}
 		return
@@ -197,8 +254,40 @@ func (k *checker) access(field string, ips []string) {
 		if !a.IsGlobalUnicast() || a.IsPrivate() {
 			k.add(f, finding.Errorf("access.ip_not_public",
 				"接入IP地址"+a.String()+"不是公网地址", "the access IP address "+a.String()+" is not a public address"))
+			continue
+		}
+		if r := k.f.ProviderRanges; len(r) > 0 && !inRanges(a.Unmap(), r) {
+			k.add(f, finding.Errorf("access.ip_not_provider",
+				"接入IP地址"+a.String()+"不在接入商的地址段内（"+joinPrefixes(r)+"）",
+				"the access IP address "+a.String()+" is not in the provider's address ranges ("+joinPrefixes(r)+")"))
 		}
 	}
+}
+
+// inRanges reports whether a lies in one of the ranges.
+func inRanges(a netip.Addr, ranges []netip.Prefix) bool {
+	for _, p := range ranges {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinPrefixes lists at most four ranges for a message, then "…".
+func joinPrefixes(ranges []netip.Prefix) string {
+	var b strings.Builder
+	for i, p := range ranges {
+		if i == 4 {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p.String())
+	}
+	return b.String()
 }
 
 // scopeMatches reports whether a rule scoped to natures and operations applies.
@@ -217,9 +306,15 @@ func (k *checker) caps() {
 	if !k.p.websites {
 		return
 	}
+	// The caps count websites and their domains: an App's or
+	// mini-program's hosts are not domains filed for a site.
+	var sites []form.Website
 	total := 0
 	for _, w := range k.c.Websites {
-		total += len(w.Domains)
+		if w.Type() == icpnum.ServiceWebsite {
+			sites = append(sites, w)
+			total += len(w.Domains)
+		}
 	}
 	where := k.rules.NameZH
 	if where == "" {
@@ -231,10 +326,10 @@ func (k *checker) caps() {
 		}
 		switch c.Limit {
 		case CapWebsitesPerOrder:
-			if len(k.c.Websites) > c.Max {
+			if len(sites) > c.Max {
 				k.add("websites", finding.Errorf("order.too_many_websites",
-					fmt.Sprintf("%s规定每次最多提交%d个网站（本次%d个）", where, c.Max, len(k.c.Websites)),
-					fmt.Sprintf("at most %d websites per order here (%s); this order has %d", c.Max, c.Source, len(k.c.Websites))))
+					fmt.Sprintf("%s规定每次最多提交%d个网站（本次%d个）", where, c.Max, len(sites)),
+					fmt.Sprintf("at most %d websites per order here (%s); this order has %d", c.Max, c.Source, len(sites))))
 			}
 		case CapDomainsPerOrder:
 			if total > c.Max {
@@ -244,7 +339,7 @@ func (k *checker) caps() {
 			}
 		case CapDomainsPerWebsite:
 			for i, w := range k.c.Websites {
-				if len(w.Domains) > c.Max {
+				if w.Type() == icpnum.ServiceWebsite && len(w.Domains) > c.Max {
 					k.add(fmt.Sprintf("websites[%d].domains", i), finding.Errorf("website.too_many_domains",
 						fmt.Sprintf("%s规定每个网站最多%d个域名（本网站%d个）", where, c.Max, len(w.Domains)),
 						fmt.Sprintf("at most %d domains per website here (%s); this website has %d", c.Max, c.Source, len(w.Domains))))

@@ -94,10 +94,30 @@
 //	| `website.home_url_domain` | error | home_url is not under one of the website's domains |
 //	| `access.ip_format` | error | an access IP does not parse |
 //	| `access.ip_not_public` | error | an access IP is private, loopback, link-local or otherwise not public |
+//	| `access.ip_not_provider` | error | an access IP is outside every address range the access provider declared (checked only when it declared some) |
 //	| `order.too_many_websites` | error | more websites than a province cap allows per order |
 //	| `order.too_many_domains` | error | more domains than a province cap allows per order |
 //	| `website.too_many_domains` | error | more domains on one website than a province cap allows |
 //	| `document.required` | warning | a province's extra document (Facts.Documents lacks its kind) |
+//	| `service.type_unknown` | error | service_type is not website, app, mini_program or quick_app |
+//	| `service.type_not_accepted` | error | the operation's descriptor does not list the service type |
+//	| `service.type_number_mismatch` | error | the service's number carries another type's letter (…号-2A on a website) |
+//	| `principal.legal_representative_province` | error | organisation, province requires the legal representative as entity principal, and the entity principal says they are not |
+//
+// Apps, mini-programs and quick apps (service_type app, mini_program,
+// quick_app) are checked by package appinfo, whose codes pass through with
+// the service's path in front (`websites[1].app.platforms[0].fingerprint`:
+// `fingerprint.format`; `websites[2].mini_program.app_id`: `app_id.format`;
+// `websites[1].pre_approvals[0].valid_to`: `preapproval.expired`); their
+// domains are the hosts they call, so the website domain rules (filed
+// elsewhere, holder, caps) do not apply to them. Their server IPs
+// (access.ips) are checked like a website's (`access.*`) and required on
+// the operations that place them on the provider's network (first filing,
+// new service, new access). Every principal's
+// emergency phone and legal-representative block are checked by appinfo
+// too (`principal.emergency_phone_*`, `principal.legal_representative_*`,
+// `legal_representative.*`), and required of the service principals and
+// of the entity principal of an order with such a service.
 //
 // Passed through unchanged from the validators they come from, with Field set:
 // package ident (`id.*` such as `id.checksum`, `id.county_unknown` (warning),

@@ -23,19 +23,21 @@ type Notifier interface {
 	Notify(ctx context.Context, n Notice) error
 }
 
-// Mailer sends one plain-text e-mail; *notify.SMTP is one.
-type Mailer interface {
-	SendMail(ctx context.Context, to, subject, body string) error
+// Outbox keeps a message for delivery; *filing.Service is one (its outbox
+// is delivered by SMTP when configured and shown to admins either way).
+type Outbox interface {
+	EnqueueEmail(ctx context.Context, to, body string) error
 }
 
-// MailNotifier sends each notice as an e-mail through m.
-func MailNotifier(m Mailer) Notifier { return mailNotifier{m: m} }
+// OutboxNotifier puts each notice into o as one e-mail whose first line is
+// the subject.
+func OutboxNotifier(o Outbox) Notifier { return outboxNotifier{o: o} }
 
-type mailNotifier struct{ m Mailer }
+type outboxNotifier struct{ o Outbox }
 
-func (n mailNotifier) Notify(ctx context.Context, x Notice) error {
+func (n outboxNotifier) Notify(ctx context.Context, x Notice) error {
 	subject, body := x.Message()
-	if err := n.m.SendMail(ctx, x.To, subject, body); err != nil {
+	if err := n.o.EnqueueEmail(ctx, x.To, subject+"\n\n"+body); err != nil {
 		return fmt.Errorf("scan notice for %s: %w", x.Website, err)
 	}
 	return nil

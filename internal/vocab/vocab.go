@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 // data holds the vocabularies shipped in the binary. Each file names the
@@ -100,11 +100,11 @@ type SDK struct {
 // identifier and signature are checked.
 type Platform struct {
 	Term
-	Service      operation.ServiceType `json:"service"`
-	IDKind       string                `json:"id_kind"`
-	Fingerprint  string                `json:"fingerprint,omitempty"`
-	AppIDPattern string                `json:"app_id_pattern,omitempty"`
-	AppIDExample string                `json:"app_id_example,omitempty"`
+	Service      icpnum.ServiceType `json:"service"`
+	IDKind       string             `json:"id_kind"`
+	Fingerprint  string             `json:"fingerprint,omitempty"`
+	AppIDPattern string             `json:"app_id_pattern,omitempty"`
+	AppIDExample string             `json:"app_id_example,omitempty"`
 	// Strict makes an app ID that does not match AppIDPattern an error;
 	// otherwise it is a warning (the pattern is what IDs look like, not a
 	// published rule).
@@ -320,7 +320,7 @@ func (v *Vocab) checkContent(items []ContentType) error {
 // The error starts with the field name, for the caller to prefix.
 func checkPlatform(p *Platform) error {
 	switch p.Service {
-	case operation.App, operation.MiniProgram, operation.QuickApp:
+	case icpnum.ServiceApp, icpnum.ServiceMiniProgram, icpnum.ServiceQuickApp:
 	default:
 		return fmt.Errorf("service: %q is not one of app, mini_program, quick_app", p.Service)
 	}
@@ -330,9 +330,9 @@ func checkPlatform(p *Platform) error {
 		return fmt.Errorf("id_kind: %q is not one of %s, %s, %s, %s, %s", p.IDKind, IDPackageName, IDBundleID, IDBundleName, IDAppID, IDOther)
 	}
 	switch {
-	case p.Service == operation.App && !knownFingerprint(p.Fingerprint):
+	case p.Service == icpnum.ServiceApp && !knownFingerprint(p.Fingerprint):
 		return fmt.Errorf("fingerprint: an App platform needs one of md5, sha1, sha256, any (got %q)", p.Fingerprint)
-	case p.Service != operation.App && p.Fingerprint != "":
+	case p.Service != icpnum.ServiceApp && p.Fingerprint != "":
 		return fmt.Errorf("fingerprint: only App platforms have a signature fingerprint")
 	case p.AppIDPattern != "" && p.IDKind != IDAppID:
 		return fmt.Errorf("app_id_pattern: only id_kind %s takes a pattern", IDAppID)
@@ -392,7 +392,7 @@ func (v *Vocab) SDK(code string) (SDK, bool) { return v.sdks.get(code) }
 
 // Platforms lists the platforms of one service type, or all of them when
 // service is empty.
-func (v *Vocab) Platforms(service operation.ServiceType) []Platform {
+func (v *Vocab) Platforms(service icpnum.ServiceType) []Platform {
 	var out []Platform
 	for _, p := range v.platforms.items {
 		if service == "" || p.Service == service {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/beian/beian/internal/operation"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 // embeddedFS is a writable copy of the embedded data files.
@@ -47,7 +47,7 @@ func TestDefaultLoads(t *testing.T) {
 			t.Errorf("%s has no children", c.Code)
 		}
 	}
-	for _, s := range []operation.ServiceType{operation.App, operation.MiniProgram, operation.QuickApp} {
+	for _, s := range []icpnum.ServiceType{icpnum.ServiceApp, icpnum.ServiceMiniProgram, icpnum.ServiceQuickApp} {
 		if len(v.Platforms(s)) == 0 {
 			t.Errorf("no platform for %s", s)
 		}
@@ -69,7 +69,7 @@ func TestLookups(t *testing.T) {
 		t.Error("unknown content type found")
 	}
 	p, _ := v.Platform("android")
-	if p.Service != operation.App || p.IDKind != IDPackageName || p.Fingerprint != FingerprintMD5 {
+	if p.Service != icpnum.ServiceApp || p.IDKind != IDPackageName || p.Fingerprint != FingerprintMD5 {
 		t.Errorf("android = %+v", p)
 	}
 	w, _ := v.Platform("wechat")

@@ -134,6 +134,8 @@ func (w *authzWorld) make(t *testing.T, sd side, st stage) object {
 	tok, prov, desk := w.owner, apptest.ProviderCode, w.e.Operator(auth.RoleProvider)
 	if sd == other {
 		tok, prov, desk = w.stranger, otherCloud, w.otherProv
+		// The other cloud's servers are in its own range.
+		c.Websites[0].Access.IPs = []string{fmt.Sprintf("203.0.113.%d", 1+w.next%250)}
 	}
 	e := w.e
 	id := e.Do("POST", "/api/v1/applications", tok, filingRequestAt(prov, c)).Must(t, 201).ID()
@@ -223,6 +225,8 @@ func (w *authzWorld) request(t *testing.T, key string, id int64, o object, cell 
 		body = upload{}
 	case "POST /api/v1/applications/{id}/provider-review", "POST /api/v1/applications/{id}/authority-review":
 		body = map[string]any{"decision": "approve"}
+	case "POST /api/v1/applications/{id}/void":
+		body = map[string]string{"reason": "filed by an account with no right to the entity"}
 	case "POST /api/v1/applications/{id}/sms":
 		ph := o.content.Entity.Principal.Phone
 		body = map[string]string{"phone": ph, "code": w.e.SMSCode(ph)}
