@@ -108,6 +108,7 @@ load_pid=""
 clean=$(json "$WORK/write.json" '[.classes[].outcomes.clean_5xx // 0] | add')
 acked=$(json "$WORK/write.json" .writes_acknowledged)
 requests=$(json "$WORK/write.json" '[.classes[].requests] | add')
+statuses=$(jq -c '[.classes[].statuses // {} | to_entries[]] | group_by(.key) | map({(.[0].key): (map(.value) | add)}) | add // {}' "$WORK/write.json")
 [ "$clean" -gt 0 ] || fail "no request failed during the outages: the fault did not reach serve"
 "$LOAD" verify --base "$BASE" --journal "$WORK/journal.json" >"$WORK/verify.json" 2>>"$WORK/load.err" ||
   fail "acknowledged writes lost: $(jq -c '.lost' "$WORK/verify.json" 2>/dev/null)"
@@ -117,6 +118,6 @@ stop_serve
 "$BEIAN" audit verify --db "$dsn" --require-keyed >"$WORK/audit.txt" 2>&1 || fail "beian audit verify: $(cat "$WORK/audit.txt")"
 if grep -q 'panic' "$WORK/serve.err"; then fail "serve panicked"; fi
 echo "   faults injected: $OUTAGES database outages ($MODE) of ${OUTAGE_SECONDS}s; serve answered /healthz 200 again after:$recoveries"
-echo "   requests: $requests, of which $clean failed cleanly (5xx with the JSON error) while the database was down; none hung or dropped"
+echo "   requests: $requests, of which $clean failed cleanly (5xx with the JSON error; by status $statuses) while the database was down; none hung or dropped"
 echo "   writes acknowledged: $acked; rows lost: $lost; $(cat "$WORK/audit.txt")"
 echo "PASS: PostgreSQL outages under load: $OUTAGES faults, $clean clean refusals, $acked writes acknowledged, $lost lost"
