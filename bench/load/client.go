@@ -153,12 +153,15 @@ type tally struct {
 	mu     sync.Mutex
 	counts map[string]*[nOutcomes]int
 	lat    map[string][]time.Duration
+	// statuses counts the HTTP statuses of the answers that are not 2xx.
+	statuses map[string]map[int]int
 	// samples keeps the first few answers of each unexpected outcome.
 	samples map[Outcome][]string
 }
 
 func newTally() *tally {
-	return &tally{counts: map[string]*[nOutcomes]int{}, lat: map[string][]time.Duration{}, samples: map[Outcome][]string{}}
+	return &tally{counts: map[string]*[nOutcomes]int{}, lat: map[string][]time.Duration{}, samples: map[Outcome][]string{},
+		statuses: map[string]map[int]int{}}
 }
 
 func (t *tally) add(class string, a answer) {
@@ -170,10 +173,16 @@ func (t *tally) add(class string, a answer) {
 		t.counts[class] = c
 	}
 	c[a.Outcome]++
+	if a.Status != 0 && a.Status/100 != 2 {
+		if t.statuses[class] == nil {
+			t.statuses[class] = map[int]int{}
+		}
+		t.statuses[class][a.Status]++
+	}
 	if a.Outcome == OK || a.Outcome == RateLimited || a.Outcome == Clean5xx {
 		t.lat[class] = append(t.lat[class], a.Took)
 	}
-	if a.Outcome != OK && a.Outcome != RateLimited && len(t.samples[a.Outcome]) < 5 {
+	if a.Outcome != OK && len(t.samples[a.Outcome]) < 5 {
 		t.samples[a.Outcome] = append(t.samples[a.Outcome], class+": "+a.Error())
 	}
 }
@@ -193,9 +202,11 @@ func (t *tally) total(o Outcome) int {
 type classReport struct {
 	Requests int            `json:"requests"`
 	Outcomes map[string]int `json:"outcomes"`
-	P50ms    float64        `json:"p50_ms"`
-	P99ms    float64        `json:"p99_ms"`
-	MaxMs    float64        `json:"max_ms"`
+	// Statuses counts the answers other than 2xx by HTTP status.
+	Statuses map[int]int `json:"statuses,omitempty"`
+	P50ms    float64     `json:"p50_ms"`
+	P99ms    float64     `json:"p99_ms"`
+	MaxMs    float64     `json:"max_ms"`
 }
 
 func (t *tally) report() (map[string]classReport, map[string][]string) {
@@ -203,7 +214,7 @@ func (t *tally) report() (map[string]classReport, map[string][]string) {
 	defer t.mu.Unlock()
 	out := map[string]classReport{}
 	for class, c := range t.counts {
-		r := classReport{Outcomes: map[string]int{}}
+		r := classReport{Outcomes: map[string]int{}, Statuses: t.statuses[class]}
 		for o, n := range c {
 			if n > 0 {
 				r.Outcomes[Outcome(o).String()] = n

@@ -87,10 +87,16 @@ func createBody(provider string, n int) map[string]any {
 // expectedName is the entity name of fixture n's content.
 func expectedName(n int) string { return fixture.FirstFiling(n).Entity.Name }
 
+// retryFor bounds the retries of one request: a server that stays down or
+// busy this long fails the run instead of hanging it.
+const retryFor = 2 * time.Minute
+
 // retry sends a request until it is answered with something other than a
-// refusal to retry (no answer, a clean 5xx, a 429), or ctx ends. Every
-// attempt is counted under class.
+// refusal to retry (no answer, a clean 5xx, a 429), ctx ends or retryFor
+// has passed. Every attempt is counted under class.
 func retry(ctx context.Context, t *tally, class string, send func() answer) answer {
+	ctx, cancel := context.WithTimeout(ctx, retryFor)
+	defer cancel()
 	for {
 		a := send()
 		if ctx.Err() != nil && a.Outcome != OK {
@@ -120,11 +126,20 @@ func sleep(ctx context.Context, d time.Duration) {
 
 // enrol signs an applicant up and in, retrying through outages. A sign-up
 // answered 409 after an attempt that got no answer was the first attempt's.
+// Each attempt comes from the next address of the /24 of from: a sign-up
+// refused because the password-hash slots are busy still counts against its
+// address's sign-up allowance (5 at once), so a few busy answers in a row
+// would lock one address out for minutes.
 func enrol(ctx context.Context, c *client, t *tally, email, from string) (account, error) {
 	acc := account{Email: email, Password: "correct horse " + email, From: from}
 	creds := map[string]string{"email": email, "password": acc.Password, "name": email}
 	tried := false
-	for {
+	ctx, cancel := context.WithTimeout(ctx, 2*retryFor) // many slow hashes queue at once
+	defer cancel()
+	net24 := from[:strings.LastIndexByte(from, '.')+1]
+	for attempt := 0; ; attempt++ {
+		from = fmt.Sprintf("%s%d", net24, 1+attempt%254)
+		acc.From = from
 		a := c.do(ctx, "POST", "/api/v1/signup", "", from, "", creds, nil)
 		if a.Outcome == Bad && a.Status == 409 && tried {
 			a.Outcome = OK
@@ -144,6 +159,9 @@ func enrol(ctx context.Context, c *client, t *tally, email, from string) (accoun
 			tried = true
 			sleep(ctx, 200*time.Millisecond)
 		case RateLimited:
+			if a.RetryAfter > 5 {
+				return acc, fmt.Errorf("sign up %s: %s (Retry-After %d s)", email, a.Error(), a.RetryAfter)
+			}
 			sleep(ctx, time.Duration(max(1, a.RetryAfter))*time.Second)
 		default:
 			return acc, fmt.Errorf("sign up %s: %s", email, a.Error())

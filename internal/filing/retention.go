@@ -3,33 +3,39 @@ package filing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/beian/beian/internal/store"
 )
 
 // DocumentRetention is how long the documents of an application that ended
-// without a filing (withdrawn, or expired waiting for SMS verification) are
-// kept after it ended: long enough for an applicant or a reviewer to look
-// back at what was sent, and then the ID card scans go, since nothing was
-// filed that they support. Documents of approved applications are the
+// without a filing (withdrawn, voided by an operator, or expired: an idle
+// draft, or a review whose SMS verification ran out) are kept after it
+// ended: long enough for an applicant or a reviewer to look back at what was
+// sent, and then the ID card scans go, since nothing was filed that they
+// support (a voided application's may not even be its applicant's to keep). Documents of approved applications are the
 // record of a filing and are kept; a rejected application can still be
 // resubmitted, so its documents stay too.
 const DocumentRetention = 90 * 24 * time.Hour
 
 // endedUnfiled are the terminal states with no filing behind them.
-var endedUnfiled = []Status{StatusWithdrawn, StatusExpired}
+var endedUnfiled = []Status{StatusWithdrawn, StatusVoided, StatusExpired}
 
 // PurgeDocuments deletes the document rows of the applications that ended
-// unfiled (withdrawn or expired) before the given time, and records the
+// unfiled (withdrawn, voided or expired) before the given time, and records the
 // count in the audit log. The files go with the next sweep of the document
 // store, which removes what no row refers to.
 func (s *Service) PurgeDocuments(ctx context.Context, endedBefore time.Time) (int, error) {
 	var n int64
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		args := make([]any, 0, len(endedUnfiled)+1)
+		for _, st := range endedUnfiled {
+			args = append(args, string(st))
+		}
+		args = append(args, store.Micros(endedBefore))
 		res, err := tx.Q().ExecContext(ctx, `DELETE FROM documents WHERE application_id IN
-			(SELECT id FROM applications WHERE status IN (?, ?) AND updated_at < ?)`,
-			string(endedUnfiled[0]), string(endedUnfiled[1]), store.Micros(endedBefore))
+			(SELECT id FROM applications WHERE status IN (?`+strings.Repeat(", ?", len(endedUnfiled)-1)+`) AND updated_at < ?)`, args...)
 		if err != nil {
 			return fmt.Errorf("purge documents: %w", err)
 		}

@@ -87,5 +87,16 @@ stop_serve() {
   serve_pid=""
 }
 
+# wait_ready FILE: until the load client has signed its accounts up and in
+# (it creates FILE then; the password hashes are slow on a busy machine).
+wait_ready() {
+  local deadline=$((SECONDS + 180))
+  until [ -e "$1" ]; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the clients did not sign up within 180 s"
+    kill -0 "$load_pid" 2>/dev/null || fail "the load client stopped: $(tail -n 5 "$WORK/load.err")"
+    sleep 0.2
+  done
+}
+
 # json FILE EXPR: a jq expression over FILE.
 json() { jq -er "$2" "$1"; }
