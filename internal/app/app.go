@@ -62,6 +62,9 @@ type Config struct {
 	// SMS sends text messages; nil is the built-in in-memory gateway
 	// (App.SMSInbox).
 	SMS filing.SMSGateway
+	// DemoPhone shows, on the web UI's SMS page, the messages the built-in
+	// SMS gateway delivered (serve --demo only: the demo has no phones).
+	DemoPhone bool
 	// DraftMaxAge is how long a draft may stay untouched before it expires
 	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
 	DraftMaxAge time.Duration
@@ -103,6 +106,8 @@ type App struct {
 	clients *clientip.Resolver
 	every   time.Duration
 	now     func() time.Time
+	// demoPhone: the UI shows the built-in gateway's messages (Config.DemoPhone).
+	demoPhone bool
 }
 
 // New opens everything. The caller closes the App.
@@ -173,10 +178,11 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
 			SMS: c.SMS, SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
-		every: c.ScheduleEvery,
-		now:   c.Now,
-		Blobs: blobs,
-		Log:   c.Log,
+		every:     c.ScheduleEvery,
+		now:       c.Now,
+		demoPhone: c.DemoPhone,
+		Blobs:     blobs,
+		Log:       c.Log,
 	}
 	if err := a.Filing.LoadSettings(ctx); err != nil {
 		db.Close()

@@ -2,11 +2,11 @@ package app
 
 import (
 	"context"
-	"github.com/beian/beian/internal/scan"
-	"github.com/beian/beian/internal/store"
 	"net/http"
 	"os"
 
+	"github.com/beian/beian/internal/scan"
+	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/web/ui"
 )
 
@@ -18,8 +18,12 @@ import (
 // tests, so ui.New failing is a build defect; should it happen, the API
 // keeps serving and the UI paths answer 503 with the reason logged once.
 func (a *App) mountUI(mux *http.ServeMux) {
-	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Scans: scanResults{a.DB}, Lookup: a.Lookup,
-		Log: a.Log.With("component", "ui"), FontPath: os.Getenv("BEIAN_CJK_FONT")})
+	cfg := ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Scans: scanResults{a.DB}, Lookup: a.Lookup,
+		Log: a.Log.With("component", "ui"), FontPath: os.Getenv("BEIAN_CJK_FONT")}
+	if a.demoPhone && a.SMSInbox != nil {
+		cfg.DemoPhone = a.SMSInbox
+	}
+	u, err := ui.New(cfg)
 	if err != nil {
 		a.Log.Error("web UI disabled", "err", err)
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -64,7 +64,7 @@ func runServe(env *Env, args []string) int {
 	smtp := notify.SMTP{Addr: env.Getenv("BEIAN_SMTP_ADDR"), From: envOr(env, "BEIAN_SMTP_FROM", "beian@localhost"),
 		Username: env.Getenv("BEIAN_SMTP_USER"), Password: env.Getenv("BEIAN_SMTP_PASSWORD")}
 	a, err := app.New(ctx, app.Config{DB: *db, DataDir: *dataDir, DataKey: env.Getenv("BEIAN_DATA_KEY"), Holidays: *holidays, SMTP: smtp, Log: log,
-		TrustedProxies: proxies, ScanEvery: scanEvery, ScanResolver: *scanResolver, DraftMaxAge: draftAge})
+		TrustedProxies: proxies, ScanEvery: scanEvery, ScanResolver: *scanResolver, DraftMaxAge: draftAge, DemoPhone: *demo})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "beian serve: %v\n", err)
 		return ExitInvalid

@@ -64,6 +64,33 @@ func (m *MemorySMS) Latest(phone, marker string) (string, bool) {
 	return "", false
 }
 
+// DeliveredSMS is one message the built-in gateway was given.
+type DeliveredSMS struct {
+	Phone string
+	Body  string
+}
+
+// Sent returns the newest message delivered to each phone whose body
+// contains marker, oldest phone first: what the demo's "phone" shows.
+func (m *MemorySMS) Sent(marker string) []DeliveredSMS {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []DeliveredSMS
+	seen := map[string]int{}
+	for _, s := range m.sent {
+		if !strings.Contains(s.body, marker) {
+			continue
+		}
+		if i, ok := seen[s.phone]; ok {
+			out[i].Body = s.body
+			continue
+		}
+		seen[s.phone] = len(out)
+		out = append(out, DeliveredSMS{Phone: s.phone, Body: s.body})
+	}
+	return out
+}
+
 // ScrubSMS blanks the codes of text messages older than the code's
 // validity that are still stored with one (never delivered: no gateway, or
 // it kept failing), and returns how many it rewrote.

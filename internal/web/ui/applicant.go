@@ -345,6 +345,17 @@ type smsData struct {
 	App   *filing.Application
 	Phone string
 	Error string
+	// Demo holds what the demo's built-in gateway delivered for this
+	// application (Config.DemoPhone); empty outside the demo.
+	Demo []filing.DeliveredSMS
+}
+
+// demoMessages are the demo phone's messages for application id.
+func (u *UI) demoMessages(id int64) []filing.DeliveredSMS {
+	if u.phone == nil {
+		return nil
+	}
+	return u.phone.Sent(fmt.Sprintf("（编号%d）", id))
 }
 
 func (u *UI) smsForm(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -357,7 +368,7 @@ func (u *UI) smsForm(w http.ResponseWriter, r *http.Request, rq *request) error 
 		http.Redirect(w, r, fmt.Sprintf("/applications/%d", id), http.StatusSeeOther)
 		return nil
 	}
-	return u.show(w, r, rq, "sms", smsData{App: app})
+	return u.show(w, r, rq, "sms", smsData{App: app, Demo: u.demoMessages(id)})
 }
 
 // sms verifies one principal's code; a wrong code shows the form again with
@@ -381,7 +392,7 @@ func (u *UI) sms(w http.ResponseWriter, r *http.Request, rq *request) error {
 		if cur.Status != filing.StatusSMSVerification {
 			return err
 		}
-		return u.tpl.render(w, status, u.page(r, rq, "sms", rq.lang.T("sms.title"), smsData{App: cur, Phone: phone, Error: msg}))
+		return u.tpl.render(w, status, u.page(r, rq, "sms", rq.lang.T("sms.title"), smsData{App: cur, Phone: phone, Error: msg, Demo: u.demoMessages(id)}))
 	}
 	if app.Status == filing.StatusSMSVerification {
 		http.Redirect(w, r, fmt.Sprintf("/applications/%d/sms", id), http.StatusSeeOther)

@@ -49,6 +49,18 @@ type Config struct {
 	// FontPath is a TrueType font (or collection) with CJK glyphs for the
 	// PDF letters; empty means the usual Debian locations (see FontCandidates).
 	FontPath string
+	// DemoPhone, set only by `serve --demo` with the built-in SMS gateway,
+	// shows on the SMS page the messages that gateway delivered for the
+	// application, so that someone trying the demo can read the code a
+	// phone would have received. Nil (every real deployment) shows none:
+	// a code is a secret between the platform and the principal's phone.
+	DemoPhone DemoPhone
+}
+
+// DemoPhone is the demo's stand-in for the principals' phones
+// (*filing.MemorySMS).
+type DemoPhone interface {
+	Sent(marker string) []filing.DeliveredSMS
 }
 
 // UI is the web UI; build it with New.
@@ -63,6 +75,7 @@ type UI struct {
 	fonts  *fontSource
 	scans  ScanResults
 	search Searcher
+	phone  DemoPhone
 }
 
 // New loads the catalogues, the assets and the templates, failing at start
@@ -84,7 +97,7 @@ func New(c Config) (*UI, error) {
 		return nil, err
 	}
 	return &UI{acc: c.Accounts, fil: c.Filing, blobs: c.Blobs, log: c.Log, cats: cats, tpl: e, assets: a,
-		fonts: newFontSource(c.FontPath), scans: c.Scans, search: c.Lookup}, nil
+		fonts: newFontSource(c.FontPath), scans: c.Scans, search: c.Lookup, phone: c.DemoPhone}, nil
 }
 
 // request is what a handler knows about the caller.
