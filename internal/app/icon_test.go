@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/beian/beian/internal/apptest"
+	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/fixture"
+	"github.com/beian/beian/internal/operation"
 )
 
 // TestAppIconUpload: an upload of kind app_icon is checked as an icon
@@ -61,5 +64,18 @@ func TestAppIconUpload(t *testing.T) {
 	}
 	if iconFinding(fmt.Sprintf("doc-%d", iconID)) {
 		t.Errorf("the application's own icon upload was refused")
+	}
+}
+
+// TestPublicRecordShowsContentLabels: the public lookup shows an App's
+// content types as the vocabulary's labels (商家自营), not its codes
+// (commerce.own_goods), the way the MIIT query prints them.
+func TestPublicRecordShowsContentLabels(t *testing.T) {
+	e := apptest.New(t)
+	a := e.File(e.Applicant("labels@example.com"), filing.CreateRequest{Operation: string(operation.FirstFiling),
+		Entity: fixture.AppFiling(404).Entity, Websites: fixture.AppFiling(404).Websites}, filing.StatusApproved)
+	items := lookup(t, e, "number="+url.QueryEscape(a.WebsiteNumbers[1]))
+	if len(items) != 1 || items[0]["contentTypeName"] != "商家自营" || items[0]["serviceType"] != "app" {
+		t.Fatalf("public record of the App %s: %v", a.WebsiteNumbers[1], items)
 	}
 }

@@ -586,7 +586,7 @@ func (s *Service) changeWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 		home = ""
 	}
 	_, err := tx.Q().ExecContext(ctx, `UPDATE websites SET name = ?, home_url = ?, content_types = ?, data_enc = ?, updated_at = ? WHERE id = ?`,
-		strings.TrimSpace(w.Name), strings.TrimSpace(home), strings.Join(w.ContentTypes, ","),
+		strings.TrimSpace(w.Name), strings.TrimSpace(home), publicContentTypes(w.ContentTypes),
 		s.box.SealString(marshal(w), fmt.Sprintf("website:%d", rw.id)), store.Micros(now), rw.id)
 	return err
 }

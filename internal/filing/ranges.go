@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/beian/beian/internal/store"
+	"github.com/beian/beian/internal/vocab"
 )
 
 // providerRanges reads the address ranges the provider declared, for the
@@ -33,4 +35,22 @@ func providerRanges(ctx context.Context, q store.Querier, providerID int64) ([]n
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// publicContentTypes is the content_types column of the registry, which
+// the public lookup and export print: an App's or mini-program's content
+// codes of the controlled vocabulary ("commerce.own_goods") become their
+// Chinese labels, as the MIIT query shows them; a website's free-text
+// types stay as written. The codes themselves stay in the sealed data.
+func publicContentTypes(types []string) string {
+	v := vocab.Default()
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		t = strings.TrimSpace(t)
+		if ct, ok := v.ContentType(t); ok {
+			t = ct.ZH
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, ",")
 }

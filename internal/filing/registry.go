@@ -125,7 +125,7 @@ func (s *Service) insertWebsite(ctx context.Context, tx *store.Tx, app *Applicat
 	var websiteID int64
 	err := tx.Q().QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, service_type, status,
 		data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', '', ?, ?) RETURNING id`,
-		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), strings.Join(types, ","), string(typ), store.Micros(now), store.Micros(now)).Scan(&websiteID)
+		entityID, siteIndex, num, strings.TrimSpace(name), strings.TrimSpace(home), publicContentTypes(types), string(typ), store.Micros(now), store.Micros(now)).Scan(&websiteID)
 	if store.IsUnique(err) {
 		return &fault.Error{Kind: fault.Conflict, Code: "website.already_filed", Message: fmt.Sprintf("website %s is already in the registry (网站备案已存在)", num), State: string(app.Status)}
 	}
