@@ -530,8 +530,8 @@ var stageDDL = []string{
 		province TEXT NOT NULL, updated_at BIGINT NOT NULL, next_site BIGINT NOT NULL)`,
 	`CREATE TEMP TABLE IF NOT EXISTS bulk_websites (number TEXT NOT NULL, entity_number TEXT NOT NULL, site_index BIGINT NOT NULL,
 		name TEXT NOT NULL, home_url TEXT NOT NULL, content_types TEXT NOT NULL, limit_access BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-		had_access BIGINT NOT NULL DEFAULT 0)`,
-	`CREATE TEMP TABLE IF NOT EXISTS bulk_domains (name TEXT NOT NULL, website_number TEXT NOT NULL, is_new BIGINT NOT NULL DEFAULT 0)`,
+		service_type TEXT NOT NULL, had_access BIGINT NOT NULL DEFAULT 0)`,
+	`CREATE TEMP TABLE IF NOT EXISTS bulk_domains (name TEXT NOT NULL, website_number TEXT NOT NULL, is_new BIGINT NOT NULL DEFAULT 1)`,
 }
 
 var stageTables = []string{"bulk_entities", "bulk_websites", "bulk_domains"}
@@ -652,10 +652,10 @@ func (im *importer) stage(ctx context.Context, tx *store.BulkTx, b *batch) error
 	if err != nil {
 		return err
 	}
-	err = im.fill(ctx, tx, "bulk_websites", []string{"number", "entity_number", "site_index", "name", "home_url", "content_types", "limit_access", "updated_at"},
+	err = im.fill(ctx, tx, "bulk_websites", []string{"number", "entity_number", "site_index", "name", "home_url", "content_types", "limit_access", "updated_at", "service_type"},
 		len(webs), func(i int) []any {
 			r := &b.rows[webs[i]]
-			return []any{r.website, r.entity, int64(r.site), r.service, r.homeURL, r.types, int64(r.limit), r.updatedMicros}
+			return []any{r.website, r.entity, int64(r.site), r.service, r.homeURL, r.types, int64(r.limit), r.updatedMicros, r.stype}
 		})
 	if err != nil {
 		return err
@@ -834,7 +834,9 @@ func (im *importer) conflicts(ctx context.Context, tx *store.BulkTx, b *batch) (
 const (
 	markHadAccess = `UPDATE bulk_websites SET had_access = 1 WHERE EXISTS (SELECT 1 FROM websites w CROSS JOIN accesses a
 		WHERE w.number = bulk_websites.number AND a.website_id = w.id AND a.provider_id = ? AND a.status = 'active')`
-	markNewDomains = `UPDATE bulk_domains SET is_new = 1 WHERE NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
+	// Staged domains are new unless active already: a first import updates
+	// no staging row here, a re-run every one.
+	markNewDomains = `UPDATE bulk_domains SET is_new = 0 WHERE EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
 	mergeEntities  = `INSERT INTO entities (account_id, cert_index, nature, name, province, number, license_number, status, next_site,
 		data_enc, origin, approved_at, created_at, updated_at)
 		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', s.next_site, '', 'imported', s.updated_at, ?, s.updated_at
@@ -849,8 +851,11 @@ const (
 		WHERE (entities.origin = 'imported' AND (entities.name <> excluded.name OR entities.nature <> excluded.nature
 			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)))
 			OR entities.next_site < excluded.next_site`
-	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at)
-		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, 'active', '', s.updated_at, s.updated_at
+	// The service type is the one the number carries, so a number never
+	// changes type and the update leaves it.
+	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, service_type, status, data_enc,
+		approved_at, updated_at)
+		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, s.service_type, 'active', '', s.updated_at, s.updated_at
 		FROM bulk_websites s CROSS JOIN entities e WHERE e.number = s.entity_number
 		ON CONFLICT (number) DO UPDATE SET name = excluded.name, home_url = excluded.home_url, content_types = excluded.content_types,
 			limit_access = excluded.limit_access, updated_at = excluded.updated_at

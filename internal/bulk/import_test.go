@@ -297,21 +297,41 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 	in := `{"serviceLicence":"浙ICP备2021000007号-1","unitName":"杭州\"引号\"公司","natureName":"企业","mainLicence":"浙ICP备2021000007号","serviceName":"站, 逗号","domain":"例子.中国","homeUrl":"https://例子.中国/","contentTypeName":"新闻","limitAccess":true,"updateRecordTime":"2021-03-04 05:06:07"}
 {"unitName":"个人甲","natureName":"个人","mainLicence":"浙ICP备2021000008号","serviceLicence":"浙ICP备2021000008号-2","serviceName":"博客","domain":"blog.example.cn","limitAccess":"否","serviceType":"website"}
 
-{"unitName":"x","natureName":"企业","mainLicence":"浙ICP备2021000009号","serviceLicence":"浙ICP备2021000009号-1A","serviceName":"App","domain":""}
+{"unitName":"x","natureName":"企业","mainLicence":"浙ICP备2021000009号","serviceLicence":"浙ICP备2021000009号-1A","serviceName":"App","domain":"","serviceType":"app"}
+{"unitName":"y","natureName":"企业","mainLicence":"浙ICP备2021000010号","serviceLicence":"浙ICP备2021000010号-1A","serviceName":"App2","domain":"api.example.cn"}
+{"unitName":"z","natureName":"企业","mainLicence":"浙ICP备2021000011号","serviceLicence":"浙ICP备2021000011号-1X","serviceName":"小程序","homeUrl":"https://z.example.cn/"}
+{"unitName":"w","natureName":"企业","mainLicence":"浙ICP备2021000012号","serviceLicence":"浙ICP备2021000012号-1","serviceName":"站","serviceType":"app"}
 `
 	r := mustRun(t, db, in, Options{Name: "in.jsonl"})
-	if r.st.Rows != 2 || len(r.errs) != 1 || r.errs[0].Line != 4 || r.errs[0].Code != "bulk.service_type_unsupported" {
+	codes := map[int64]string{}
+	for _, e := range r.errs {
+		codes[e.Line] = e.Code
+	}
+	if r.st.Rows != 3 || len(codes) != 3 || codes[5] != "bulk.domain_not_website" || codes[6] != "bulk.home_url_not_website" ||
+		codes[7] != "bulk.service_type_mismatch" {
 		t.Fatalf("stats %+v errors %v", r.st, r.errs)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM domains WHERE name = 'xn--fsqu00a.xn--fiqs8s'`); n != 1 {
 		t.Fatal("IDN domain not stored as its A-label")
 	}
+	// The App is a service of the registry with its type and the
+	// provider's access, and has no domain, so nothing of it enters the gate.
+	if n := count(t, db, `SELECT COUNT(*) FROM websites w JOIN accesses a ON a.website_id = w.id
+		WHERE w.number = '浙ICP备2021000009号-1A' AND w.service_type = 'app' AND w.home_url = ''`); n != 1 {
+		t.Fatal("App not stored as a service of type app with its access")
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM gate_log WHERE number = '浙ICP备2021000009号-1A'`); n != 0 {
+		t.Fatal("an App entered the gate feed")
+	}
 	ctx := context.Background()
 	for _, f := range []Format{CSV, JSONL} {
 		var out bytes.Buffer
 		n, err := Export(ctx, db, &out, f, nil)
-		if err != nil || n != 2 {
+		if err != nil || n != 3 {
 			t.Fatalf("export %s: %d %v", f, n, err)
+		}
+		if want := map[Format]string{CSV: ",app\n", JSONL: `"serviceType":"app"`}[f]; !strings.Contains(out.String(), want) {
+			t.Fatalf("%s export has no App record with its service type (%s):\n%s", f, want, out.String())
 		}
 		if f == CSV && !strings.HasPrefix(out.String(), strings.Join(Fields(), ",")+"\n") {
 			t.Fatalf("CSV header: %q", out.String())
@@ -321,7 +341,7 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 		}
 		db2 := openDB(t)
 		r := mustRun(t, db2, out.String(), Options{Format: f})
-		if len(r.errs) != 0 || r.st.Rows != 2 {
+		if len(r.errs) != 0 || r.st.Rows != 3 {
 			t.Fatalf("re-import of the %s export: %+v %v", f, r.st, r.errs)
 		}
 		var again bytes.Buffer
