@@ -83,7 +83,7 @@ func counterName(province string, year int) string { return fmt.Sprintf("icp:%s:
 // unreadable header, database failure, ctx cancelled). Whatever the
 // outcome, batches before the returned Stats.CommittedLine are committed
 // and no batch is half-written.
-func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats, error) {
+func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (_ Stats, err error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -119,6 +119,25 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats,
 		return Stats{}, fmt.Errorf("import: %w", err)
 	}
 	defer im.dropStage()
+	// Indexes an earlier import dropped and never built (it died) come
+	// back before anything else; then an import into an empty registry
+	// drops the ones it does not read and builds them when it stops,
+	// whether it finished, failed or was interrupted (ctx is done then, so
+	// the build runs on a fresh context).
+	if _, err := restoreIndexes(ctx, conn); err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	deferred, err := im.deferIndexes(ctx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	if deferred {
+		defer func() {
+			if _, rerr := restoreIndexes(context.WithoutCancel(ctx), conn); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("import: %w", rerr))
+			}
+		}()
+	}
 	rctx, stopReading := context.WithCancel(ctx)
 	in := make(chan chunk, readAhead(opt.Batch))
 	done := make(chan struct{})

@@ -3,6 +3,7 @@ package bulk
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -403,5 +404,92 @@ func TestImportNeverRenamesPlatformEntity(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM websites WHERE number = '沪ICP备2026000001号-2'`); n != 1 {
 		t.Fatal("the matching row's website is missing")
+	}
+}
+
+// TestImportDefersIndexes: an import into an empty registry runs without
+// the indexes it does not read and leaves them as they were, when it
+// finishes and when it is interrupted; an import into a registry with
+// filings keeps them; indexes left dropped by an import that died are
+// built by the next one.
+func TestImportDefersIndexes(t *testing.T) {
+	ctx := context.Background()
+	defs := func(db *store.DB) map[string]string {
+		m := map[string]string{}
+		for _, name := range deferrable {
+			d, err := indexDef(ctx, db.R(), db.Dialect(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[name] = d
+		}
+		return m
+	}
+	settings := func(db *store.DB) int {
+		return count(t, db, `SELECT COUNT(*) FROM settings WHERE name = ?`, settingDeferred)
+	}
+	db := openDB(t)
+	want := defs(db)
+	for name, d := range want {
+		if d == "" {
+			t.Fatalf("schema has no index %s", name)
+		}
+	}
+	in := genCSV(300)
+	var during []map[string]string
+	mustRun(t, db, in, Options{Batch: 100, OnProgress: func(Stats) { during = append(during, defs(db)) }})
+	if len(during) < 3 {
+		t.Fatalf("%d progress calls for 3 batches", len(during))
+	}
+	for _, d := range during {
+		for name, def := range d {
+			if def != "" {
+				t.Fatalf("index %s present during the import into an empty registry", name)
+			}
+		}
+	}
+	if got := defs(db); fmt.Sprint(got) != fmt.Sprint(want) || settings(db) != 0 {
+		t.Fatalf("indexes after the import %v, want %v (settings row %d)", got, want, settings(db))
+	}
+
+	// A registry with filings keeps its indexes during an import.
+	during = nil
+	mustRun(t, db, genCSV(350), Options{Batch: 100, OnProgress: func(Stats) { during = append(during, defs(db)) }})
+	for _, d := range during {
+		if fmt.Sprint(d) != fmt.Sprint(want) {
+			t.Fatalf("an import into a registry with filings dropped indexes: %v", d)
+		}
+	}
+
+	// Interrupted after its first batch: the indexes are back.
+	db2 := openDB(t)
+	want = defs(db2) // PostgreSQL's definitions name the test's schema
+	cctx, cancel := context.WithCancel(ctx)
+	if _, err := run(t, cctx, db2, in, Options{Batch: 100, OnProgress: func(Stats) { cancel() }}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: %v", err)
+	}
+	if got := defs(db2); fmt.Sprint(got) != fmt.Sprint(want) || settings(db2) != 0 {
+		t.Fatalf("indexes after an interrupted import %v, want %v", got, want)
+	}
+
+	// What a killed import leaves: an index dropped and the settings row.
+	// The next import builds the index first.
+	v, err := json.Marshal([]deferredIndex{{Name: "entities_name", SQL: want["entities_name"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db2.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Q().ExecContext(ctx, `DROP INDEX entities_name`); err != nil {
+			return err
+		}
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, 1)`, settingDeferred, string(v))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, db2, in, Options{Batch: 100})
+	if got := defs(db2); fmt.Sprint(got) != fmt.Sprint(want) || settings(db2) != 0 {
+		t.Fatalf("indexes after a killed import and a re-run %v, want %v", got, want)
 	}
 }
