@@ -593,18 +593,6 @@ var (
 	sqliteDefaultPragmas = []string{`PRAGMA cache_size = -2000`}
 )
 
-// pgBatchSettings hold for one batch's transaction on PostgreSQL. Every
-// join of the conflict checks and the merge goes from a staging table to a
-// registry table through a unique index, so a nested loop costs one index
-// probe per staged row whatever the registry's size. Left to its costs, the
-// planner hashes the whole registry table instead (websites with their
-// accesses, all domains, all entities) for every batch, in work_mem-sized
-// pieces spilled to disk: an import of n rows then reads the registry n /
-// batch times over, and a batch into a registry of a million filings took
-// seconds per statement in EXPLAIN ANALYZE. SET LOCAL ends with the
-// transaction (https://www.postgresql.org/docs/current/runtime-config-query.html).
-var pgBatchSettings = []string{`SET LOCAL enable_hashjoin = off`, `SET LOCAL enable_mergejoin = off`}
-
 // written counts the rows one batch wrote.
 type written struct {
 	rejected                                    int64
@@ -616,13 +604,6 @@ func (im *importer) apply(ctx context.Context, b *batch) (written, error) {
 	var w written
 	err := im.conn.InTx(ctx, func(tx *store.BulkTx) error {
 		w = written{}
-		if tx.Dialect() == store.Postgres {
-			for _, p := range pgBatchSettings {
-				if _, err := tx.Q().ExecContext(ctx, p); err != nil {
-					return fmt.Errorf("%s: %w", p, err)
-				}
-			}
-		}
 		if err := im.stage(ctx, tx, b); err != nil {
 			return err
 		}
