@@ -141,17 +141,27 @@ run_wrk() {
 	awk -v r="$rps" -v p="$p99" -v t="$total" -v d="$((c1 - c0))" -v hz="$TICK" -v b="${bad:-0}" 'BEGIN {printf "%s %s %.2f %s\n", r, p, d / hz * 1e6 / t, b}'
 }
 
-# start_lookup NAME FLAGS...: starts the server, sets LOOKUP_PID, LISTEN_S, READY_S.
+# start_lookup NAME FLAGS...: starts the server, sets LOOKUP_PID, LISTEN_S,
+# FIRST_S (process start to the first correct answer to a filed query of
+# the mix, measured here) and READY_S.
 start_lookup() {
 	local name=$1
 	shift
+	local t0 q
+	t0=$(now_ns)
 	GOMAXPROCS=1 $PIN_SERVER "$WORK/server" -db "$DB" -addr "127.0.0.1:$LOOKUP_PORT" "$@" 2>"$WORK/$name.log" &
 	LOOKUP_PID=$!
 	PIDS+=("$LOOKUP_PID")
+	q=$(grep -m1 -v '^domain=unfiled' "$WORK/queries.txt")
+	until curl -s --max-time 5 "http://127.0.0.1:$LOOKUP_PORT/api/v1/filings?$q" 2>/dev/null | grep -q '"serviceLicence":"'; do
+		kill -0 "$LOOKUP_PID" 2>/dev/null || { echo "run.sh: server died: $(cat "$WORK/$name.log")" >&2; return 1; }
+		sleep 0.005
+	done
+	FIRST_S=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN {printf "%.2f", (b - a) / 1e9}')
 	wait_log "$WORK/$name.log" "listening after" "$LOOKUP_PID"
 	LISTEN_S=$(awk '/listening after/ {print $3}' "$WORK/$name.log")
 	READY_S=n/a
-	if [ "$*" = "" ]; then
+	if [[ " $* " != *" -memory=false "* ]]; then
 		wait_log "$WORK/$name.log" "index ready after" "$LOOKUP_PID"
 		READY_S=$(awk '/index ready after/ {print $4}' "$WORK/$name.log")
 	fi
@@ -167,9 +177,10 @@ PIDS+=("$NGINX_PID")
 wait_port "$NGINX_PORT" "$NGINX_PID"
 NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
 
-log "starting the lookup (GOMAXPROCS=1)"
-start_lookup lookup
-log "listening after $LISTEN_S s, index ready after $READY_S s"
+log "starting the lookup (GOMAXPROCS=1); its index is built from the database"
+rm -f "$WORK/lookup.snapshot"
+start_lookup lookup -snapshot "$WORK/lookup.snapshot"
+log "listening after $LISTEN_S s, first correct answer after $FIRST_S s, index ready after $READY_S s"
 
 # --- right answers? ------------------------------------------------------
 log "checking the lookup's answers on 300 queries of the mix"
@@ -202,8 +213,15 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 NGINX_PSS=$(pss "$NGINX_PID" "$NGINX_WORKER")
 LOOKUP_PSS=$(pss "$LOOKUP_PID")
-LOOKUP_LISTEN=$LISTEN_S LOOKUP_READY=$READY_S
+LOOKUP_LISTEN=$LISTEN_S LOOKUP_FIRST=$FIRST_S LOOKUP_READY=$READY_S
 HITS=$(grep -c . "$WORK/queries.txt")
+
+# --- restart on the unchanged registry: the index comes from its file ----
+kill "$LOOKUP_PID"; wait "$LOOKUP_PID" 2>/dev/null || true
+log "restarting the lookup on the unchanged registry (index read from its snapshot file)"
+start_lookup lookup-restart -snapshot "$WORK/lookup.snapshot"
+grep -q "index loaded" "$WORK/lookup-restart.log" || { echo "run.sh: the restart did not load the snapshot: $(cat "$WORK/lookup-restart.log")" >&2; exit 1; }
+RESTART_LISTEN=$LISTEN_S RESTART_FIRST=$FIRST_S RESTART_READY=$READY_S
 
 DB_ROW=""
 if [ "${DBPATH_TOO:-0}" = 1 ]; then
@@ -224,7 +242,8 @@ echo
 echo "lookup vs nginx static 204: $N filings ($DB), $HITS-query mix, $CONNS connections, $ROUNDS x $DURATION each, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo "rounds req/s:      nginx ${NG_RPS[*]} | lookup ${LK_RPS[*]}"
 echo "rounds p99 ms:     nginx ${NG_P99[*]} | lookup ${LK_P99[*]}"
-echo "lookup start-up: port answers after $LOOKUP_LISTEN s, in-memory index ready after $LOOKUP_READY s"
+echo "lookup start-up (from process start): port open after $LOOKUP_LISTEN s, first correct answer after $LOOKUP_FIRST s (the database answers), in-memory index ready after $LOOKUP_READY s (built from the database)"
+echo "lookup restart (unchanged registry): port open after $RESTART_LISTEN s, first correct answer after $RESTART_FIRST s, in-memory index ready after $RESTART_READY s (read from its snapshot file, $(du -m "$WORK/lookup.snapshot" | cut -f1) MB)"
 printf '%-16s %12s %9s %12s %9s\n' "" "req/s (med)" "p99 ms" "CPU us/req" "PSS MB"
 printf '%-16s %12s %9s %12s %9s\n' "nginx 204" "$ng_rps" "$ng_p99" "$ng_cpu" "$NGINX_PSS"
 printf '%-16s %12s %9s %12s %9s\n' "beian lookup" "$lk_rps" "$lk_p99" "$lk_cpu" "$LOOKUP_PSS"

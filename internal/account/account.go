@@ -94,8 +94,20 @@ type Provider struct {
 	CIDRs []string `json:"cidrs"`
 }
 
-// AddProvider creates a provider with its IP ranges (CIDRs are validated).
+// CLI is the actor of operator commands run on the server (beian provider
+// add, beian user add): whoever has shell access and the data key, with no
+// account of their own on the platform.
+var CLI = auth.Principal{Role: "cli"}
+
+// AddProvider creates a provider with its IP ranges (CIDRs are validated),
+// recording the CLI as the actor.
 func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []string) (Provider, error) {
+	return s.AddProviderAs(ctx, CLI, code, name, cidrs)
+}
+
+// AddProviderAs is AddProvider done by the operator by (an admin in the UI),
+// who is the audit log's actor.
+func (s *Service) AddProviderAs(ctx context.Context, by auth.Principal, code, name string, cidrs []string) (Provider, error) {
 	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
 	if code == "" {
 		return Provider{}, &fault.Error{Kind: fault.Invalid, Code: "provider.code_required", Field: "code", Message: "--code is required (接入商代码必填)"}
@@ -129,7 +141,7 @@ func (s *Service) AddProvider(ctx context.Context, code, name string, cidrs []st
 				return fmt.Errorf("provider %s cidr %s: %w", code, c, err)
 			}
 		}
-		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorRole: "operator", Action: "provider.add",
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: by.AccountID, ActorRole: string(by.Role), Action: "provider.add",
 			Subject: fmt.Sprintf("provider:%d", p.ID), Details: map[string]any{"code": code, "cidrs": norm}})
 	})
 	return p, err
@@ -194,8 +206,18 @@ func NormalizeEmail(s string) (string, error) {
 	return strings.ToLower(s), nil
 }
 
-// AddUser creates an account of any role; provider accounts name their provider.
+// AddUser creates an account of any role; provider accounts name their
+// provider. The CLI is recorded as the actor.
 func (s *Service) AddUser(ctx context.Context, email, password, name string, role auth.Role, providerCode string) (Account, error) {
+	return s.AddUserAs(ctx, CLI, email, password, name, role, providerCode)
+}
+
+// anonymous is the actor of a self-service sign-up: nobody is signed in yet.
+var anonymous = auth.Principal{Role: "anonymous"}
+
+// AddUserAs is AddUser done by by (an admin in the UI, anonymous for a
+// sign-up), who is the audit log's actor: the new account did not act.
+func (s *Service) AddUserAs(ctx context.Context, by auth.Principal, email, password, name string, role auth.Role, providerCode string) (Account, error) {
 	if !role.Valid() {
 		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.bad_role", Field: "role", Message: fmt.Sprintf("unknown role %q (角色无效)", role)}
 	}
@@ -204,7 +226,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		return Account{}, err
 	}
 	if err := auth.CheckPasswordPolicy(password); err != nil {
-		return Account{}, &fault.Error{Kind: fault.Invalid, Code: "account.weak_password", Field: "password", Message: err.Error()}
+		return Account{}, weakPassword(err)
 	}
 	if strings.TrimSpace(name) == "" {
 		name = email
@@ -243,7 +265,7 @@ func (s *Service) AddUser(ctx context.Context, email, password, name string, rol
 		if err != nil {
 			return fmt.Errorf("insert account: %w", err)
 		}
-		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: a.ID, ActorRole: string(role), Action: "account.add",
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: by.AccountID, ActorRole: string(by.Role), Action: "account.add",
 			Subject: fmt.Sprintf("account:%d", a.ID), Details: map[string]any{"role": string(role), "provider": providerCode}})
 	})
 	return a, err
@@ -256,7 +278,17 @@ func (s *Service) Signup(ctx context.Context, email, password, name string) (Acc
 			return Account{}, err
 		}
 	}
-	return s.AddUser(ctx, email, password, name, auth.RoleApplicant, "")
+	return s.AddUserAs(ctx, anonymous, email, password, name, auth.RoleApplicant, "")
+}
+
+// weakPassword is the refusal of a password the policy rejects, in both
+// languages (auth.PolicyError carries them separately).
+func weakPassword(err error) error {
+	var pe *auth.PolicyError
+	if errors.As(err, &pe) {
+		return &fault.Error{Kind: fault.Invalid, Code: "account.weak_password", Field: "password", Message: pe.EN + " (" + pe.ZH + ")"}
+	}
+	return &fault.Error{Kind: fault.Invalid, Code: "account.weak_password", Field: "password", Message: err.Error() + " (密码不符合要求)"}
 }
 
 // errBadLogin is the same for an unknown e-mail and a wrong password.
@@ -359,6 +391,59 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 			return fmt.Errorf("revoke token: %w", err)
 		}
 		return nil
+	})
+}
+
+// RevokeAllTokens ends every token of an account (a suspected leak, an
+// operator leaving, a password change) and returns how many there were.
+func (s *Service) RevokeAllTokens(ctx context.Context, by auth.Principal, accountID int64) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Q().ExecContext(ctx, `DELETE FROM tokens WHERE account_id = ?`, accountID)
+		if err != nil {
+			return fmt.Errorf("revoke tokens of %d: %w", accountID, err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return fmt.Errorf("revoke tokens of %d: %w", accountID, err)
+		}
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: by.AccountID, ActorRole: string(by.Role), Action: "tokens.revoke_all",
+			Subject: fmt.Sprintf("account:%d", accountID), Details: map[string]any{"count": n}})
+	})
+	return n, err
+}
+
+// SetPassword replaces an account's password and revokes all its tokens in
+// the same transaction, so that whoever held a token under the old password
+// is signed out.
+func (s *Service) SetPassword(ctx context.Context, by auth.Principal, email, password string) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	if err := auth.CheckPasswordPolicy(password); err != nil {
+		return weakPassword(err)
+	}
+	var hash string
+	if !s.g.Hashes.Do(func() { hash, err = auth.HashPassword(password) }) {
+		return ratelimit.Busy()
+	}
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	return s.db.InTx(ctx, func(tx *store.Tx) error {
+		var id int64
+		err := store.One(tx.Q().QueryRowContext(ctx, `UPDATE accounts SET password_hash = ? WHERE email = ? RETURNING id`, hash, email).Scan(&id))
+		if errors.Is(err, store.ErrNotFound) {
+			return &fault.Error{Kind: fault.NotFound, Code: "account.not_found", Field: "email", Message: fmt.Sprintf("no account %q (账号不存在)", email)}
+		}
+		if err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if _, err := tx.Q().ExecContext(ctx, `DELETE FROM tokens WHERE account_id = ?`, id); err != nil {
+			return fmt.Errorf("set password: revoke tokens: %w", err)
+		}
+		return s.chain.Append(ctx, tx, audit.Entry{At: s.now(), ActorID: by.AccountID, ActorRole: string(by.Role), Action: "account.password",
+			Subject: fmt.Sprintf("account:%d", id)})
 	})
 }
 

@@ -177,12 +177,12 @@ func offshore(p *Plan) {
 			EN: "moving to Mainland hosting or a Mainland CDN later needs an ICP filing first (plan 1–2 months); the domain must not resolve to Mainland servers until it is approved",
 		},
 		Text{
-			ZH: "已备案的域名解析到香港或境外节点可能导致备案被注销（参考资料§6）",
-			EN: "a domain that is already filed and then resolved to Hong Kong or overseas nodes may lose its filing (reference §6)",
+			ZH: "已备案的域名解析到香港或境外节点可能导致备案被注销（阿里云《ICP备案常见问题》：https://help.aliyun.com/en/dws/faq-about-icp-filing）",
+			EN: "a domain that is already filed and then resolved to Hong Kong or overseas nodes may lose its filing (Alibaba Cloud, FAQ about ICP filing: https://help.aliyun.com/en/dws/faq-about-icp-filing)",
 		},
 		Text{
-			ZH: "注意：有接入商文档称面向大陆用户的境外网站也需公安联网备案（参考资料§5）；本工具按产品规格不列为必需，面向大陆用户时请咨询当地公安机关",
-			EN: "note: one provider's documentation says PSB filing also applies to sites hosted outside the Mainland that serve Mainland users (reference §5); this advisor follows the product specification and does not list it as required; ask the local PSB if you target Mainland users",
+			ZH: "注意：阿里云的公安备案文档称面向大陆用户的境外网站也需公安联网备案（全国互联网安全管理服务平台 https://beian.mps.gov.cn/）；本工具按产品规格不列为必需，面向大陆用户时请咨询当地公安机关",
+			EN: "note: Alibaba Cloud's PSB filing guide says the PSB filing also applies to sites hosted outside the Mainland that serve Mainland users (the PSB's filing portal: https://beian.mps.gov.cn/); this advisor follows the product specification and does not list it as required; ask the local PSB if you target Mainland users",
 		},
 	)
 	p.Timeline = []Step{{
@@ -230,8 +230,8 @@ func mainland(p *Plan) {
 	case in.Commercial && in.Foreign:
 		p.License.Eligible = false
 		p.License.Why = Text{
-			ZH: "外资企业不能直接持有ICP经营许可证：许可证只发给内资企业和外资占比低于50%的合资企业（参考资料§2.1）",
-			EN: "a foreign-owned company cannot hold the commercial ICP licence directly: it is open only to domestic companies and joint ventures with less than 50% foreign ownership (reference §2.1)",
+			ZH: "外资企业不能直接持有ICP经营许可证：许可证只发给内资企业和外资占比低于50%的合资企业（Cloudflare《ICP》说明：https://developers.cloudflare.com/china-network/concepts/icp/）",
+			EN: "a foreign-owned company cannot hold the commercial ICP licence directly: it is open only to domestic companies and joint ventures with less than 50% foreign ownership (Cloudflare, ICP: https://developers.cloudflare.com/china-network/concepts/icp/)",
 		}
 	}
 	p.Caveats = append(p.Caveats, caveats(in)...)
@@ -270,8 +270,8 @@ func caveats(in Input) []Text {
 	}
 	if in.Foreign && in.Commercial {
 		cs = append(cs, Text{
-			ZH: "自贸区政策和VIE协议控制等结构不在本工具的参考资料范围内，请咨询律师",
-			EN: "free-trade-zone rules and VIE structures are not covered by this advisor's reference; take legal advice",
+			ZH: "本工具不评估自贸区政策和VIE协议控制等结构，请咨询律师",
+			EN: "this advisor does not assess free-trade-zone rules or VIE structures; take legal advice",
 		})
 	}
 	cs = append(cs,

@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -205,6 +206,53 @@ func BenchmarkAdvise(b *testing.B) {
 	for b.Loop() {
 		if _, err := Advise(in, cal); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestAdviceNamesItsSources walks every plan and checks that no text points
+// at a numbered section of a document the reader does not have ("参考资料§6",
+// "reference §2.1"), and that the caveats resting on one provider's or
+// vendor's page name that page by its address.
+func TestAdviceNamesItsSources(t *testing.T) {
+	start := mustDate(t, "2026-03-02")
+	cited := map[string]bool{}
+	for _, hosting := range Hostings {
+		for _, commercial := range []bool{false, true} {
+			for _, nature := range form.Natures {
+				for _, foreign := range []bool{false, true} {
+					p, err := Advise(Input{Hosting: hosting, Commercial: commercial, Nature: nature, Foreign: foreign, Start: start}, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					raw, err := json.Marshal(p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					text := string(raw)
+					for _, bad := range []string{"§", "参考资料", "reference", "Reference"} {
+						if strings.Contains(text, bad) {
+							t.Errorf("%s commercial=%v %s foreign=%v: advice contains %q: %s", hosting, commercial, nature, foreign, bad, text)
+						}
+					}
+					for _, c := range append(p.Caveats, p.License.Why) {
+						for _, s := range []string{c.ZH, c.EN} {
+							if i := strings.Index(s, "https://"); i >= 0 {
+								cited[strings.TrimRight(strings.Fields(s[i:])[0], "）);,")] = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, want := range []string{
+		"https://help.aliyun.com/en/dws/faq-about-icp-filing",           // filed domain on an offshore node
+		"https://beian.mps.gov.cn/",                                     // PSB filing of offshore sites
+		"https://developers.cloudflare.com/china-network/concepts/icp/", // licence and foreign ownership
+	} {
+		if !cited[want] {
+			t.Errorf("no advice cites %s; cited: %v", want, cited)
 		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -30,6 +31,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/jobs"
+	"github.com/beian/beian/internal/lookup"
 	"github.com/beian/beian/internal/notify"
 	"github.com/beian/beian/internal/secret"
 	"github.com/beian/beian/internal/store"
@@ -57,6 +59,9 @@ type Config struct {
 	// Policy is the rate limits (sign-up, sign-in backoff, SMS attempts,
 	// lookup, password-hash slots); nil is ratelimit.DefaultPolicy().
 	Policy *ratelimit.Policy
+	// DraftMaxAge is how long a draft may stay untouched before it expires
+	// (0: filing.DefaultDraftMaxAge, 30 days; negative: never).
+	DraftMaxAge time.Duration
 	// TrustedProxies are the proxies whose X-Forwarded-For names the client
 	// for rate limits; nil is loopback only.
 	TrustedProxies []netip.Prefix
@@ -83,9 +88,14 @@ type App struct {
 	Accounts *account.Service
 	Filing   *filing.Service
 	Blobs    *blobstore.Store
-	Log      *slog.Logger
-	handler  http.Handler
-	every    time.Duration
+	// Lookup is the public lookup (GET /api/v1/filings and the /lookup
+	// page); Serve keeps its in-memory index current.
+	Lookup  *lookup.Handler
+	Log     *slog.Logger
+	handler http.Handler
+	clients *clientip.Resolver
+	every   time.Duration
+	now     func() time.Time
 }
 
 // New opens everything. The caller closes the App.
@@ -108,7 +118,7 @@ func New(ctx context.Context, c Config) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("holidays: %w", err)
 	}
-	blobs, err := blobstore.Open(filepath.Join(c.DataDir, "documents"))
+	blobs, err := blobstore.Open(filepath.Join(c.DataDir, "documents"), box)
 	if err != nil {
 		return nil, fmt.Errorf("documents: %w", err)
 	}
@@ -149,12 +159,17 @@ func New(ctx context.Context, c Config) (*App, error) {
 		Chain:    chain,
 		Accounts: account.NewService(account.Config{DB: db, Now: c.Now, Guards: guards, Chain: chain}),
 		Filing: filing.New(filing.Config{DB: db, Box: box, Calendar: cal, Now: c.Now, Mailer: mailer, Operations: c.Operations,
-			SMSAttempts: guards.SMS, Chain: chain, Log: c.Log.With("component", "filing")}),
+			SMSAttempts: guards.SMS, Chain: chain, DraftMaxAge: c.DraftMaxAge, Log: c.Log.With("component", "filing")}),
 		every: c.ScheduleEvery,
+		now:   c.Now,
 		Blobs: blobs,
 		Log:   c.Log,
 	}
 	if err := a.Filing.LoadSettings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.Lookup, err = newLookup(ctx, db, guards.Lookup, clients, filepath.Join(c.DataDir, "lookup.snapshot"), c.Log); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -182,6 +197,39 @@ func newSweeper(db *store.DB, c Config, outbox scan.Outbox) (*scan.Sweeper, erro
 		Notifier: scan.OutboxNotifier(outbox), Every: c.ScanEvery, Now: c.Now, Log: c.Log.With("component", "scan")})
 }
 
+// documentGrace is how long an uploaded document no row refers to is kept:
+// an upload is stored before its row is written, so this must outlast any
+// upload request (the server's timeouts are a minute); a day also leaves
+// time to look into a failure.
+const documentGrace = 24 * time.Hour
+
+// documentSweepEvery is how often Serve sweeps the document store.
+const documentSweepEvery = time.Hour
+
+// SweepDocuments deletes the document rows of applications that ended
+// unfiled more than filing.DocumentRetention ago, then the stored documents
+// that no row refers to and that are older than a day (an orphan upload, or
+// one whose rows were just deleted), and seals the documents an earlier
+// version stored in clear. It returns the rows deleted and what the store did.
+func (a *App) SweepDocuments(ctx context.Context) (int, blobstore.SweepResult, error) {
+	now := time.Now
+	if a.now != nil {
+		now = a.now
+	}
+	purged, err := a.Filing.PurgeDocuments(ctx, now().Add(-filing.DocumentRetention))
+	if err != nil {
+		return 0, blobstore.SweepResult{}, err
+	}
+	// The digests are read after the purge and before the walk: a document
+	// uploaded since is younger than the grace period.
+	keep, err := a.Filing.DocumentDigests(ctx)
+	if err != nil {
+		return purged, blobstore.SweepResult{}, err
+	}
+	res, err := a.Blobs.Sweep(ctx, keep, documentGrace)
+	return purged, res, err
+}
+
 // Close closes the database.
 func (a *App) Close() error { return a.DB.Close() }
 
@@ -197,7 +245,8 @@ func (a *App) routes() http.Handler {
 	reg.MustRegister(requests, latency, scan.Collector(a.DB))
 
 	mux := http.NewServeMux()
-	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Log: a.Log.With("component", "api")}).Register(mux)
+	(&api.API{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, DB: a.DB, Chain: a.Chain, Lookup: a.Lookup,
+		Log: a.Log.With("component", "api")}).Register(mux)
 	a.mountUI(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -238,7 +287,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// Serve listens on addr until ctx ends, then shuts down gracefully.
+// Serve listens on addr until ctx ends, then shuts down gracefully. GET
+// /api/v1/filings is answered by the lookup's event loops (lookup.Serve),
+// the rest by net/http on the same port.
 // ready, when not nil, receives the bound address once listening.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -268,23 +319,30 @@ func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 	if a.Sweeper != nil {
 		tasks = append(tasks, a.Sweeper.Task())
 	}
+	tasks = append(tasks, jobs.Task{Name: "documents", Every: documentSweepEvery, Run: func(ctx context.Context) error {
+		purged, res, err := a.SweepDocuments(ctx)
+		if purged > 0 || res.Removed > 0 || res.Sealed > 0 {
+			a.Log.InfoContext(ctx, "document sweep", "rows_purged", purged, "files_removed", res.Removed, "files_sealed", res.Sealed)
+		}
+		return err
+	}})
 	sched := jobs.Start(ctx, a.Log.With("component", "jobs"), tasks...)
+	lookupDone := make(chan struct{})
+	go func() {
+		defer close(lookupDone)
+		_ = a.Lookup.Run(ctx) // returns when ctx ends
+	}()
+	defer func() { <-lookupDone }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		_ = sched.Shutdown(sctx)
 	}()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	// The lookup's hot GET runs on its event loops; everything else, and
+	// every connection once it asked for anything else, on srv.
+	if err := a.Lookup.Serve(ctx, ln, srv, runtime.GOMAXPROCS(0)); err != nil && !errors.Is(err, http.ErrServerClosed) &&
+		!errors.Is(err, context.Canceled) {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }

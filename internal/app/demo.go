@@ -89,6 +89,34 @@ func (a *App) SeedDemo(ctx context.Context) ([]DemoAccount, error) {
 	return out, nil
 }
 
+// legalRep gives an entity principal what an order with an App or a
+// mini-program asks of it: an emergency phone, and that they are the legal
+// representative.
+func legalRep(p form.Principal, emergency string) form.Principal {
+	yes := true
+	p.EmergencyPhone, p.IsLegalRepresentative = emergency, &yes
+	return p
+}
+
+// demoApp is the demo's App: Android and iOS, on the demo provider's network.
+func demoApp() form.Website {
+	a := fixture.App(7)
+	a.Name = "楚云出行"
+	a.Domains = []form.Domain{{Name: "api.chuyun-mobile.cn"}}
+	a.Access = form.Access{IPs: []string{"203.0.113.20"}}
+	a.App.Platforms[0].ID, a.App.Platforms[1].ID = "cn.chuyun.travel", "cn.chuyun.Travel"
+	return a
+}
+
+// demoMiniProgram is the demo's WeChat mini-program.
+func demoMiniProgram() form.Website {
+	m := fixture.MiniProgram(8)
+	m.Name = "金陵点单"
+	m.Access = form.Access{IPs: []string{"203.0.113.30"}}
+	m.MiniProgram.Description = "南京本地餐厅的在线点单、排队取号与会员积分服务，不含外卖配送。"
+	return m
+}
+
 type demoSeed struct {
 	req filing.CreateRequest
 	// until is the state the demo drives the application to.
@@ -124,6 +152,8 @@ func demoSeeds() []demoSeed {
 	p4 := person("赵磊", fixture.ResidentID("62010219881111456"), "13600136004", "zhaolei@example.com")
 	p5 := person("陈静", fixture.ResidentID("51010719920505567"), "13500135005", "chenjing@example.com")
 	p6 := person("刘洋", fixture.ResidentID("33010619870909678"), "13300133006", "liuyang@example.com")
+	p7 := person("周敏", fixture.ResidentID("42010619830808789"), "13200132007", "zhoumin@example.com")
+	p8 := person("吴刚", fixture.ResidentID("32010619860606890"), "13100131008", "wugang@example.com")
 	return []demoSeed{
 		mk(ent("北京示例科技有限公司", "京", "110105", "北京市朝阳区建国路1号", p1, "MA01AB1C"),
 			[]form.Website{site("示例科技官网", "example-tech.cn", p1)}, filing.StatusApproved),
@@ -137,5 +167,11 @@ func demoSeeds() []demoSeed {
 			[]form.Website{site("蜀道软件官网", "shudao-soft.cn", p5)}, filing.StatusSMSVerification),
 		mk(ent("杭州西湖文创有限公司", "浙", "330106", "浙江省杭州市西湖区文三路7号", p6, "MA06LM6N"),
 			[]form.Website{site("西湖文创官网", "xihu-wenchuang.cn", p6)}, filing.StatusRejected),
+		// An App filed with its website in one order (…号-1 and …号-2A), and
+		// a mini-program waiting for the authority.
+		mk(ent("武汉楚云移动科技有限公司", "鄂", "420106", "湖北省武汉市武昌区中北路9号", legalRep(p7, "13200132017"), "MA07NP7Q"),
+			[]form.Website{site("楚云移动官网", "chuyun-mobile.cn", p7), demoApp()}, filing.StatusApproved),
+		mk(ent("南京金陵点单科技有限公司", "苏", "320106", "江苏省南京市鼓楼区中山路2号", legalRep(p8, "13100131018"), "MA08QR8T"),
+			[]form.Website{demoMiniProgram()}, filing.StatusAuthorityReview),
 	}
 }

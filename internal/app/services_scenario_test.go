@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/beian/beian/internal/apptest"
@@ -124,6 +125,11 @@ func TestServiceTypesScenario(t *testing.T) {
 	if s := got[entity+"-1"]; s.typ != "website" || len(s.domains) != 1 {
 		t.Fatalf("the website's row: %+v", s)
 	}
+	// The gate admits the website's domain, not the host the App calls.
+	snap := string(e.Do("GET", "/api/v1/gate/snapshot", prov, nil).Must(t, 200).Raw)
+	if !strings.Contains(snap, `"domain":"site141-test.cn"`) || strings.Contains(snap, "app141-test.cn") {
+		t.Fatalf("gate snapshot: %s", snap)
+	}
 
 	// A mini-program later: the shared counter gives …号-3X.
 	mini := fixture.MiniProgram(142)
@@ -180,5 +186,91 @@ func TestServiceTypesScenario(t *testing.T) {
 	p := e.Do("POST", fmt.Sprintf("/api/v1/websites/%d/psb", got[entity+"-2A"].id), tok, map[string]any{"go_live": "2026-03-02"}).Must(t, 201)
 	if p.Str("service_type") != "app" || p.Str("website_name") != app.Name {
 		t.Fatalf("PSB filing of the App: %s", p.Raw)
+	}
+}
+
+// TestDemoSeedsServices: the demo data files an App next to its website
+// (…号-1, …号-2A) and leaves a mini-program with the authority.
+func TestDemoSeedsServices(t *testing.T) {
+	e := apptest.New(t)
+	ctx := context.Background()
+	if _, err := e.App.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var number, typ string
+	if err := e.App.DB.R().QueryRowContext(ctx, `SELECT w.number, w.service_type FROM websites w JOIN entities e ON e.id = w.entity_id
+		WHERE e.name = '武汉楚云移动科技有限公司' AND w.name = '楚云出行'`).Scan(&number, &typ); err != nil {
+		t.Fatalf("the demo App: %v", err)
+	}
+	if typ != "app" || !strings.HasPrefix(number, "鄂ICP备") || !strings.HasSuffix(number, "号-2A") {
+		t.Errorf("the demo App is %s (%s)", number, typ)
+	}
+	var status string
+	if err := e.App.DB.R().QueryRowContext(ctx, `SELECT status FROM applications WHERE entity_name = '南京金陵点单科技有限公司'`).Scan(&status); err != nil {
+		t.Fatalf("the demo mini-program: %v", err)
+	}
+	if status != "authority_review" {
+		t.Errorf("the demo mini-program is %s", status)
+	}
+}
+
+// TestAppFiledElsewhereComesIn: an App filed at another provider comes in
+// by new access with its own number (…号-2A); the entity's counter goes on
+// from it, so the next service is …号-3X, and an App's number cannot be
+// claimed as a website's.
+func TestAppFiledElsewhereComesIn(t *testing.T) {
+	e := apptest.New(t)
+	prov := e.Operator(auth.RoleProvider)
+	tok := e.Applicant("elsewhere@example.com")
+	c := fixture.AppFiling(151)
+	c.Entity.Province, c.Entity.Address = "沪", "上海市徐汇区漕溪北路8号"
+	c.Entity.CertificateNumber = fixture.USCC("91310104" + fixture.OrgCode("MA000151"))
+	app := c.Websites[1]
+	app.Number = "沪ICP备2019054321号-2A"
+
+	wrong := app
+	wrong.ServiceType = ""
+	if r := e.Do("POST", "/api/v1/applications", tok, opRequest("new_access", apptest.ProviderCode, c, "沪ICP备2019054321号", wrong)); r.Status != 422 || r.ErrorCode() != "service.type_number_mismatch" {
+		t.Fatalf("an App's number as a website: %d %s", r.Status, r.Raw)
+	}
+	drive(t, e, tok, prov, opRequest("new_access", apptest.ProviderCode, c, "沪ICP备2019054321号", app), app.Principal.Phone)
+	if s := myServices(t, e, tok)["沪ICP备2019054321号-2A"]; s.typ != "app" || s.status != "active" || len(s.domains) != 0 {
+		t.Fatalf("the App brought in: %+v", s)
+	}
+	mini := fixture.MiniProgram(152)
+	r, _ := drive(t, e, tok, prov, opRequest("new_website", apptest.ProviderCode, c, "沪ICP备2019054321号", mini), c.Entity.Principal.Phone, mini.Principal.Phone)
+	if nums := r.Body["website_numbers"].([]any); len(nums) != 1 || nums[0] != "沪ICP备2019054321号-3X" {
+		t.Fatalf("next number %v, want 沪ICP备2019054321号-3X", nums)
+	}
+}
+
+// TestLicenceHolderServices: once the entity holds an operating licence,
+// its new services hang off the B2 number (…B2-20260001-3X), still on the
+// entity's one counter, and operations name them by that number.
+func TestLicenceHolderServices(t *testing.T) {
+	e := apptest.New(t)
+	prov := e.Operator(auth.RoleProvider)
+	tok := e.Applicant("licence@example.com")
+	c := fixture.AppFiling(161)
+	r, _ := drive(t, e, tok, prov, request(c), c.Entity.Principal.Phone, c.Websites[0].Principal.Phone, c.Websites[1].Principal.Phone)
+	entity := r.Str("entity_number")
+	drive(t, e, tok, prov, opRequest("commercial_license", apptest.ProviderCode, c, entity), c.Entity.Principal.Phone)
+	var b2 string
+	if err := e.App.DB.R().QueryRowContext(context.Background(), `SELECT operating_licence FROM entities WHERE number = ?`, entity).Scan(&b2); err != nil || b2 == "" {
+		t.Fatalf("operating licence of %s: %q %v", entity, b2, err)
+	}
+	mini := fixture.MiniProgram(162)
+	r, _ = drive(t, e, tok, prov, opRequest("new_website", apptest.ProviderCode, c, entity, mini), c.Entity.Principal.Phone, mini.Principal.Phone)
+	if nums := r.Body["website_numbers"].([]any); len(nums) != 1 || nums[0] != b2+"-3X" {
+		t.Fatalf("a licence holder's mini-program got %v, want %s-3X", nums, b2)
+	}
+	if items := lookup(t, e, "number="+b2+"-3X"); len(items) != 1 || items[0]["serviceLicence"] != b2+"-3X" {
+		t.Fatalf("public lookup of %s-3X: %v", b2, items)
+	}
+	mini.Number = b2 + "-3X"
+	drive(t, e, tok, prov, opRequest("cancel_website", apptest.ProviderCode, c, entity, mini), mini.Principal.Phone)
+	got := myServices(t, e, tok)
+	if got[b2+"-3X"].status != "cancelled" || got[entity+"-1"].status != "active" || got[entity+"-2A"].status != "active" {
+		t.Fatalf("after cancelling %s-3X: %+v", b2, got)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // tests, so ui.New failing is a build defect; should it happen, the API
 // keeps serving and the UI paths answer 503 with the reason logged once.
 func (a *App) mountUI(mux *http.ServeMux) {
-	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Scans: scanResults{a.DB},
+	u, err := ui.New(ui.Config{Accounts: a.Accounts, Filing: a.Filing, Blobs: a.Blobs, Scans: scanResults{a.DB}, Lookup: a.Lookup,
 		Log: a.Log.With("component", "ui"), FontPath: os.Getenv("BEIAN_CJK_FONT")})
 	if err != nil {
 		a.Log.Error("web UI disabled", "err", err)

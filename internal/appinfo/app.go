@@ -3,7 +3,6 @@ package appinfo
 import (
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"unicode/utf8"
 
@@ -20,9 +19,11 @@ import (
 // and the provider consoles collect it
 // (https://hsy.com/help/13-14-27: name, icon, language, content, SDKs,
 // domains, server IPs, then per platform the package name, public key and
-// fingerprint). Findings name their field relative to the service
-// ("app.platforms[0].fingerprint", "access.ips[1]"); the caller prefixes
-// its own path with finding.WithField.
+// fingerprint). The server IPs (access.ips) are the caller's to check, as
+// for any service: package rules knows the provider's address ranges.
+// Findings name their field relative to the service
+// ("app.platforms[0].fingerprint"); the caller prefixes its own path with
+// finding.WithField.
 func (c Checker) CheckApp(s form.Website) []finding.Finding {
 	r := c.shared(icpnum.ServiceApp, s)
 	a := s.App
@@ -40,7 +41,8 @@ func (c Checker) CheckApp(s form.Website) []finding.Finding {
 }
 
 // shared opens a report with the checks of the fields every service that
-// is not a website has, under their paths in the service.
+// is not a website has, under their paths in the service (but the server
+// IPs: see CheckApp).
 func (c Checker) shared(t icpnum.ServiceType, s form.Website) *report {
 	r := c.start()
 	c.name(r, "name", s.Name, t.NameZH(), t.NameEN())
@@ -48,7 +50,6 @@ func (c Checker) shared(t icpnum.ServiceType, s form.Website) *report {
 	c.preApprovals(r, "pre_approvals", s.PreApprovals, content)
 	c.remarks(r, "remarks", s.Remarks)
 	c.domains(r, "domains", s.Domains)
-	c.serverIPs(r, "access.ips", s.Access.IPs)
 	c.principal(r, "principal", s.Principal, true)
 	c.blocks(r, s)
 	return r
@@ -128,53 +129,6 @@ func (c Checker) domains(r *report, field string, list []form.Domain) {
 			continue
 		}
 		seen[res.Normalized] = i
-	}
-}
-
-// ParseServerIP reads an App server's IP address: IPv4 or IPv6, public
-// unicast (not private, loopback, link-local, multicast or unspecified),
-// without a zone. IPv4-mapped IPv6 addresses are unmapped.
-func ParseServerIP(s string) (netip.Addr, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return netip.Addr{}, fail("server_ip.empty", "服务器IP地址为空", "the server IP address is empty")
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, fail("server_ip.format",
-			"服务器IP地址"+quote(s)+"格式不正确", "the server IP address "+quote(s)+" is not an IPv4 or IPv6 address")
-	}
-	a = a.Unmap()
-	if !a.IsGlobalUnicast() || a.IsPrivate() {
-		return netip.Addr{}, fail("server_ip.not_public",
-			"服务器IP地址"+a.String()+"不是公网地址", "the server IP address "+a.String()+" is not a public address")
-	}
-	return a, nil
-}
-
-// serverIPs checks the App's server addresses.
-func (c Checker) serverIPs(r *report, field string, list []string) {
-	if len(list) == 0 {
-		if c.RequireServerIPs {
-			r.errorf(field, "server_ip.required", "请填写服务器的IP地址（接入本服务商的地址）", "give the IP addresses of the servers (those hosted at this provider)")
-		}
-		return
-	}
-	seen := map[netip.Addr]int{}
-	for i, s := range list {
-		at := fmt.Sprintf("%s[%d]", field, i)
-		a, err := ParseServerIP(s)
-		if err != nil {
-			r.add(at, asFinding(err))
-			continue
-		}
-		if j, dup := seen[a]; dup {
-			r.errorf(at, "server_ip.duplicate",
-				fmt.Sprintf("服务器IP地址%s重复（与%s[%d]相同）", a, field, j),
-				fmt.Sprintf("the server IP address %s appears twice (as %s[%d])", a, field, j))
-			continue
-		}
-		seen[a] = i
 	}
 }
 

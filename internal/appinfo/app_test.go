@@ -11,9 +11,9 @@ import (
 )
 
 // checker is the Checker of the tests: an enterprise in Guangdong, today
-// testToday, on an operation that needs server addresses.
+// testToday.
 func checker() Checker {
-	return Checker{Today: testToday, Province: "粤", Nature: form.NatureEnterprise, RequireServerIPs: true}
+	return Checker{Today: testToday, Province: "粤", Nature: form.NatureEnterprise}
 }
 
 // principal is a service principal who is not the legal representative.
@@ -102,11 +102,6 @@ func TestCheckApp(t *testing.T) {
 		{"bad domain", func(a *form.Website) { a.Domains[0].Name = "https://api.youxuan-shop.cn/v1" }, "domains[0]", "domain.url"},
 		{"domain twice", func(a *form.Website) { a.Domains[1].Name = "API.youxuan-shop.cn." }, "domains[1]", "domain.duplicate"},
 		{"unknown TLD", func(a *form.Website) { a.Domains[0].Name = "api.youxuan.notatld" }, "domains[0]", "domain.unknown_tld"},
-		{"no server IP", func(a *form.Website) { a.Access.IPs = nil }, "access.ips", "server_ip.required"},
-		{"private server IP", func(a *form.Website) { a.Access.IPs[0] = "10.0.0.8" }, "access.ips[0]", "server_ip.not_public"},
-		{"mapped private IP", func(a *form.Website) { a.Access.IPs[0] = "::ffff:192.168.1.1" }, "access.ips[0]", "server_ip.not_public"},
-		{"server IP with port", func(a *form.Website) { a.Access.IPs[0] = "203.0.113.10:443" }, "access.ips[0]", "server_ip.format"},
-		{"server IP twice", func(a *form.Website) { a.Access.IPs[2] = "::ffff:203.0.113.10" }, "access.ips[2]", "server_ip.duplicate"},
 		{"no platform", func(a *form.Website) { a.App.Platforms = nil }, "app.platforms", "platform.required"},
 		{"mini-program platform", func(a *form.Website) { a.App.Platforms[0].Platform = "wechat" }, "app.platforms[0].platform", "platform.unknown"},
 		{"platform twice", func(a *form.Website) { a.App.Platforms[1] = a.App.Platforms[0] }, "app.platforms[1].platform", "platform.duplicate"},
@@ -183,13 +178,12 @@ func TestCheckAppWarnings(t *testing.T) {
 
 func TestCheckAppContext(t *testing.T) {
 	a := validApp(t)
-	a.Access.IPs = nil
+	a.Access.IPs = []string{"10.0.0.1"} // the caller's to check
 	a.Principal.LegalRepresentative = nil
 	c := checker()
-	c.RequireServerIPs = false
 	c.Nature = form.NatureIndividual
 	if e := errorsOf(c.CheckApp(a)); len(e) > 0 {
-		t.Errorf("an individual's App on a change without access: %v", e)
+		t.Errorf("an individual's App, server IPs left to the caller: %v", e)
 	}
 	c = checker()
 	c.Today = testToday.AddDate(-20, 0, 0) // 2006: the emergency phone and IDs still check out
@@ -199,34 +193,5 @@ func TestCheckAppContext(t *testing.T) {
 	var zero Checker
 	if fs := zero.CheckApp(validApp(t)); !has(fs, "checker.no_date", "") {
 		t.Errorf("a Checker without Today must say so: %v", errorsOf(fs))
-	}
-}
-
-func TestParseServerIP(t *testing.T) {
-	tests := []struct{ in, want, code string }{
-		{"203.0.113.10", "203.0.113.10", ""},
-		{" 114.114.114.114 ", "114.114.114.114", ""},
-		{"2400:3200::1", "2400:3200::1", ""},
-		{"::ffff:1.2.3.4", "1.2.3.4", ""},
-		{"", "", "server_ip.empty"},
-		{"127.0.0.1", "", "server_ip.not_public"},
-		{"192.168.0.1", "", "server_ip.not_public"},
-		{"169.254.1.1", "", "server_ip.not_public"},
-		{"224.0.0.1", "", "server_ip.not_public"},
-		{"0.0.0.0", "", "server_ip.not_public"},
-		{"fd00::1", "", "server_ip.not_public"},
-		{"fe80::1%eth0", "", "server_ip.format"},
-		{"1.2.3", "", "server_ip.format"},
-		{"api.example.com", "", "server_ip.format"},
-	}
-	for _, tt := range tests {
-		a, err := ParseServerIP(tt.in)
-		got := ""
-		if a.IsValid() {
-			got = a.String()
-		}
-		if c := codeOf(t, err); c != tt.code || got != tt.want {
-			t.Errorf("ParseServerIP(%q) = %q, %q; want %q, %q", tt.in, got, c, tt.want, tt.code)
-		}
 	}
 }

@@ -34,10 +34,6 @@ type Checker struct {
 	// individual has a legal representative (法定代表人), so its principals
 	// must say whether they are one.
 	Nature string
-	// RequireServerIPs: the operation places the service on the provider's
-	// network (first filing, new service, new access), so the App's server
-	// IP addresses are required.
-	RequireServerIPs bool
 }
 
 func (c Checker) vocab() *vocab.Vocab {

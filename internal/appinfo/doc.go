@@ -5,8 +5,10 @@
 //
 //   - App: name, icon (ValidateIcon: at most 100 KB, PNG or JPEG by its
 //     bytes), languages, content types, pre-approvals, remarks, third-party
-//     SDKs, domains, server IPs, principal, and per platform the package
-//     name / bundle ID, signing public key and certificate fingerprint;
+//     SDKs, domains, principal, and per platform the package name / bundle
+//     ID, signing public key and certificate fingerprint (its server IPs,
+//     access.ips like any service's, are package rules' to check against
+//     the provider's ranges);
 //   - mini-program and quick app: name, platform, app ID by the platform's
 //     rule, a 20–200 character service description, content types,
 //     pre-approvals, principal;
@@ -22,5 +24,10 @@
 // a pure function of its input. Every finding has a stable code and both a
 // Chinese and an English message naming the field; the parsers
 // (ParsePackageName, ParseAppID, ParseFingerprint, ParseSigningKey,
-// ParseMobile, ParseServerIP) return *Error with the same code and messages.
+// ParseMobile) return *Error with the same code and messages.
+//
+// The data types (the service with its app, mini_program and quick_app
+// blocks, pre-approvals, the principal's additions) are package form's:
+// this package checks form values, so every operation carries them as
+// the one content model.
 package appinfo

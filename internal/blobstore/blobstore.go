@@ -1,12 +1,15 @@
 // Package blobstore keeps the documents applicants upload (scans of licences,
-// ID cards, photos, letters) as files on disk, named by the SHA-256 of their
-// bytes. It accepts only what the authority accepts, JPEG, PNG and PDF of at
-// most 4 MiB, judged from the bytes themselves and not from what the client
-// claims, and writes each file atomically so that a crash never leaves a torn
-// document under a digest that the database refers to.
+// ID cards, photos, letters) as files on disk, sealed with the data key and
+// found by the SHA-256 of their bytes. It accepts only what the authority
+// accepts, JPEG, PNG and PDF of at most 4 MiB, judged from the bytes
+// themselves and not from what the client claims; writes each file
+// atomically so that a crash never leaves a torn document under a name that
+// the database refers to; and sweeps away the documents no row refers to, as
+// an upload whose request failed or was abandoned leaves one behind.
 package blobstore
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -20,7 +23,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/beian/beian/internal/secret"
 )
 
 // MaxSize is the largest document accepted: 4 MiB, the limit providers put
@@ -82,13 +88,20 @@ type Blob struct {
 	ContentType string `json:"content_type"` // TypeJPEG, TypePNG or TypePDF
 }
 
-// Store is a directory of documents laid out as dir/ab/cd/<sha256>, where ab
-// and cd are the first two pairs of hex digits, so that no directory grows
-// huge. Identical uploads share one file: callers that Delete must first make
-// sure no other row refers to the digest. A Store is safe for concurrent use,
-// by goroutines and by processes sharing the directory.
+// Store is a directory of documents. Each is sealed with the data key
+// (AES-256-GCM through secret.Box, in chunks; see sealedFile) and stored as
+// dir/v1/ab/cd/<name>, where name is a keyed digest of the document's SHA-256
+// (secret.Box.BlindIndex), so that neither the bytes nor their plain digest,
+// which would let anyone holding a copy of a scan confirm that it is stored,
+// are on disk; ab and cd are its first two pairs of hex digits, so that no
+// directory grows huge. Documents written before encryption (dir/ab/cd/<sha256>,
+// in clear) are still read, and Migrate seals them. Identical uploads share
+// one file: callers that Delete must first make sure no other row refers to
+// the digest (Sweep does). A Store is safe for concurrent use, by goroutines
+// and by processes sharing the directory.
 type Store struct {
 	dir string
+	box *secret.Box
 	// skipSync leaves out the fsync calls; only the fuzz test sets it, to
 	// test the logic at thousands of inputs a second.
 	skipSync bool
@@ -98,12 +111,20 @@ type Store struct {
 // dir/tmp by a process that died during a Put.
 const staleTemp = time.Hour
 
-// Open returns the store in dir, creating dir (and its parents) with mode 0700
-// when missing; an existing dir keeps its mode. It removes temporary files
-// older than an hour that a crashed Put left behind.
-func Open(dir string) (*Store, error) {
+// sealedDir is the subdirectory of the sealed documents; the two-hex-digit
+// directories beside it are the clear-text layout of earlier versions.
+const sealedDir = "v1"
+
+// Open returns the store in dir, sealing documents with box, creating dir
+// (and its parents) with mode 0700 when missing; an existing dir keeps its
+// mode. It removes temporary files older than an hour that a crashed Put left
+// behind, and puts back the documents a crashed Sweep had moved aside.
+func Open(dir string, box *secret.Box) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("blobstore: empty directory name")
+	}
+	if box == nil {
+		return nil, errors.New("blobstore: no data key to seal documents with")
 	}
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
@@ -113,12 +134,16 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: open %s: %w", dir, err)
 	}
+	restoreClaims(dir, entries)
+	if entries, err = os.ReadDir(tmp); err != nil {
+		return nil, fmt.Errorf("blobstore: open %s: %w", dir, err)
+	}
 	for _, e := range entries {
 		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && time.Since(info.ModTime()) > staleTemp {
 			_ = os.Remove(filepath.Join(tmp, e.Name())) // best effort
 		}
 	}
-	return &Store{dir: dir}, nil
+	return &Store{dir: dir, box: box}, nil
 }
 
 // sniffLen is how many leading bytes http.DetectContentType looks at.
@@ -156,9 +181,10 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // Put stores the document read from r and returns its description. It reads
 // at most MaxSize+1 bytes; refuses an empty document (document.empty), a
 // larger one (document.too_large) and one whose bytes are not JPEG, PNG or PDF
-// (document.bad_type); and writes it through a temporary file that is synced
-// and renamed into place, so that the file under a digest is always whole.
-// Storing bytes that are already stored is not an error and returns the same Blob.
+// (document.bad_type); and writes it, sealed, through a temporary file that is
+// synced and renamed into place, so that the file under a name is always
+// whole. Storing bytes that are already stored is not an error and returns
+// the same Blob (and renews the file, so that Sweep counts its grace from now).
 func (s *Store) Put(ctx context.Context, r io.Reader) (Blob, error) {
 	if err := ctx.Err(); err != nil {
 		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
@@ -177,7 +203,17 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Blob, error) {
 	if ct == "" {
 		return Blob{}, errBadType()
 	}
+	blob, err := s.write(ctx, io.MultiReader(bytes.NewReader(head), lr))
+	if err != nil {
+		return Blob{}, err
+	}
+	blob.ContentType = ct
+	return blob, nil
+}
 
+// write seals what r yields into a temporary file and renames it to the name
+// of its digest. It refuses more than MaxSize bytes (document.too_large).
+func (s *Store) write(ctx context.Context, r io.Reader) (Blob, error) {
 	tmp, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "put-*")
 	if err != nil {
 		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
@@ -190,7 +226,15 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Blob, error) {
 		}
 	}()
 	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), io.MultiReader(bytes.NewReader(head), lr))
+	sw, err := newSealer(s.box, tmp)
+	if err != nil {
+		_ = tmp.Close()
+		return Blob{}, fmt.Errorf("blobstore: put: %s: %w", tmpName, err)
+	}
+	size, err := io.Copy(io.MultiWriter(sw, h), r)
+	if err == nil {
+		err = sw.Close()
+	}
 	if err != nil {
 		_ = tmp.Close()
 		return Blob{}, fmt.Errorf("blobstore: put: copy to %s: %w", tmpName, err)
@@ -206,14 +250,14 @@ func (s *Store) Put(ctx context.Context, r io.Reader) (Blob, error) {
 	if err := tmp.Close(); err != nil {
 		return Blob{}, fmt.Errorf("blobstore: put: close %s: %w", tmpName, err)
 	}
-	blob := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, ContentType: ct}
+	blob := Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size}
 	if err := ctx.Err(); err != nil {
 		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
 	}
-	final := s.path(blob.SHA256)
+	final := s.sealedPath(blob.SHA256)
 	dir := filepath.Dir(final)
-	// Renaming over an existing file of the same digest is harmless: its
-	// bytes are the same, and rename is atomic.
+	// Renaming over an existing file of the same digest is harmless: it
+	// holds the same document, and rename is atomic.
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return Blob{}, fmt.Errorf("blobstore: put: %w", err)
 	}
@@ -272,16 +316,32 @@ func validDigest(s string) bool {
 	return true
 }
 
-// path returns where the document with a valid digest lives.
-func (s *Store) path(digest string) string {
+// nameKind is the blind-index kind of the file names: the keyed digest of a
+// document's SHA-256 under it is its name on disk.
+const nameKind = "document"
+
+// name is the file name of the sealed document with a valid digest.
+func (s *Store) name(digest string) string {
+	return strings.ToLower(s.box.BlindIndex(nameKind, digest))
+}
+
+// sealedPath returns where the sealed document with a valid digest lives.
+func (s *Store) sealedPath(digest string) string {
+	n := s.name(digest)
+	return filepath.Join(s.dir, sealedDir, n[0:2], n[2:4], n)
+}
+
+// legacyPath returns where an earlier version kept the document in clear.
+func (s *Store) legacyPath(digest string) string {
 	return filepath.Join(s.dir, digest[0:2], digest[2:4], digest)
 }
 
 // Open returns the stored document with the given digest and its description.
 // The reader checks the bytes against the digest as they are read and returns
-// ErrCorrupt at the end when they do not match; the caller must Close it. A
-// digest that is not 64 lower-case hex digits is document.bad_digest, an
-// absent one document.not_found.
+// ErrCorrupt when they do not authenticate or, at the end, do not match; the
+// caller must Close it. A digest that is not 64 lower-case hex digits is
+// document.bad_digest, an absent one document.not_found. A document an
+// earlier version stored in clear is read as it is.
 func (s *Store) Open(ctx context.Context, digest string) (io.ReadCloser, Blob, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, Blob{}, fmt.Errorf("blobstore: open: %w", err)
@@ -289,45 +349,67 @@ func (s *Store) Open(ctx context.Context, digest string) (io.ReadCloser, Blob, e
 	if !validDigest(digest) {
 		return nil, Blob{}, errBadDigest()
 	}
-	f, err := os.Open(s.path(digest))
+	rc, blob, err := s.openAt(s.sealedPath(digest), digest, true)
+	if fault.Is(err, CodeNotFound) {
+		return s.openAt(s.legacyPath(digest), digest, false)
+	}
+	return rc, blob, err
+}
+
+// contentType is the sniffed type of a stored document's first bytes.
+func contentType(head []byte) string {
+	if ct := sniff(head); ct != "" {
+		return ct
+	}
+	return "application/octet-stream" // only a corrupted file gets here; the reader will say so
+}
+
+// openAt opens the document with digest stored at p, sealed or (from an
+// earlier version) in clear.
+func (s *Store) openAt(p, digest string, sealed bool) (io.ReadCloser, Blob, error) {
+	f, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, Blob{}, errNotFound()
 	}
 	if err != nil {
 		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
 	}
+	fail := func(err error) (io.ReadCloser, Blob, error) {
+		_ = f.Close()
+		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	}
 	info, err := f.Stat()
 	if err != nil {
-		_ = f.Close()
-		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+		return fail(err)
 	}
-	head := make([]byte, sniffLen)
-	n, err := io.ReadFull(f, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		_ = f.Close()
-		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	var r io.Reader = f
+	size := info.Size()
+	if sealed {
+		or, err := newOpener(s.box, f, size)
+		if err != nil {
+			return fail(err)
+		}
+		r, size = or, or.size
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		_ = f.Close()
-		return nil, Blob{}, fmt.Errorf("blobstore: open %s: %w", digest, err)
+	br := bufio.NewReaderSize(r, sniffLen)
+	head, err := br.Peek(sniffLen)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fail(err)
 	}
-	ct := sniff(head[:n])
-	if ct == "" {
-		ct = "application/octet-stream" // only a corrupted file gets here; the reader will say so
-	}
-	blob := Blob{SHA256: digest, Size: info.Size(), ContentType: ct}
-	return &verifyingReader{f: f, h: sha256.New(), want: digest}, blob, nil
+	blob := Blob{SHA256: digest, Size: size, ContentType: contentType(head)}
+	return &verifyingReader{r: br, c: f, h: sha256.New(), want: digest}, blob, nil
 }
 
 // verifyingReader hashes what it reads and checks the digest at end of file.
 type verifyingReader struct {
-	f    *os.File
+	r    io.Reader
+	c    io.Closer
 	h    hash.Hash
 	want string
 }
 
 func (v *verifyingReader) Read(p []byte) (int, error) {
-	n, err := v.f.Read(p)
+	n, err := v.r.Read(p)
 	v.h.Write(p[:n])
 	if errors.Is(err, io.EOF) && hex.EncodeToString(v.h.Sum(nil)) != v.want {
 		return n, fmt.Errorf("%w: %s", ErrCorrupt, v.want)
@@ -335,11 +417,12 @@ func (v *verifyingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (v *verifyingReader) Close() error { return v.f.Close() }
+func (v *verifyingReader) Close() error { return v.c.Close() }
 
-// Delete removes the document with the given digest (document.not_found when
-// there is none). The ab/cd directories stay (there are at most 65,536 of
-// them), so that a concurrent Put never finds its directory removed under it.
+// Delete removes the document with the given digest, sealed or in clear
+// (document.not_found when there is none). The ab/cd directories stay (there
+// are at most 65,536 of them), so that a concurrent Put never finds its
+// directory removed under it.
 func (s *Store) Delete(ctx context.Context, digest string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("blobstore: delete: %w", err)
@@ -347,11 +430,19 @@ func (s *Store) Delete(ctx context.Context, digest string) error {
 	if !validDigest(digest) {
 		return errBadDigest()
 	}
-	if err := os.Remove(s.path(digest)); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return errNotFound()
+	found := false
+	for _, p := range []string{s.sealedPath(digest), s.legacyPath(digest)} {
+		err := os.Remove(p)
+		if err == nil {
+			found = true
+			continue
 		}
-		return fmt.Errorf("blobstore: delete %s: %w", digest, err)
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("blobstore: delete %s: %w", digest, err)
+		}
+	}
+	if !found {
+		return errNotFound()
 	}
 	return nil
 }

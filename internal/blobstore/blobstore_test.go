@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"github.com/beian/beian/internal/fault"
 	"image"
 	"image/color"
 	"image/gif"
@@ -19,6 +18,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/beian/beian/internal/fault"
+	"github.com/beian/beian/internal/secret"
 )
 
 func testImage() image.Image {
@@ -80,10 +82,28 @@ func sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// testBox seals with a fixed test key (byte i = i), or another one when
+// other is set.
+func testBox(t testing.TB, other bool) *secret.Box {
+	t.Helper()
+	key := make([]byte, secret.KeySize)
+	for i := range key {
+		key[i] = byte(i)
+		if other {
+			key[i] ^= 0xff
+		}
+	}
+	box, err := secret.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
+}
+
 func newStore(t testing.TB) (*Store, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "docs")
-	s, err := Open(dir)
+	s, err := Open(dir, testBox(t, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +119,14 @@ func TestOpenCreatesPrivateDir(t *testing.T) {
 	if info.Mode().Perm() != 0o700 {
 		t.Errorf("store dir mode = %04o, want 0700", info.Mode().Perm())
 	}
-	if _, err := Open(""); err == nil {
+	if _, err := Open("", testBox(t, false)); err == nil {
 		t.Error("Open(\"\") succeeded")
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(file); err == nil || !strings.Contains(err.Error(), file) {
+	if _, err := Open(file, testBox(t, false)); err == nil || !strings.Contains(err.Error(), file) {
 		t.Errorf("Open(regular file) = %v, want an error naming it", err)
 	}
 }
@@ -135,7 +155,7 @@ func TestPutAccepted(t *testing.T) {
 			if blob != want {
 				t.Fatalf("Put = %+v, want %+v", blob, want)
 			}
-			path := filepath.Join(dir, want.SHA256[:2], want.SHA256[2:4], want.SHA256)
+			path := s.sealedPath(want.SHA256)
 			info, err := os.Stat(path)
 			if err != nil {
 				t.Fatalf("stored file: %v", err)
@@ -402,16 +422,20 @@ func TestOpenDeleteMissing(t *testing.T) {
 }
 
 func TestOpenDetectsCorruption(t *testing.T) {
-	s, dir := newStore(t)
+	s, _ := newStore(t)
 	ctx := context.Background()
 	data := padded(pngBytes(t), 64<<10)
 	blob, err := s.Put(ctx, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, blob.SHA256[:2], blob.SHA256[2:4], blob.SHA256)
-	data[len(data)-1] = 1 // a flipped bit on disk
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	path := s.sealedPath(blob.SHA256)
+	sealed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed[len(sealed)-1] ^= 1 // a flipped bit on disk
+	if err := os.WriteFile(path, sealed, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	rc, _, err := s.Open(ctx, blob.SHA256)
@@ -437,7 +461,7 @@ func TestOpenRemovesStaleTemp(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(dir); err != nil {
+	if _, err := Open(dir, testBox(t, false)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -460,7 +484,7 @@ func FuzzPut(f *testing.F) {
 	f.Add([]byte("\x89PNG\r\n\x1a\n"))
 	f.Add([]byte{})
 	f.Add([]byte("hello"))
-	s, err := Open(f.TempDir())
+	s, err := Open(f.TempDir(), testBox(f, false))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -504,7 +528,7 @@ func FuzzPut(f *testing.F) {
 // BenchmarkPut stores a 1 MiB document (distinct bytes each time, so every
 // Put writes, syncs and renames a new file) and reports the throughput.
 func BenchmarkPut(b *testing.B) {
-	s, err := Open(b.TempDir())
+	s, err := Open(b.TempDir(), testBox(b, false))
 	if err != nil {
 		b.Fatal(err)
 	}

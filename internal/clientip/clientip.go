@@ -284,10 +284,25 @@ func FromContext(ctx context.Context) (netip.Addr, bool) {
 	return a, ok
 }
 
+type proxyKey struct{}
+
+// FromTrustedProxy reports whether the request whose context this is came
+// through a trusted proxy (Middleware records it), so that other forwarded
+// headers (X-Forwarded-Proto) are believed only then.
+func FromTrustedProxy(ctx context.Context) bool {
+	v, _ := ctx.Value(proxyKey{}).(bool)
+	return v
+}
+
 // Middleware stores each request's client address in its context
-// (FromContext), resolved once at the edge of the application.
+// (FromContext), resolved once at the edge of the application, and whether
+// its peer is a trusted proxy (FromTrustedProxy).
 func (r *Resolver) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		next.ServeHTTP(w, req.WithContext(WithAddr(req.Context(), r.ClientIP(req))))
+		ctx := WithAddr(req.Context(), r.ClientIP(req))
+		if r.Trusts(parseHop(req.RemoteAddr)) {
+			ctx = context.WithValue(ctx, proxyKey{}, true)
+		}
+		next.ServeHTTP(w, req.WithContext(ctx))
 	})
 }

@@ -91,18 +91,3 @@ type Decision struct {
 	Decision string   `json:"decision"` // approve | reject
 	Reasons  []string `json:"reasons"`
 }
-
-// PublicFiling is one row of the public lookup: the fields the MIIT public
-// query returns, never personal data.
-type PublicFiling struct {
-	UnitName         string `json:"unitName"`
-	NatureName       string `json:"natureName"`
-	MainLicence      string `json:"mainLicence"`
-	ServiceLicence   string `json:"serviceLicence"`
-	ServiceName      string `json:"serviceName"`
-	Domain           string `json:"domain"`
-	HomeURL          string `json:"homeUrl"`
-	ContentTypeName  string `json:"contentTypeName"`
-	LimitAccess      string `json:"limitAccess"`
-	UpdateRecordTime string `json:"updateRecordTime"`
-}

@@ -33,6 +33,8 @@ type regEntity struct {
 	province  string
 	nature    string
 	licence   string
+	// operating is the operating licence (B2) number, "" without one.
+	operating string
 	status    string
 }
 
@@ -50,16 +52,16 @@ type regWebsite struct {
 // in this registry (it may be filed at another provider).
 func (s *Service) entityByNumber(ctx context.Context, q store.Querier, number string) (*regEntity, error) {
 	var e regEntity
-	var lic sql.NullString
-	err := store.One(q.QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, status
-		FROM entities WHERE number = ?`, number).Scan(&e.id, &e.accountID, &e.number, &e.certKey, &e.province, &e.nature, &lic, &e.status))
+	var lic, op sql.NullString
+	err := store.One(q.QueryRowContext(ctx, `SELECT id, account_id, number, cert_index, province, nature, license_number, operating_licence, status
+		FROM entities WHERE number = ?`, number).Scan(&e.id, &e.accountID, &e.number, &e.certKey, &e.province, &e.nature, &lic, &op, &e.status))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("entity %s: %w", number, err)
 	}
-	e.licence = lic.String
+	e.licence, e.operating = lic.String, op.String
 	return &e, nil
 }
 
@@ -102,15 +104,15 @@ func parseWebsiteNumber(i int, w form.Website) (string, error) {
 	if strings.TrimSpace(w.Number) == "" {
 		return "", invalid(field, "application.website_number_required", "this operation needs the service's filing number (请填写网站、App或小程序的备案号)")
 	}
-	f, err := icpnum.ParseFiling(w.Number)
-	if err != nil || f.Site == 0 {
-		return "", invalid(field, "application.bad_website_number", "not a service filing number such as 京ICP备2026000001号-1 or 京ICP备2026000001号-2A (服务备案号无效)")
+	num, _, typ, err := icpnum.ParseServiceNumber(w.Number)
+	if err != nil {
+		return "", invalid(field, "application.bad_website_number", "not a service filing number such as 京ICP备2026000001号-1, 京ICP备2026000001号-2A or 粤B2-20090059-3X (服务备案号无效)")
 	}
-	if t := w.Type(); f.Service != t {
+	if t := w.Type(); typ != t {
 		return "", invalid(fmt.Sprintf("websites[%d].service_type", i), "service.type_number_mismatch",
-			fmt.Sprintf("%s is the number of a %s, not of a %s (备案号与服务类型不符)", f.String(), f.Service.NameEN(), t.NameEN()))
+			fmt.Sprintf("%s is the number of a %s, not of a %s (备案号与服务类型不符)", num, typ.NameEN(), t.NameEN()))
 	}
-	return f.String(), nil
+	return num, nil
 }
 
 // ownEntity resolves the filed entity of c and checks that the actor owns it.
@@ -369,7 +371,13 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 				store.Micros(now), e.id).Scan(&idx); err != nil {
 				return issued{}, fmt.Errorf("entity %s site index: %w", e.number, err)
 			}
-			num := serviceNumber(e.number, idx, w.Type())
+			// A licence holder's new services hang off its operating
+			// licence (粤B2-20090059-1626X), others off the filing number.
+			base := e.number
+			if e.operating != "" {
+				base = e.operating
+			}
+			num := serviceNumber(base, idx, w.Type())
 			if err := s.insertWebsite(ctx, tx, app, e.id, i, idx, num, w, now); err != nil {
 				return issued{}, err
 			}
@@ -392,12 +400,12 @@ func (s *Service) approveOp(ctx context.Context, tx *store.Tx, app *Application,
 				return issued{}, err
 			}
 			if rw == nil || rw.status != "active" {
-				f, _ := icpnum.ParseFiling(num)
-				if err := s.insertWebsite(ctx, tx, app, e.id, i, f.Site, num, w, now); err != nil {
+				_, site, _, _ := icpnum.ParseServiceNumber(num) // parsed by parseWebsiteNumber
+				if err := s.insertWebsite(ctx, tx, app, e.id, i, site, num, w, now); err != nil {
 					return issued{}, err
 				}
 				if _, err := tx.Q().ExecContext(ctx, `UPDATE entities SET next_site = CASE WHEN next_site > ? THEN next_site ELSE ? END WHERE id = ?`,
-					f.Site, f.Site+1, e.id); err != nil {
+					site, site+1, e.id); err != nil {
 					return issued{}, fmt.Errorf("entity site index: %w", err)
 				}
 			} else if err := s.addAccess(ctx, tx, app, rw, w.Access.IPs, now); err != nil {

@@ -230,31 +230,46 @@ func boolInt(b bool) int {
 }
 
 func (s *Service) psbFiling(ctx context.Context, q store.Querier, id int64) (*PSBFiling, error) {
+	ps, err := s.psbFilings(ctx, q, `p.id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("psb %d: %w", id, err)
+	}
+	if len(ps) == 0 {
+		return nil, notFound("psb")
+	}
+	return ps[0], nil
+}
+
+// psbFilings loads the PSB filings matching where (and its order and limit)
+// in one statement, whatever their number.
+func (s *Service) psbFilings(ctx context.Context, q store.Querier, where string, args ...any) ([]*PSBFiling, error) {
+	return store.All(ctx, q, scanPSB, `SELECT p.id, p.website_id, w.number, w.name, w.service_type, p.go_live, p.due_date, p.interactive,
+		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
+		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE `+where, args...)
+}
+
+// scanPSB reads one row of psbFilings.
+func scanPSB(r store.Row) (*PSBFiling, error) {
 	var p PSBFiling
 	var county, number sql.NullString
 	var inter, insp int
 	var reasons string
 	var created, updated int64
-	err := store.One(q.QueryRowContext(ctx, `SELECT p.id, p.website_id, w.number, w.name, w.service_type, p.go_live, p.due_date, p.interactive,
-		p.inspection_required, p.status, p.county_code, p.number, p.reasons, p.created_at, p.updated_at
-		FROM psb_filings p JOIN websites w ON w.id = p.website_id WHERE p.id = ?`, id).Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName,
-		&p.ServiceType, &p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated))
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("psb")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("psb %d: %w", id, err)
+	if err := r.Scan(&p.ID, &p.WebsiteID, &p.WebsiteNumber, &p.WebsiteName, &p.ServiceType,
+		&p.GoLive, &p.DueDate, &inter, &insp, &p.Status, &county, &number, &reasons, &created, &updated); err != nil {
+		return nil, err
 	}
 	p.Interactive, p.InspectionRequired = inter != 0, insp != 0
 	p.CountyCode, p.Number = county.String, number.String
 	p.CreatedAt, p.UpdatedAt = store.FromMicros(created), store.FromMicros(updated)
 	if err := decodeJSON(reasons, &p.Reasons); err != nil {
-		return nil, fmt.Errorf("psb %d reasons: %w", id, err)
+		return nil, fmt.Errorf("psb %d reasons: %w", p.ID, err)
 	}
 	return &p, nil
 }
 
-// PSBQueue lists PSB filings for the PSB desk, earliest due date first.
+// PSBQueue lists PSB filings for the PSB desk, earliest due date first, in
+// one statement however long the queue.
 func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status string) ([]*PSBFiling, error) {
 	if actor.Role != auth.RolePSB {
 		return nil, forbidden("only the PSB desk has this queue (仅公安备案审核人员可查看)")
@@ -262,19 +277,12 @@ func (s *Service) PSBQueue(ctx context.Context, actor auth.Principal, status str
 	if status == "" {
 		status = "pending"
 	}
-	q := s.db.R()
-	ids, err := store.All(ctx, q, store.Scalar[int64],
-		`SELECT id FROM psb_filings WHERE status = ? ORDER BY due_date, id LIMIT 200`, status)
+	out, err := s.psbFilings(ctx, s.db.R(), `p.status = ? ORDER BY p.due_date, p.id LIMIT 200`, status)
 	if err != nil {
 		return nil, fmt.Errorf("psb queue: %w", err)
 	}
-	out := []*PSBFiling{}
-	for _, id := range ids {
-		p, err := s.psbFiling(ctx, q, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	if out == nil {
+		out = []*PSBFiling{}
 	}
 	return out, nil
 }
@@ -309,27 +317,36 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 			if len(d.Reasons) == 0 {
 				return invalid("reasons", "review.reasons_required", "a rejection needs at least one reason (驳回须说明理由)")
 			}
-			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'rejected', reasons = ?, updated_at = ? WHERE id = ?`, marshal(d.Reasons), store.Micros(now), id)
+			err = s.psbMove(ctx, tx, p, "rejected", now, "reasons = ?", marshal(d.Reasons))
 		case d.Decision == "approve" && p.Status == "pending" && p.InspectionRequired:
-			_, err = tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'inspection', updated_at = ? WHERE id = ?`, store.Micros(now), id)
+			err = s.psbMove(ctx, tx, p, "inspection", now, "")
 		case d.Decision == "approve" && (p.Status == "pending" || p.Status == "inspection"):
 			county := strings.TrimSpace(d.CountyCode)
 			prov, ok := icpnum.ProvinceByCode(county)
 			if !countyRE.MatchString(county) || !ok {
 				return invalid("county_code", "psb.bad_county", "county_code must be the 6-digit GB/T 2260 code of the accepting police unit (须填写受理公安机关的6位行政区划代码)")
 			}
+			// The status moves first, conditionally: a racing approval waits
+			// on the row, then finds it approved and takes no serial.
+			if err := s.psbMove(ctx, tx, p, "approved", now, "county_code = ?", county); err != nil {
+				return err
+			}
 			serial, err := nextSerial(ctx, tx, "psb:"+county)
 			if err != nil {
 				return err
 			}
 			num := icpnum.FormatPSB(prov.PSBAbbr, county, serial)
-			if _, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET status = 'approved', county_code = ?, number = ?, updated_at = ? WHERE id = ?`,
-				county, num, store.Micros(now), id); err != nil {
+			if _, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET number = ? WHERE id = ?`, num, id); err != nil {
 				return fmt.Errorf("psb %d: %w", id, err)
 			}
-			_, err = tx.Q().ExecContext(ctx, `UPDATE websites SET psb_number = ?, updated_at = ? WHERE id = ?`, num, store.Micros(now), p.WebsiteID)
+			res, err := tx.Q().ExecContext(ctx, `UPDATE websites SET psb_number = ?, updated_at = ? WHERE id = ? AND psb_number IS NULL`, num, store.Micros(now), p.WebsiteID)
 			if err != nil {
 				return fmt.Errorf("psb %d: %w", id, err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("psb %d: %w", id, err)
+			} else if n != 1 {
+				return &fault.Error{Kind: fault.Conflict, Code: "psb.exists", Message: "this website already has a PSB number (该网站已有公安备案号)"}
 			}
 		case d.Decision == "approve":
 			return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition", Message: fmt.Sprintf("a PSB filing in state %s cannot be approved (当前状态不可通过)", p.Status)}
@@ -337,7 +354,7 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 			return invalid("decision", "review.bad_decision", `decision must be "approve" or "reject" (决定须为 approve 或 reject)`)
 		}
 		if err != nil {
-			return fmt.Errorf("psb %d: %w", id, err)
+			return err
 		}
 		return s.auditEvent(ctx, tx, actor, "psb."+d.Decision, fmt.Sprintf("psb:%d", id), map[string]any{"from": p.Status})
 	})
@@ -345,6 +362,31 @@ func (s *Service) ReviewPSB(ctx context.Context, actor auth.Principal, id int64,
 		return nil, err
 	}
 	return s.psbFiling(ctx, s.db.R(), id)
+}
+
+// psbMove moves PSB filing p from the status it was read in to status,
+// setting one more column when set is not empty. The WHERE on the old status
+// makes the second of two racing decisions (PostgreSQL runs them at once)
+// change nothing, and it is refused instead of deciding twice.
+func (s *Service) psbMove(ctx context.Context, tx *store.Tx, p *PSBFiling, status string, now time.Time, set string, arg ...any) error {
+	cols := "status = ?, updated_at = ?"
+	args := []any{status, store.Micros(now)}
+	if set != "" {
+		cols += ", " + set
+		args = append(args, arg...)
+	}
+	args = append(args, p.ID, p.Status)
+	res, err := tx.Q().ExecContext(ctx, `UPDATE psb_filings SET `+cols+` WHERE id = ? AND status = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("psb %d: %w", p.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("psb %d: %w", p.ID, err)
+	} else if n != 1 {
+		return &fault.Error{Kind: fault.Conflict, Code: "psb.illegal_transition",
+			Message: "the PSB filing changed state meanwhile (公安备案状态已变化)", State: p.Status}
+	}
+	return nil
 }
 
 // GetPSB returns a PSB filing to its owner or the PSB desk.

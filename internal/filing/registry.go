@@ -2,7 +2,6 @@ package filing
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -97,8 +96,8 @@ func serviceNumber(entity string, idx int, t icpnum.ServiceType) string {
 
 // serviceTypeOf is the service type a service number carries in its letter.
 func serviceTypeOf(number string) icpnum.ServiceType {
-	if f, err := icpnum.ParseFiling(number); err == nil && f.Service != "" {
-		return f.Service
+	if _, _, t, err := icpnum.ParseServiceNumber(number); err == nil {
+		return t
 	}
 	return icpnum.ServiceWebsite
 }
@@ -231,7 +230,7 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 		switch st {
 		case StatusDraft:
 			return nil, invalid("status", "review.bad_status", "drafts are not in a review queue (草稿不在审核队列)")
-		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired:
+		case StatusProviderReview, StatusSMSVerification, StatusAuthorityReview, StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided:
 		default:
 			return nil, invalid("status", "review.bad_status", fmt.Sprintf("unknown status %q (状态无效)", status))
 		}
@@ -253,6 +252,11 @@ func (s *Service) Queue(ctx context.Context, actor auth.Principal, status string
 
 // MyApplications lists the applicant's own applications, newest first.
 func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*Application, error) {
+	if actor.Role != auth.RoleApplicant {
+		// Operators see applications through their queues, which apply
+		// their own visibility rules, never through an account id.
+		return nil, forbidden("only applicants have applications of their own (仅申请人可查看)")
+	}
 	q := s.db.R()
 	ids, err := store.All(ctx, q, store.Scalar[int64],
 		`SELECT id FROM applications WHERE account_id = ? ORDER BY id DESC LIMIT 200`, actor.AccountID)
@@ -260,86 +264,6 @@ func (s *Service) MyApplications(ctx context.Context, actor auth.Principal) ([]*
 		return nil, fmt.Errorf("applications: %w", err)
 	}
 	return s.loadAudited(ctx, q, actor, ids)
-}
-
-// Lookup is the public query: by domain (a host under a filed domain finds
-// that filing), by number (entity or website), or by entity name. It never
-// returns personal data.
-func (s *Service) Lookup(ctx context.Context, domain, number, entity string) ([]PublicFiling, error) {
-	const sel = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''), w.home_url,
-		w.content_types, w.limit_access, w.updated_at
-		FROM websites w JOIN entities e ON e.id = w.entity_id
-		LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
-		WHERE w.status = 'active' AND e.status = 'active' AND `
-	var q string
-	var args []any
-	switch {
-	case strings.TrimSpace(domain) != "":
-		h, err := hostname.Normalize(domain)
-		if err != nil {
-			return nil, invalid("domain", "lookup.bad_domain", fmt.Sprintf("not a valid domain: %v (域名无效)", err))
-		}
-		var names []string
-		for n := h; ; {
-			names = append(names, n)
-			i := strings.IndexByte(n, '.')
-			if i < 0 {
-				break
-			}
-			n = n[i+1:]
-		}
-		q = sel + `d.name IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + `)`
-		for _, n := range names {
-			args = append(args, n)
-		}
-	case strings.TrimSpace(number) != "":
-		f, err := icpnum.ParseFiling(number)
-		if err != nil {
-			return nil, invalid("number", "lookup.bad_number", fmt.Sprintf("not a filing number: %v (备案号无效)", err))
-		}
-		if f.Site > 0 {
-			q, args = sel+`w.number = ?`, []any{f.String()}
-		} else {
-			q, args = sel+`e.number = ?`, []any{f.String()}
-		}
-	case strings.TrimSpace(entity) != "":
-		q, args = sel+`e.name = ?`, []any{strings.TrimSpace(entity)}
-	default:
-		return nil, invalid("domain", "lookup.query_required", "give domain, number or entity (请输入域名、备案号或主办单位名称)")
-	}
-	out, err := store.All(ctx, s.db.R(), scanPublicFiling, q+` ORDER BY w.number, d.name LIMIT 200`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("lookup: %w", err)
-	}
-	if out == nil {
-		out = []PublicFiling{} // the API answers [] when nothing is filed
-	}
-	return out, nil
-}
-
-// scanPublicFiling reads one row of Lookup into the public shape, with the
-// labels the MIIT public query shows (https://beian.miit.gov.cn/).
-func scanPublicFiling(r store.Row) (PublicFiling, error) {
-	var p PublicFiling
-	var nature, types string
-	var licence sql.NullString
-	var limit int
-	var updated int64
-	if err := r.Scan(&p.UnitName, &nature, &p.MainLicence, &licence, &p.ServiceLicence, &p.ServiceName, &p.Domain,
-		&p.HomeURL, &types, &limit, &updated); err != nil {
-		return PublicFiling{}, err
-	}
-	p.NatureName = form.NatureName(nature)
-	if licence.Valid && licence.String != "" {
-		p.MainLicence = licence.String
-	}
-	p.ContentTypeName = types
-	p.LimitAccess = "否"
-	if limit != 0 {
-		p.LimitAccess = "是"
-	}
-	p.UpdateRecordTime = store.FromMicros(updated).In(shanghai).Format("2006-01-02 15:04:05")
-	return p, nil
 }
 
 // loadAudited loads applications with their decrypted content, outside any

@@ -35,6 +35,7 @@ func (s *Service) RunScheduled(ctx context.Context) (map[string]int, error) {
 		fn   func(context.Context) (int, error)
 	}{
 		{"sms_expired", s.ExpireSMS},
+		{"drafts_expired", s.ExpireDrafts},
 		{"overdue_flagged", s.FlagOverdue},
 		{"reminders_sent", s.SendReminders},
 		{"shells_cancelled", s.SweepShells},
@@ -48,6 +49,25 @@ func (s *Service) RunScheduled(ctx context.Context) (map[string]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// ExpireDrafts expires the drafts nobody changed for the configured idle
+// age (Config.DraftMaxAge) and returns how many.
+func (s *Service) ExpireDrafts(ctx context.Context) (int, error) {
+	if s.draftAge < 0 {
+		return 0, nil
+	}
+	cutoff := store.Micros(s.now().Add(-s.draftAge))
+	ids, err := store.All(ctx, s.db.R(), store.Scalar[int64], `SELECT id FROM applications WHERE status = 'draft' AND updated_at <= ? ORDER BY id`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("idle drafts: %w", err)
+	}
+	days := int(s.draftAge.Hours() / 24)
+	return s.moveEach(ctx, ids, ActDraftExpired, fmt.Sprintf("draft not changed for %d days (草稿超过%d天未修改，已失效)", days, days),
+		func(cur *Application) bool {
+			// Edited or submitted since the list was read: not idle.
+			return cur.Status == StatusDraft && store.Micros(cur.UpdatedAt) <= cutoff
+		})
 }
 
 // FlagOverdue marks reviews whose business-day deadline has passed.

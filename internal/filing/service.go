@@ -68,7 +68,14 @@ type Config struct {
 	SMSAttempts *ratelimit.Limiter
 	// Chain writes the audit rows; nil is the unkeyed chain.
 	Chain *audit.Chain
+	// DraftMaxAge is how long a draft may stay untouched before the
+	// scheduler expires it (0: DefaultDraftMaxAge; negative: never), so
+	// that abandoned drafts do not keep personal data for ever.
+	DraftMaxAge time.Duration
 }
+
+// DefaultDraftMaxAge is the idle age at which a draft expires by default.
+const DefaultDraftMaxAge = 30 * 24 * time.Hour
 
 // SMSGateway sends one text message (a real deployment plugs in its SMS provider).
 type SMSGateway interface {
@@ -98,11 +105,15 @@ type Service struct {
 	ops      *operation.Catalogue
 	smsLimit *ratelimit.Limiter
 	chain    *audit.Chain
+	draftAge time.Duration
 }
 
 // New builds a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS, ops: c.Operations, smsLimit: c.SMSAttempts, chain: c.Chain}
+	s := &Service{db: c.DB, box: c.Box, base: c.Calendar, rules: c.Rules, now: c.Now, rand: c.Rand, log: c.Log, sm: NewStateMachine(), mail: c.Mailer, sms: c.SMS, ops: c.Operations, smsLimit: c.SMSAttempts, chain: c.Chain, draftAge: c.DraftMaxAge}
+	if s.draftAge == 0 {
+		s.draftAge = DefaultDraftMaxAge
+	}
 	if s.chain == nil {
 		s.chain = audit.Unkeyed()
 	}
@@ -234,6 +245,10 @@ func (s *Service) auditRead(ctx context.Context, tx *store.Tx, actor auth.Princi
 // Submit sends a draft (or a corrected rejected application) to the provider's review desk.
 func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
 	return s.step(ctx, actor, id, s.ownApp, ActSubmit, nil, func(ctx context.Context, tx *store.Tx, cur *Application, to Status, now time.Time) (moveOpts, error) {
+		// The entity is locked from submission on, not by drafts.
+		if err := s.submitConflict(ctx, tx.Q(), cur); err != nil {
+			return moveOpts{}, err
+		}
 		// The facts may have changed since the draft was saved (a domain filed meanwhile).
 		if err := s.resolve(ctx, tx.Q(), actor.AccountID, cur.providerID, cur.Operation, *cur.Content); err != nil {
 			return moveOpts{}, err
@@ -257,6 +272,23 @@ func (s *Service) Submit(ctx context.Context, actor auth.Principal, id int64) (*
 // Withdraw abandons an application before it reaches the authority.
 func (s *Service) Withdraw(ctx context.Context, actor auth.Principal, id int64) (*Application, error) {
 	return s.step(ctx, actor, id, s.ownApp, ActWithdraw, nil, func(context.Context, *store.Tx, *Application, Status, time.Time) (moveOpts, error) {
+		return moveOpts{clearDue: true}, nil
+	})
+}
+
+// Void ends a submitted application that blocks its entity, for example
+// one filed with a company's public USCC by someone with no right to it.
+// The provider desk voids what was filed with it, the admin anything; the
+// reason is required and goes into the history and the audit log.
+func (s *Service) Void(ctx context.Context, actor auth.Principal, id int64, reason string) (*Application, error) {
+	if actor.Role != auth.RoleProvider && actor.Role != auth.RoleAdmin {
+		return nil, forbidden("only the provider desk or an admin voids an application (仅接入商或管理员可作废申请)")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, invalid("reason", "application.void_reason_required", "voiding needs a reason (作废须说明理由)")
+	}
+	return s.step(ctx, actor, id, s.loadFor, ActVoid, []string{reason}, func(context.Context, *store.Tx, *Application, Status, time.Time) (moveOpts, error) {
 		return moveOpts{clearDue: true}, nil
 	})
 }
@@ -553,6 +585,14 @@ func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return s.moveEach(ctx, ids, ActSMSExpired, "SMS verification not completed within 24 hours (短信核验超过24小时未完成)",
+		func(cur *Application) bool { return cur.Status == StatusSMSVerification })
+}
+
+// moveEach moves each application of ids by act as the system, each in its
+// own transaction, if due still holds once it is loaded there (the list was
+// read before), and returns how many moved.
+func (s *Service) moveEach(ctx context.Context, ids []int64, act Action, reason string, due func(*Application) bool) (int, error) {
 	n := 0
 	for _, id := range ids {
 		err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -560,17 +600,16 @@ func (s *Service) ExpireSMS(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			if cur.Status != StatusSMSVerification {
+			if !due(cur) {
 				return nil
 			}
-			to, err := s.next(cur, ActSMSExpired)
+			to, err := s.next(cur, act)
 			if err != nil {
 				return err
 			}
 			// Counted once it has committed: a retried closure must not count twice.
 			tx.AfterCommit(func() { n++ })
-			return s.move(ctx, tx, cur, to, ActSMSExpired, systemActor(),
-				[]string{"SMS verification not completed within 24 hours (短信核验超过24小时未完成)"}, s.now(), moveOpts{})
+			return s.move(ctx, tx, cur, to, act, systemActor(), []string{reason}, s.now(), moveOpts{clearDue: true})
 		})
 		if err != nil {
 			return n, err

@@ -70,6 +70,9 @@ func (s *Service) insertApplication(ctx context.Context, tx *store.Tx, accountID
 	if key == "" {
 		key = fmt.Sprintf("none:%d:%d", accountID, now.UnixNano())
 	}
+	if err := s.ownOpenConflict(ctx, tx.Q(), accountID, key, 0); err != nil {
+		return 0, err
+	}
 	prov, _ := lookupProvinceCode(c.Entity.Province)
 	e, w := counts(fs)
 	var id int64
@@ -80,8 +83,7 @@ func (s *Service) insertApplication(ctx context.Context, tx *store.Tx, accountID
 		accountID, providerID, string(op), string(StatusDraft), key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov,
 		marshal(fs), e, w, store.Micros(now), store.Micros(now)).Scan(&id)
 	if store.IsUnique(err) {
-		return 0, &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
-			Message: "this entity already has an open application; finish or withdraw it first (该主体已有进行中的申请)"}
+		return 0, entityUnavailable()
 	}
 	if err != nil {
 		return 0, fmt.Errorf("insert application: %w", err)
@@ -90,6 +92,61 @@ func (s *Service) insertApplication(ctx context.Context, tx *store.Tx, accountID
 		return 0, fmt.Errorf("seal application %d: %w", id, err)
 	}
 	return id, s.setDomains(ctx, tx, id, c)
+}
+
+// openStatuses are the states that lock an entity (the unique index
+// applications_one_open): submitted and not yet decided.
+const openStatuses = `'provider_review', 'sms_verification', 'authority_review'`
+
+// ownOpenConflict refuses a second application by accountID for the entity
+// key while one of its own is open (a draft included): telling the
+// applicant about its own application discloses nothing. Other accounts'
+// applications are not looked at here.
+func (s *Service) ownOpenConflict(ctx context.Context, q store.Querier, accountID int64, key string, except int64) error {
+	var id int64
+	err := store.One(q.QueryRowContext(ctx, `SELECT id FROM applications WHERE entity_key = ? AND account_id = ? AND id <> ?
+		AND status IN ('draft', `+openStatuses+`) ORDER BY id LIMIT 1`, key, accountID, except).Scan(&id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open applications: %w", err)
+	}
+	return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
+		Message: fmt.Sprintf("you already have application %d open for this entity; finish or withdraw it first (您已有该主体进行中的申请 %d)", id, id)}
+}
+
+// submitConflict is the refusal to submit application cur while another
+// submitted application holds its entity: the applicant's own is named;
+// another account's gets entityUnavailable, which says neither that one
+// exists nor what it is.
+func (s *Service) submitConflict(ctx context.Context, q store.Querier, cur *Application) error {
+	type holder struct{ id, account int64 }
+	hs, err := store.All(ctx, q, func(r store.Row) (holder, error) {
+		var h holder
+		return h, r.Scan(&h.id, &h.account)
+	}, `SELECT id, account_id FROM applications WHERE entity_key = ? AND id <> ? AND status IN (`+openStatuses+`)`, cur.entityKey, cur.ID)
+	if err != nil {
+		return fmt.Errorf("application %d entity lock: %w", cur.ID, err)
+	}
+	for _, h := range hs {
+		if h.account == cur.accountID {
+			return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists", State: string(cur.Status),
+				Message: fmt.Sprintf("your application %d for this entity is already under review; finish or withdraw it first (您已有该主体审核中的申请 %d)", h.id, h.id)}
+		}
+	}
+	if len(hs) > 0 {
+		return entityUnavailable()
+	}
+	return nil
+}
+
+// entityUnavailable is the neutral refusal of a submission whose entity is
+// locked by someone else's application. It names no application, account
+// or state, so that submitting cannot be used to learn who files what.
+func entityUnavailable() *fault.Error {
+	return &fault.Error{Kind: fault.Conflict, Code: "application.entity_unavailable",
+		Message: "this entity cannot be submitted from this account at present; if you are entitled to file for it, contact your provider (该主体目前无法通过本账号提交备案；如您有权为该主体备案，请联系接入商)"}
 }
 
 func (s *Service) setDomains(ctx context.Context, tx *store.Tx, id int64, c form.Content) error {
@@ -126,8 +183,7 @@ func (s *Service) updateContent(ctx context.Context, tx *store.Tx, id int64, c f
 		entity_key = ?, entity_name = ?, nature = ?, province = ?, updated_at = ? WHERE id = ?`,
 		s.sealContent(id, c), marshal(fs), e, w, key, strings.TrimSpace(c.Entity.Name), c.Entity.Nature, prov, store.Micros(now), id)
 	if store.IsUnique(err) {
-		return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
-			Message: "this entity already has an open application (该主体已有进行中的申请)"}
+		return entityUnavailable()
 	}
 	if err != nil {
 		return fmt.Errorf("update application %d: %w", id, err)
@@ -200,8 +256,9 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, cur *Application, to S
 	args = append(args, cur.ID, string(cur.Status))
 	res, err := tx.Q().ExecContext(ctx, `UPDATE applications SET `+strings.Join(set, ", ")+` WHERE id = ? AND status = ?`, args...)
 	if store.IsUnique(err) {
-		return &fault.Error{Kind: fault.Conflict, Code: "application.open_exists",
-			Message: "this entity already has another open application (该主体已有进行中的申请)", State: string(cur.Status)}
+		// A submission racing another one for the entity: which one and
+		// whose is not said (see submitConflict).
+		return entityUnavailable()
 	}
 	if err != nil {
 		return fmt.Errorf("application %d → %s: %w", cur.ID, to, err)

@@ -33,6 +33,9 @@ const (
 	StatusRejected        Status = "rejected"
 	StatusWithdrawn       Status = "withdrawn"
 	StatusExpired         Status = "expired"
+	// StatusVoided ends an application an operator cancelled because it
+	// blocked its entity (filed by someone with no right to it).
+	StatusVoided Status = "voided"
 )
 
 // Open reports whether an application in s still blocks another one for the
@@ -63,6 +66,8 @@ const (
 	ActSMSExpired       Action = "sms_expired"
 	ActAuthorityApprove Action = "authority_approve"
 	ActAuthorityReject  Action = "authority_reject"
+	ActDraftExpired     Action = "draft_expired" // a draft left untouched too long
+	ActVoid             Action = "void"          // an operator ends an application that blocks its entity
 )
 
 type edge struct {
@@ -88,6 +93,10 @@ func transitions() map[edge]Status {
 		{StatusSMSVerification, ActSMSExpired}:       StatusExpired,
 		{StatusAuthorityReview, ActAuthorityApprove}: StatusApproved,
 		{StatusAuthorityReview, ActAuthorityReject}:  StatusRejected,
+		{StatusDraft, ActDraftExpired}:               StatusExpired,
+		{StatusProviderReview, ActVoid}:              StatusVoided,
+		{StatusSMSVerification, ActVoid}:             StatusVoided,
+		{StatusAuthorityReview, ActVoid}:             StatusVoided,
 	}
 }
 
@@ -100,6 +109,8 @@ func NewStateMachine() StateMachine { return StateMachine{t: transitions()} }
 // Next returns the state that action leads to from `from` for an
 // application of operation d, or a Conflict naming the current state.
 func (m StateMachine) Next(d operation.Descriptor, from Status, a Action) (Status, error) {
+	// A cancellation order cannot be withdrawn by its applicant; an
+	// operator's void is not a withdrawal and applies to every operation.
 	if a == ActWithdraw && !d.Withdrawable() {
 		return "", &fault.Error{Kind: fault.Conflict, Code: "application.cancellation_not_withdrawable",
 			Message: fmt.Sprintf("a %s order cannot be withdrawn (注销类订单不可撤回)", d.Name), State: string(from)}

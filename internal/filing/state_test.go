@@ -15,9 +15,9 @@ import (
 // withdrawal of cancellation orders.
 func TestStateMachineEveryPair(t *testing.T) {
 	states := []Status{StatusDraft, StatusProviderReview, StatusSMSVerification, StatusAuthorityReview,
-		StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired}
+		StatusApproved, StatusRejected, StatusWithdrawn, StatusExpired, StatusVoided}
 	actions := []Action{ActSubmit, ActWithdraw, ActProviderApprove, ActProviderReject, ActSMSPassed,
-		ActSMSFailed, ActSMSExpired, ActAuthorityApprove, ActAuthorityReject}
+		ActSMSFailed, ActSMSExpired, ActAuthorityApprove, ActAuthorityReject, ActDraftExpired, ActVoid}
 	general := map[string]Status{
 		"draft/submit":                       StatusProviderReview,
 		"rejected/submit":                    StatusProviderReview,
@@ -32,6 +32,10 @@ func TestStateMachineEveryPair(t *testing.T) {
 		"sms_verification/sms_expired":       StatusExpired,
 		"authority_review/authority_approve": StatusApproved,
 		"authority_review/authority_reject":  StatusRejected,
+		"draft/draft_expired":                StatusExpired,
+		"provider_review/void":               StatusVoided,
+		"sms_verification/void":              StatusVoided,
+		"authority_review/void":              StatusVoided,
 	}
 	noSMS := map[operation.Name]bool{operation.ChangeAccess: true, operation.CancelAccess: true}
 	cancellation := map[operation.Name]bool{operation.CancelEntity: true, operation.CancelWebsite: true, operation.CancelAccess: true}
@@ -64,7 +68,7 @@ func TestStateMachineEveryPair(t *testing.T) {
 			}
 		}
 	}
-	if n != 11*8*9 {
+	if n != 11*9*11 {
 		t.Errorf("asked %d triples", n)
 	}
 }

@@ -18,6 +18,10 @@
 //     elements, processing instructions (<?php … ?>) and server templates
 //     (<% … %>, {{ … }}, ${…}, <#…>) do not: server code is not in the page
 //     a browser receives, and a template expression is a placeholder.
+//     The exception is a PHP string literal that holds markup ($icp =
+//     "<a href='…'>湘ICP备…号</a>"; echo $icp;): PHP templates keep footer
+//     fragments in strings to echo them, so such a string is read as
+//     markup; other PHP strings are not.
 //     <noscript> counts: crawlers and the authorities' checkers run without
 //     JavaScript and see it. Hidden elements (display:none) are not detected.
 //     A UI component's display attributes count, because the component
@@ -46,10 +50,13 @@
 // any element but <link> and other void ones with an href; Vue's :href and
 // JSX's href={…} are resolved when the page defines the name they use,
 // otherwise the link is known to exist but not where it goes); a Markdown
-// link around it; or, for a number that is a value in a JavaScript, JSON or
-// YAML object, a sibling property that names a link ({icp: "…", icpUrl:
-// "…"}, {title: "…", link: "…"}, h('a', {href: …}, '…')). An onclick that
-// opens a URL is not a link.
+// link around it (its destination may be written <https://…>, and it may
+// hold only the digits after the label: 沪公网安备: [3101…号](…)); or, for a
+// number that is a value in a JavaScript, JSON or YAML object, a sibling
+// property that names a link ({icp: "…", icpUrl: "…"}, {title: "…", link:
+// "…"}, h('a', {href: …}, '…'); one named for the number's own key,
+// cyberSecurityLink beside cyberSecurityRecord, wins over a nearer one
+// named for another number). An onclick that opens a URL is not a link.
 //
 // Matching tolerates how numbers really appear: split across inline tags
 // (<span>京ICP备</span><span>12345678号</span>), character references

@@ -44,6 +44,16 @@ func TestExtract(t *testing.T) {
 		want res
 	}{
 		{"plain text", "京ICP备2021012345号-1", res{filings: []string{"京ICP备2021012345号-1"}}},
+		{"php string holding markup is echoed", `<?php $icp = "<a href='https://beian.miit.gov.cn/'>湘ICP备17019987号</a>"; ?><footer><?php echo $icp; ?></footer>`,
+			res{filings: []string{"湘ICP备17019987号"}, icpLink: "https://beian.miit.gov.cn/"}},
+		{"php string without markup is server data", `<?php $help = '如：京公网安备 11010102002019号'; // 京ICP备12345678号 ?>`, res{}},
+		{"php comment holding markup is skipped", `<?php /* $icp = "<a href='/'>湘ICP备17019987号</a>"; */ ?>`, res{}},
+		{"markdown destination in angle brackets", "[沪ICP备2023019007号-2](<https://beian.miit.gov.cn>)",
+			res{filings: []string{"沪ICP备2023019007号-2"}, icpLink: "https://beian.miit.gov.cn"}},
+		{"markdown link on the digits after a psb label", "沪公网安备: [31010902002961号](http://www.beian.gov.cn/p?recordcode=31010902002961)",
+			res{psb: []string{"沪公网安备31010902002961号"}, psbLink: "http://www.beian.gov.cn/p?recordcode=31010902002961"}},
+		{"config link named for the number beats a nearer one", "x = {\n record: \"蜀ICP备20005033号-1\",\n recordLink: \"https://icp.example.com/\",\n cyberSecurityRecord: \"川公网安备 51110202000301号\",\n cyberSecurityLink:\n  \"http://www.beian.gov.cn/p\",\n}",
+			res{filings: []string{"蜀ICP备20005033号-1"}, psb: []string{"川公网安备51110202000301号"}, icpLink: "https://icp.example.com/", psbLink: "http://www.beian.gov.cn/p"}},
 		{"split across spans", `<span>京ICP备</span><span>20210</span><b>12345</b><i>号</i>`, res{filings: []string{"京ICP备2021012345号"}}},
 		{"block break stops the suffix", `<p>京ICP备2021012345号</p><p>-2</p>`, res{filings: []string{"京ICP备2021012345号"}}},
 		{"br stops the digits", `京ICP备20210<br>12345号`, res{}},

@@ -44,6 +44,9 @@ func (m *matcher) markdownLink(a, b int) (string, bool) {
 		return "", false
 	}
 	i := a - 1
+	if k := bytes.IndexByte(t[a:b], '['); k >= 0 {
+		i = a + k // the link holds the digits, not the label: 沪公网安备: [3101…号](…)
+	}
 	for ; i >= 0 && i >= a-mdWindow && t[i] != '['; i-- {
 		switch c := t[i]; c {
 		case '\n', hardBreak, ']':
@@ -134,7 +137,7 @@ func (m *matcher) configLink(kind Kind, a, b int) (string, bool) {
 	if holder.parent == -2 {
 		return "", false // the number is not a value in code
 	}
-	best, bestDist := -1, 0
+	best, bestDist, bestOwn := -1, 0, false
 	for pi, p := range pairs {
 		if p.a <= a && b <= p.b || !isLinkKey(p.key) {
 			continue
@@ -153,8 +156,12 @@ func (m *matcher) configLink(kind Kind, a, b int) (string, bool) {
 		if d < 0 {
 			d = a - p.b + 1 // one before the number loses a tie
 		}
-		if best < 0 || d < bestDist {
-			best, bestDist = pi, d
+		// A link named for the number's own key (cyberSecurityLink beside
+		// cyberSecurityRecord) beats a nearer one named for another filing
+		// (recordLink, the ICP number's, just above it).
+		own := sameStem(p.key, holder.key)
+		if best < 0 || own && !bestOwn || own == bestOwn && d < bestDist {
+			best, bestDist, bestOwn = pi, d, own
 		}
 	}
 	if best < 0 {
@@ -209,6 +216,22 @@ func relatedKey(key, holder string) bool {
 		n++
 	}
 	return n >= 3 || n == len(stem) || n == len(hs) && n > 0
+}
+
+// sameStem reports whether link key is named for holder, the key of the
+// number: a generic link name (link, href, url) or the holder's own stem
+// (icp and icpUrl, cyberSecurityRecord and cyberSecurityLink).
+func sameStem(key, holder string) bool {
+	stem := strings.Trim(trimLinkSuffix(key), "_-")
+	hs := strings.Trim(trimLinkSuffix(holder), "_-")
+	if stem == "" || hs == "" {
+		return true
+	}
+	n := 0
+	for n < len(stem) && n < len(hs) && stem[n] == hs[n] {
+		n++
+	}
+	return n >= 3 || n == len(stem) || n == len(hs)
 }
 
 // trimLinkSuffix removes the link word that ends a property name.
@@ -306,6 +329,13 @@ func codePairs(t []byte, toks []ctok, a, b int) ([]pair, pair) {
 		}
 		key := strings.ToLower(strings.Trim(string(t[k.a:k.b]), "$"))
 		v := toks[i+1]
+		// A string value may stand on the next line (cyberSecurityLink:\n "http://…").
+		for j := i + 1; v.kind == 'n' && j+1 < len(toks); j++ {
+			if v = toks[j+1]; v.kind != 'n' && v.kind != 's' {
+				v = toks[i+1]
+				break
+			}
+		}
 		var p pair
 		switch {
 		case v.kind == 's':

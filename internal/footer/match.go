@@ -285,11 +285,16 @@ func (m *matcher) hao(i int) int {
 	return i
 }
 
-// colon consumes an optional ':' (ASCII or full-width) with spaces around it.
+// colon consumes an optional ':' (ASCII or full-width) with spaces around it,
+// and the '[' of a Markdown link that starts at the digits after a label
+// (沪公网安备: [31010902002961号](http://www.beian.gov.cn/…)).
 func (m *matcher) colon(i int) int {
 	j := m.skipSpaces(i)
 	if r, w := m.at(j); r == ':' {
-		return m.skipSpaces(j + w)
+		j = m.skipSpaces(j + w)
+	}
+	if j+1 < len(m.s.text) && m.s.text[j] == '[' && isDigit(m.s.text[j+1]) {
+		return j + 1
 	}
 	return j
 }

@@ -356,13 +356,18 @@ func (s *stream) markup(buf []byte, i int) int {
 		// <?php … ?> and <?= … ?> run to "?>" (to the end when unclosed,
 		// as in PHP); other <? … > are bogus comments ending at '>'.
 		if bytes.HasPrefix(buf[i:], []byte("<?php")) || bytes.HasPrefix(buf[i:], []byte("<?=")) {
+			end := n
 			if !s.noPHPClose {
 				if k := bytes.Index(buf[i+2:], []byte("?>")); k >= 0 {
-					return i + 2 + k + 2
+					end = i + 2 + k + 2
+				} else {
+					s.noPHPClose = true
 				}
-				s.noPHPClose = true
 			}
-			return n
+			if bytes.HasPrefix(buf[i:], []byte("<?php")) {
+				s.phpMarkup(buf, i+5, min(end, n))
+			}
+			return end
 		}
 		return skipPast(buf, i+2, ">")
 	case c == '%':
@@ -407,6 +412,9 @@ func (s *stream) markup(buf []byte, i int) int {
 		}
 	case isASCIILetter(c):
 		name, j := tagName(buf, i+1)
+		if isAutolink(buf, name, j) {
+			break // <https://…> is a Markdown link destination or autolink
+		}
 		if s.code && !wellFormedTag(buf, name, j) {
 			break // "i<n" in a script is not a tag
 		}
@@ -555,17 +563,23 @@ func (s *stream) script(buf []byte, a, b int, at tagAttrs) {
 
 // codeBlock parses buf[a:b] as code, decoding escapes first when there are any.
 func (s *stream) codeBlock(buf []byte, a, b int) {
+	s.fragment(buf, a, b, true)
+}
+
+// fragment parses buf[a:b], a script or a string literal, as code or as
+// markup, with escapes undone first when there are any. Links do not leak
+// out of it.
+func (s *stream) fragment(buf []byte, a, b int, code bool) {
 	saved := *s
 	if bytes.IndexByte(buf[a:b], '\\') >= 0 {
-		s.decoded(buf, a, b, true)
+		s.decoded(buf, a, b, code)
 	} else {
-		s.code = true
+		s.code = code
 		s.noPHPClose, s.noASPClose = false, false
 		s.parse(buf[:b], a)
 		s.code = saved.code
 		s.noPHPClose, s.noASPClose = saved.noPHPClose, saved.noASPClose
 	}
-	// Links do not leak out of a script.
 	s.cur, s.nframes, s.frames = saved.cur, saved.nframes, saved.frames
 	s.nextSrc = -1
 }
@@ -908,4 +922,74 @@ func equalFoldASCII(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// isAutolink reports whether the "tag" name ending at buf[j] is a URL scheme
+// followed by "//": <https://beian.miit.gov.cn> is Markdown's autolink, or
+// the angle-bracketed destination of [text](<url>), never an element.
+func isAutolink(buf, name []byte, j int) bool {
+	return len(name) > 1 && name[len(name)-1] == ':' && j+1 < len(buf) && buf[j] == '/' && buf[j+1] == '/'
+}
+
+// phpMarkup reads the string literals of the PHP code buf[a:b] that hold
+// markup ($icp = "<a href='https://beian.miit.gov.cn/'>湘ICP备…号</a>"; then
+// echo $icp;): PHP templates keep footer fragments in strings to echo them,
+// so such a string is what the page shows. A string without a tag (an
+// option's help text, a SQL query) is server data and stays unread, as does
+// the rest of the code; PHP comments are skipped.
+func (s *stream) phpMarkup(buf []byte, a, b int) {
+	for i := a; i < b; {
+		c := buf[i]
+		switch {
+		case c == '#' || c == '/' && i+1 < b && buf[i+1] == '/':
+			k := bytes.IndexByte(buf[i:b], '\n')
+			if k < 0 {
+				return
+			}
+			i += k + 1
+		case c == '/' && i+1 < b && buf[i+1] == '*':
+			k := bytes.Index(buf[i+2:b], []byte("*/"))
+			if k < 0 {
+				return
+			}
+			i += 2 + k + 2
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < b && buf[j] != c {
+				if buf[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j, b)
+			if holdsMarkup(buf[i+1 : j]) {
+				s.markupString(buf, i+1, j)
+			}
+			i = j + 1
+		default:
+			i++
+		}
+	}
+}
+
+// holdsMarkup reports whether a string literal contains a start tag.
+func holdsMarkup(v []byte) bool {
+	for k := bytes.IndexByte(v, '<'); k >= 0 && k+1 < len(v); {
+		if isASCIILetter(v[k+1]) && bytes.IndexByte(v[k:], '>') > 0 {
+			return true
+		}
+		n := bytes.IndexByte(v[k+1:], '<')
+		if n < 0 {
+			return false
+		}
+		k += 1 + n
+	}
+	return false
+}
+
+// markupString parses the string literal buf[a:b] as markup; its links
+// and text end with it.
+func (s *stream) markupString(buf []byte, a, b int) {
+	s.fragment(buf, a, b, false)
+	s.brk()
 }

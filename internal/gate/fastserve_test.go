@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/beian/beian/internal/eventloop"
 )
 
 // startGate serves g on a loopback port until the test ends.
@@ -196,7 +198,7 @@ func FuzzFastRequest(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		n := headEnd([]byte(raw))
+		n := eventloop.HeadEnd([]byte(raw))
 		if n < 0 {
 			return
 		}
@@ -215,8 +217,8 @@ func FuzzFastRequest(f *testing.F) {
 		if xfh := r.Header.Values("X-Forwarded-Host"); len(xfh) != fr.fwdCount || len(xfh) == 1 && xfh[0] != string(fr.fwdHost) {
 			t.Fatalf("%q: X-Forwarded-Host %q ×%d, net/http %q", head, fr.fwdHost, fr.fwdCount, xfh)
 		}
-		if (r.Method == http.MethodHead) != fr.head {
-			t.Fatalf("%q: HEAD %v, net/http method %q", head, fr.head, r.Method)
+		if (r.Method == http.MethodHead) != fr.IsHead() {
+			t.Fatalf("%q: HEAD %v, net/http method %q", head, fr.IsHead(), r.Method)
 		}
 		if fr.keepAlive == r.Close {
 			t.Fatalf("%q: keep-alive %v, net/http Close %v", head, fr.keepAlive, r.Close)

@@ -1,12 +1,12 @@
 package gate
 
 import (
-	"errors"
 	"fmt"
 	"net"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/beian/beian/internal/eventloop"
 )
 
 // What one client can hold of the gate is bounded: time (the timeouts
@@ -153,30 +153,6 @@ func (l *connLimit) acquire() bool {
 // release uncounts a closed connection.
 func (l *connLimit) release() { l.open.Add(-1) }
 
-// countedConn releases its place under the cap when it is closed, once,
-// whoever closes it (net/http, a hijacking handler, or the gate).
-type countedConn struct {
-	net.Conn
-	lim  *connLimit
-	once sync.Once
-}
-
-// Close releases the connection's place and closes it (in that order, so
-// that a client that sees the close and connects again finds the place free).
-func (c *countedConn) Close() error {
-	c.once.Do(c.lim.release)
-	return c.Conn.Close()
-}
-
-// CloseWrite half-closes the connection when the underlying one can, which
-// net/http uses to let a client read an error answer before the close.
-func (c *countedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return errors.ErrUnsupported
-}
-
 // limitListener applies the cap to a listener served by net/http alone
 // (reverse-proxy mode, or no event loop): a connection over the cap is
 // closed at once and counted, and Accept goes on to the next.
@@ -207,5 +183,5 @@ func (g *Gate) admit(c net.Conn) net.Conn {
 		_ = c.Close()
 		return nil
 	}
-	return &countedConn{Conn: c, lim: &g.conns}
+	return eventloop.Counted(c, g.conns.release)
 }

@@ -166,3 +166,27 @@ func appendService(b []byte, n int, t ServiceType) []byte {
 	}
 	return b
 }
+
+// ParseServiceNumber reads the number of one filed service, in either of
+// the forms it is issued in: an ICP filing number with its index
+// (京ICP备2026000001号-2A) or, for a licence holder's services, the
+// operating licence number with one (粤B2-20090059-1626X). It returns the
+// normalised number, the index and the type (ServiceWebsite without a
+// letter). A number without an index is refused: it names an entity.
+func ParseServiceNumber(s string) (number string, index int, t ServiceType, err error) {
+	f, ferr := ParseFiling(s)
+	if ferr == nil {
+		if f.Site == 0 {
+			return "", 0, "", newError(CodeBadFormat, s, "这是主体备案号，服务备案号以“-序号”结尾", "this is an entity number; a service number ends in -N")
+		}
+		return f.String(), f.Site, f.Service, nil
+	}
+	o, oerr := ParseOperatingLicense(s)
+	if oerr != nil {
+		return "", 0, "", ferr
+	}
+	if o.Site == 0 {
+		return "", 0, "", newError(CodeBadFormat, s, "这是经营许可证号，服务编号以“-序号”结尾", "this is a licence number; a service number ends in -N")
+	}
+	return o.String(), o.Site, o.Service, nil
+}

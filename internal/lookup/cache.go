@@ -118,6 +118,8 @@ type Stats struct {
 	IndexRows  int           // rows in the in-memory index; 0 while there is none
 	IndexBytes int           // its approximate size
 	IndexBuild time.Duration // how long its last build took
+
+	LoopAnswers int64 // lookups Serve's event loop answered (the rest: net/http)
 }
 
 func (c *cache) stats() Stats {

@@ -10,10 +10,14 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/beian/beian/internal/ratelimit"
 )
 
 // Defaults of Options.
@@ -34,6 +38,17 @@ const HeaderVersion = "X-Beian-Lookup"
 // (internal/ratelimit); the lookup only asks it.
 type Limiter interface {
 	Allow(key string) (ok bool, retryAfter time.Duration)
+}
+
+// RateLimiter adapts the platform's per-key limiter (internal/ratelimit)
+// to Limiter.
+func RateLimiter(l *ratelimit.Limiter) Limiter { return rateLimiter{l} }
+
+type rateLimiter struct{ l *ratelimit.Limiter }
+
+func (r rateLimiter) Allow(key string) (bool, time.Duration) {
+	d := r.l.Allow(key)
+	return d.Allowed, d.RetryAfter
 }
 
 // Options configure a Handler; the zero value is usable.
@@ -59,11 +74,32 @@ type Options struct {
 	// cache (DefaultRefresh when 0): the longest an answer can stay stale
 	// after a change the process was not told of through Invalidate.
 	Refresh time.Duration
+	// Commits, when set, counts the write transactions committed in this
+	// process (store.DB.Commits). A request that sees it move drops the
+	// answer cache and reads the registry version at once, dropping the
+	// index too when it moved: a change made through this process shows in
+	// the next answer rather than within Refresh.
+	Commits func() uint64
+	// Trusts and ClientKey are ClientIP for the event loop of Serve, which
+	// has no http.Request: Trusts tells whether a peer is a trusted proxy,
+	// and ClientKey gives the key of a client from its peer and, from a
+	// trusted proxy, the forwarding headers (X-Forwarded-For, Forwarded,
+	// X-Real-IP; nil when there are none). Nil: no proxy is trusted, and
+	// the key is the peer's address.
+	Trusts    func(netip.Addr) bool
+	ClientKey func(peer netip.Addr, forwarded http.Header) string
+	// SnapshotFile, when set, is where Run keeps the in-memory index
+	// between runs: read at start when it holds the registry's current
+	// version (a restart is then ready in well under a second instead of
+	// a full read of the registry), written after the first build and
+	// when Run ends. It is as large as the index (about 300 MB per
+	// million filings).
+	SnapshotFile string
 	// Log receives database errors (discarded when nil).
 	Log *slog.Logger
 }
 
-// Handler serves GET /api/v1/filings?domain=|number=|entity=[&serviceType=T][&limit=N][&cursor=C]
+// Handler serves GET /api/v1/filings?domain=|number=|entity=|name=[&serviceType=T][&limit=N][&cursor=C]
 // as JSON {"items":[…],"next":"…"} with a strong ETag (If-None-Match → 304)
 // and Cache-Control, answering repeated queries from a bounded in-process
 // cache that is dropped when the registry changes.
@@ -73,8 +109,11 @@ type Handler struct {
 	cache   *cache // nil when disabled
 	refresh int64  // nanoseconds between version checks
 	hv      headerValues
-	checked atomic.Int64 // Unix nanoseconds of the last version check
-	version atomic.Pointer[string]
+	checked atomic.Int64  // Unix nanoseconds of the last version check
+	commits atomic.Uint64 // Options.Commits when last seen
+	// loopAnswers counts the answers Serve's event loop gave.
+	loopAnswers atomic.Int64
+	version     atomic.Pointer[string]
 
 	// The in-memory index, built and kept current by Run; nil while there
 	// is none (before the first build, after a change until the next), and
@@ -113,6 +152,12 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 	if opts.ClientIP == nil {
 		opts.ClientIP = remoteHost
 	}
+	if opts.Trusts == nil {
+		opts.Trusts = func(netip.Addr) bool { return false }
+	}
+	if opts.ClientKey == nil {
+		opts.ClientKey = func(peer netip.Addr, _ http.Header) string { return peer.String() }
+	}
 	h := &Handler{reg: reg, opts: opts, refresh: int64(opts.Refresh), kick: make(chan struct{}, 1), hv: headerValues{
 		version: []string{"v2"}, json: []string{"application/json; charset=utf-8"}, nosniff: []string{"nosniff"},
 		noStore: []string{"no-store"}, control: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
@@ -121,6 +166,9 @@ func NewHandler(reg *Registry, opts Options) *Handler {
 		h.cache = newCache(opts.CacheBytes)
 	}
 	h.page = parsePage() // embedded and fixed: a parse error fails every test
+	if opts.Commits != nil {
+		h.commits.Store(opts.Commits())
+	}
 	return h
 }
 
@@ -145,33 +193,36 @@ func (h *Handler) Stats() Stats {
 	if h.cache != nil {
 		st = h.cache.stats()
 	}
+	st.LoopAnswers = h.loopAnswers.Load()
 	if s := h.snap.Load(); s != nil {
 		st.IndexRows, st.IndexBytes, st.IndexBuild = len(s.rows), s.size(), s.built
 	}
 	return st
 }
 
-// ServeHTTP answers one lookup.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hdr := w.Header()
-	hdr[HeaderVersion] = h.hv.version
-	hdr["X-Content-Type-Options"] = h.hv.nosniff
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		hdr["Allow"] = []string{"GET, HEAD"}
-		h.writeError(w, http.StatusMethodNotAllowed, &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"})
-		return
+// reply is one answer of the lookup, which either server (net/http through
+// ServeHTTP, the event loop through Serve) writes: the same status, headers
+// and body whichever answers.
+type reply struct {
+	status int
+	e      *entry // the answer of a 200 (or 304)
+	err    *Error // the body of an error
+	retry  string // Retry-After of a 429
+}
+
+// respond answers a request with method and raw query; key gives the
+// client's rate-limit key (called only when there is a limiter).
+func (h *Handler) respond(ctx context.Context, method, rawQuery string, key func() string) reply {
+	if method != http.MethodGet && method != http.MethodHead {
+		return reply{status: http.StatusMethodNotAllowed, err: &Error{Code: "request.method", ZH: "仅支持 GET", EN: "only GET is allowed"}}
 	}
 	if h.opts.Limiter != nil {
-		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
+		if ok, wait := h.opts.Limiter.Allow(key()); !ok {
 			e, secs := rateLimited(wait)
-			hdr["Retry-After"] = []string{secs}
-			h.writeError(w, http.StatusTooManyRequests, e)
-			return
+			return reply{status: http.StatusTooManyRequests, err: e, retry: secs}
 		}
 	}
-	ctx := r.Context()
 	h.maybeRefresh(ctx)
-	key := r.URL.RawQuery
 	// With the index an answer costs about what a cache hit saves, so the
 	// cache serves only the database path (and is not churned by a spread
 	// of queries that would each be asked once).
@@ -180,27 +231,45 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var e *entry
 	var epoch uint64
 	if cached {
-		e, epoch = h.cache.get(key)
+		e, epoch = h.cache.get(rawQuery)
 	}
 	if e == nil {
 		var lerr *Error
 		var err error
-		e, lerr, err = h.answer(ctx, r, snap)
+		e, lerr, err = h.answer(ctx, rawQuery, snap)
 		switch {
 		case lerr != nil:
-			h.writeError(w, http.StatusBadRequest, lerr)
-			return
+			return reply{status: http.StatusBadRequest, err: lerr}
 		case err != nil:
 			if ctx.Err() == nil {
-				h.opts.Log.ErrorContext(ctx, "lookup failed", "query", key, "err", err)
+				h.opts.Log.ErrorContext(ctx, "lookup failed", "query", rawQuery, "err", err)
 			}
-			h.writeError(w, http.StatusInternalServerError, &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"})
-			return
+			return reply{status: http.StatusInternalServerError, err: &Error{Code: "internal", ZH: "服务器内部错误", EN: "internal error"}}
 		}
 		if cached {
-			h.cache.put(epoch, key, e)
+			h.cache.put(epoch, rawQuery, e)
 		}
 	}
+	return reply{status: http.StatusOK, e: e}
+}
+
+// ServeHTTP answers one lookup.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr[HeaderVersion] = h.hv.version
+	hdr["X-Content-Type-Options"] = h.hv.nosniff
+	rp := h.respond(r.Context(), r.Method, r.URL.RawQuery, func() string { return h.opts.ClientIP(r) })
+	if rp.err != nil {
+		switch rp.status {
+		case http.StatusMethodNotAllowed:
+			hdr["Allow"] = []string{"GET, HEAD"}
+		case http.StatusTooManyRequests:
+			hdr["Retry-After"] = []string{rp.retry}
+		}
+		h.writeError(w, rp.status, rp.err)
+		return
+	}
+	e := rp.e
 	hdr["Etag"] = e.etag
 	hdr["Cache-Control"] = h.hv.control
 	if etagMatch(r.Header["If-None-Match"], e.etag[0]) {
@@ -220,12 +289,12 @@ func rateLimited(wait time.Duration) (*Error, string) {
 	return &Error{Code: "rate_limited", ZH: "请求过于频繁，请 " + secs + " 秒后重试", EN: "too many requests; retry in " + secs + " s"}, secs
 }
 
-// answer runs the query of r, on snap when there is one, and renders the
+// answer runs the query of rawQuery, on snap when there is one, and renders the
 // response entry. A refused query comes back as *Error, a failure of the
 // database as err.
-func (h *Handler) answer(ctx context.Context, r *http.Request, snap *snapshot) (*entry, *Error, error) {
-	v := r.URL.Query()
-	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"),
+func (h *Handler) answer(ctx context.Context, rawQuery string, snap *snapshot) (*entry, *Error, error) {
+	v, _ := url.ParseQuery(rawQuery) // as http.Request.URL.Query: malformed pairs are dropped
+	q := Query{Domain: v.Get("domain"), Number: v.Get("number"), Entity: v.Get("entity"), Name: v.Get("name"),
 		ServiceType: v.Get("serviceType"), Cursor: v.Get("cursor")}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -261,6 +330,12 @@ func (h *Handler) answer(ctx context.Context, r *http.Request, snap *snapshot) (
 // since the last read, and drops the cache when it changed. One request
 // does the read; the others go on with the cache as it is.
 func (h *Handler) maybeRefresh(ctx context.Context) {
+	if h.opts.Commits != nil {
+		if c := h.opts.Commits(); h.commits.Swap(c) != c {
+			h.committed(ctx)
+			return
+		}
+	}
 	if h.cache == nil || h.running.Load() {
 		return
 	}
@@ -279,6 +354,27 @@ func (h *Handler) maybeRefresh(ctx context.Context) {
 	if old := h.version.Swap(&v); old == nil || *old != v {
 		h.cache.clear()
 	}
+}
+
+// committed reacts to a write committed in this process: the cache goes
+// (it refills cheaply), and the registry version is read now; when it moved
+// the index goes too and Run is woken to build the next one.
+func (h *Handler) committed(ctx context.Context) {
+	if h.cache != nil {
+		h.cache.clear()
+	}
+	v, err := h.reg.Version(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			h.opts.Log.WarnContext(ctx, "lookup: registry version unknown; index kept", "err", err)
+		}
+		return
+	}
+	h.checked.Store(time.Now().UnixNano())
+	if old := h.version.Swap(&v); old != nil && *old == v {
+		return
+	}
+	h.Invalidate()
 }
 
 // etagMatch applies If-None-Match (RFC 9110 §13.1.2): "*" or any listed tag
@@ -300,6 +396,16 @@ func etagMatch(values []string, etag string) bool {
 // writeError writes {"error":{"code","message","field"}}, the error shape
 // of the platform's API, with the message in English and Chinese.
 func (h *Handler) writeError(w http.ResponseWriter, status int, e *Error) {
+	b := errorBody(e)
+	hdr := w.Header()
+	hdr["Content-Type"] = h.hv.json
+	hdr["Cache-Control"] = h.hv.noStore
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// errorBody is the JSON of e in the platform's error shape.
+func errorBody(e *Error) []byte {
 	body := map[string]string{"code": e.Code, "message": e.Message(), "message_zh": e.ZH, "message_en": e.EN}
 	if e.Field != "" {
 		body["field"] = e.Field
@@ -308,11 +414,7 @@ func (h *Handler) writeError(w http.ResponseWriter, status int, e *Error) {
 	if err != nil { // a map of strings always marshals
 		b = []byte(`{"error":{"code":"internal"}}`)
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = h.hv.json
-	hdr["Cache-Control"] = h.hv.noStore
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	return b
 }
 
 // marshal is json.Marshal without HTML escaping (names with & or < stay

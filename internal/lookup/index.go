@@ -37,6 +37,7 @@ type snapshot struct {
 	sites    []site
 	rows     []row   // every row of the lookup, in its order (entity name, website id, domain id)
 	entSites []int32 // site indices grouped by entity (ent.sites0..sites1), ascending website id
+	apps     []int32 // the sites that are not websites, by name (bytes), ties by index
 
 	byDomain  table // active domain name → row
 	bySite    table // service number → site
@@ -180,20 +181,20 @@ func natureIndex(nature string) uint8 {
 // platform checked) is read again unjoined (loadRow).
 const loadRows = `SELECT w.id, w.entity_id, w.limit_access, w.updated_at, COALESCE(d.id, 0),
 	e.nature || SEP || e.name || SEP || COALESCE(e.number, '') || SEP || COALESCE(e.license_number, '') || SEP ||
-	w.number || SEP || w.name || SEP || w.home_url || SEP || w.content_types || SEP || COALESCE(d.name, '')
+	w.number || SEP || w.name || SEP || w.home_url || SEP || w.content_types || SEP || w.service_type || SEP || COALESCE(d.name, '')
 	FROM websites w JOIN entities e ON e.id = w.entity_id
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
 	WHERE w.status = 'active' AND e.status = 'active'`
 
 // loadRow reads the text of one row of loadRows unjoined.
 const loadRow = `SELECT e.nature, e.name, COALESCE(e.number, ''), COALESCE(e.license_number, ''), w.number, w.name, w.home_url,
-	w.content_types, COALESCE(d.name, '')
+	w.content_types, w.service_type, COALESCE(d.name, '')
 	FROM websites w JOIN entities e ON e.id = w.entity_id
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
 	WHERE w.id = ? AND COALESCE(d.id, 0) = ?`
 
 // textColumns is the number of text fields of a row of loadRows.
-const textColumns = 9
+const textColumns = 10
 
 // splitText splits a joined row into its fields; ok is false when the
 // count is wrong (a field held the separator).
@@ -309,14 +310,14 @@ func (r *Registry) scan(ctx context.Context, lo, hi, maxEntity, maxSite int64, e
 		}
 		if !splitText(text, &f) {
 			var v [textColumns]string
-			if err := r.db.R().QueryRowContext(ctx, loadRow, wid, did).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]); err != nil {
+			if err := r.db.R().QueryRowContext(ctx, loadRow, wid, did).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]); err != nil {
 				return nil, fmt.Errorf("lookup: index: website %d: %w", wid, err)
 			}
 			for i := range v {
 				f[i] = []byte(v[i])
 			}
 		}
-		nature, ename, enum, lic, wnum, wname, home, ct, dname := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]
+		nature, ename, enum, lic, wnum, wname, home, ct, stype, dname := f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]
 		si, ok := siteOf.get(wid)
 		if !ok {
 			si = int32(len(s.sites))
@@ -349,7 +350,7 @@ func (r *Registry) scan(ctx context.Context, lo, hi, maxEntity, maxSite int64, e
 				return nil, fmt.Errorf("lookup: index: website %d: a field is longer than 64 KiB", wid)
 			}
 			s.sites = append(s.sites, site{id: wid, updated: updated, ent: e, off: off, numN: n[0], nameN: n[1], homeN: n[2],
-				typesOff: t.off, typesN: uint16(t.n), limit: limit != 0, service: serviceCode(serviceOf(string(wnum[max(0, len(wnum)-1):])))})
+				typesOff: t.off, typesN: uint16(t.n), limit: limit != 0, service: serviceCode(icpnum.ServiceType(stype))})
 		}
 		if did != 0 {
 			p.doms = append(p.doms, dom{site: si, id: did, name: s.add(dname)})
@@ -509,6 +510,8 @@ func (s *snapshot) finish(doms []dom) {
 		i = j
 	}
 
+	s.apps = s.appOrder()
+
 	s.byDomain = newTable(len(doms))
 	for i := range s.rows {
 		if s.rows[i].domainID != 0 {
@@ -539,7 +542,7 @@ func (s *snapshot) entLicence(v int32) []byte { return s.b(s.ents[v].licence()) 
 // size is the approximate memory of the snapshot in bytes.
 func (s *snapshot) size() int {
 	const entSize, siteSize, rowSize = 20, 48, 24
-	return cap(s.arena) + entSize*cap(s.ents) + siteSize*cap(s.sites) + rowSize*cap(s.rows) + 4*cap(s.entSites) +
+	return cap(s.arena) + entSize*cap(s.ents) + siteSize*cap(s.sites) + rowSize*cap(s.rows) + 4*cap(s.entSites) + 4*cap(s.apps) +
 		s.byDomain.bytes() + s.bySite.bytes() + s.byEntity.bytes() + s.byLicence.bytes()
 }
 
@@ -599,6 +602,26 @@ func (s *snapshot) find(rq request) ([]int32, string) {
 		if ei := t.find(rq.c.value, key); ei >= 0 {
 			e := s.ents[ei]
 			sites(s.entSites[e.sites0:e.sites1])
+		}
+	case byName:
+		// The rows of the named services, in the lookup's order (row
+		// indices are that order).
+		lo, _ := slices.BinarySearchFunc(s.apps, rq.c.value, s.cmpAppName)
+		var rows []int32
+		for _, si := range s.apps[lo:] {
+			if !bytes.HasPrefix(s.b(s.sites[si].name()), []byte(rq.c.value)) {
+				break
+			}
+			st := &s.sites[si]
+			for ri := st.row0; ri < st.row0+st.nrows; ri++ {
+				rows = append(rows, ri)
+			}
+		}
+		slices.Sort(rows)
+		for _, ri := range rows {
+			if !take(ri) {
+				break
+			}
 		}
 	case byPrefix:
 		low := rq.c.value
@@ -677,6 +700,30 @@ func (s *snapshot) appendRow(b []byte, ri int32, zone *time.Location) []byte {
 	b = append(b, `","serviceType":`...)
 	b = appendString(b, string(serviceTypes[st.service]))
 	return append(b, '}')
+}
+
+// cmpAppName orders site si's name against name, for a binary search of
+// apps.
+func (s *snapshot) cmpAppName(si int32, name string) int {
+	return bytes.Compare(s.b(s.sites[si].name()), []byte(name))
+}
+
+// appOrder returns the services that are not websites, by name (bytes),
+// ties by index: the range a name prefix finds.
+func (s *snapshot) appOrder() []int32 {
+	var out []int32
+	for i := range s.sites {
+		if serviceTypes[s.sites[i].service] != icpnum.ServiceWebsite {
+			out = append(out, int32(i))
+		}
+	}
+	slices.SortFunc(out, func(a, b int32) int {
+		if c := bytes.Compare(s.b(s.sites[a].name()), s.b(s.sites[b].name())); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return out
 }
 
 // firstName returns the first row whose entity name is at least name.

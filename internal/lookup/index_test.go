@@ -64,13 +64,13 @@ func TestIndexMatchesDatabase(t *testing.T) {
 	}
 	// Every field of every row, through the entity prefix of everything.
 	p := searchBoth(t, r, s, Query{Entity: "北", Limit: MaxLimit})
-	if len(p.Items) != 8 {
-		t.Errorf("%d rows under 北, want 8", len(p.Items))
+	if len(p.Items) != 9 {
+		t.Errorf("%d rows under 北, want 9", len(p.Items))
 	}
-	if it := p.Items[6]; it.ServiceType != "app" || it.ServiceLicence != "京ICP备2021000001号-3A" || it.Domain != "" {
+	if it := p.Items[7]; it.ServiceType != "app" || it.ServiceLicence != "京ICP备2021000001号-3A" || it.Domain != "" {
 		t.Errorf("the App row: %+v", it)
 	}
-	if last := p.Items[7]; last.UnitName != "北亭丙有限公司" { // 京 U+4EAC sorts before 亭 U+4EAD
+	if last := p.Items[8]; last.UnitName != "北亭丙有限公司" { // 京 U+4EAC sorts before 亭 U+4EAD
 		t.Errorf("last row %+v, want 北亭丙有限公司's", last)
 	}
 }
@@ -154,16 +154,25 @@ func TestRunKeepsIndexCurrent(t *testing.T) {
 		}
 	}
 	wait("built")
-	if st := h.Stats(); st.IndexRows != 9 || st.IndexBytes == 0 {
+	if st := h.Stats(); st.IndexRows != 10 || st.IndexBytes == 0 {
 		t.Fatalf("stats %+v", st)
 	}
-	// An answer from the index costs no statement.
-	n := db.Queries()
-	if p := decodePage(t, get(h, "domain=www.ding.com")); len(p.Items) != 1 || p.Items[0].MainLicence != "京ICP证030173号" {
-		t.Errorf("from the index: %+v", p.Items)
+	// An answer from the index costs no statement. Run's version checks
+	// (every millisecond) may fall in between on a busy machine: one of a
+	// few answers must see none.
+	free := false
+	for range 20 {
+		n := db.Queries()
+		if p := decodePage(t, get(h, "domain=www.ding.com")); len(p.Items) != 1 || p.Items[0].MainLicence != "京ICP证030173号" {
+			t.Fatalf("from the index: %+v", p.Items)
+		}
+		if db.Queries() == n {
+			free = true
+			break
+		}
 	}
-	if d := db.Queries() - n; d > 1 { // Run's version check may fall in between
-		t.Errorf("%d statements for an answer from the index", d)
+	if !free {
+		t.Error("every answer from the index ran statements")
 	}
 	// A change: the version moves, the index and cache are dropped, the
 	// database answers, then a new index.
@@ -198,7 +207,7 @@ func TestHandlerSameBytes(t *testing.T) {
 	}
 	for _, tc := range searchCases() {
 		v := url.Values{}
-		for k, s := range map[string]string{"domain": tc.q.Domain, "number": tc.q.Number, "entity": tc.q.Entity, "serviceType": tc.q.ServiceType} {
+		for k, s := range map[string]string{"domain": tc.q.Domain, "number": tc.q.Number, "entity": tc.q.Entity, "name": tc.q.Name, "serviceType": tc.q.ServiceType} {
 			if s != "" {
 				v.Set(k, s)
 			}

@@ -17,7 +17,7 @@ var templates embed.FS
 type pageText struct {
 	Title, Intro, By, Placeholder, Service, Search, Next, None, Source               string
 	Unit, Nature, Main, Number, Type, Name, Domain, Home, Content, Limit, Time, Auto string
-	ByDomain, ByNumber, ByEntity, AllTypes                                           string
+	ByDomain, ByNumber, ByEntity, ByName, AllTypes                                   string
 }
 
 func texts(en bool) pageText {
@@ -27,14 +27,14 @@ func texts(en bool) pageText {
 			Next: "Next page", None: "No filing found.", Source: "The public fields of the registry, as the MIIT public query shows them:",
 			Unit: "Entity", Nature: "Nature", Main: "Entity number", Number: "Service number", Type: "Type", Name: "Service name",
 			Domain: "Domain", Home: "Home page", Content: "Content", Limit: "Restricted access", Time: "Approved", Auto: "Detect",
-			ByDomain: "Domain", ByNumber: "Filing number", ByEntity: "Entity name", AllTypes: "All"}
+			ByDomain: "Domain", ByNumber: "Filing number", ByEntity: "Entity name", ByName: "App / mini program name", AllTypes: "All"}
 	}
 	return pageText{Title: "ICP备案查询", Intro: "可按域名（子域名查到其所属域名的备案）、备案号（带或不带 -N）或主办单位名称开头查询。",
 		By: "查询方式", Placeholder: "example.com、京ICP备2021000001号-1 或主办单位名称", Service: "服务类型", Search: "查询",
 		Next: "下一页", None: "未查到备案信息。", Source: "公开字段与工信部备案查询一致：",
 		Unit: "主办单位名称", Nature: "主办单位性质", Main: "主体备案号", Number: "服务备案号", Type: "服务类型", Name: "服务名称",
 		Domain: "域名", Home: "首页网址", Content: "内容类型", Limit: "是否限制接入", Time: "审核通过日期", Auto: "自动识别",
-		ByDomain: "域名", ByNumber: "备案号", ByEntity: "主办单位名称", AllTypes: "全部"}
+		ByDomain: "域名", ByNumber: "备案号", ByEntity: "主办单位名称", ByName: "App/小程序名称", AllTypes: "全部"}
 }
 
 // option is one entry of a select.
@@ -97,7 +97,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Q, d.By = strings.TrimSpace(v.Get("q")), v.Get("by")
 	st := v.Get("serviceType")
-	d.Kinds = []option{{"", d.T.Auto, false}, {"domain", d.T.ByDomain, false}, {"number", d.T.ByNumber, false}, {"entity", d.T.ByEntity, false}}
+	d.Kinds = []option{{"", d.T.Auto, false}, {"domain", d.T.ByDomain, false}, {"number", d.T.ByNumber, false}, {"entity", d.T.ByEntity, false}, {"name", d.T.ByName, false}}
 	for i := range d.Kinds {
 		d.Kinds[i].Selected = d.Kinds[i].Value == d.By
 	}
@@ -114,19 +114,7 @@ func (h *Handler) servePage(w http.ResponseWriter, r *http.Request) {
 	d.ZHHref, d.ENHref = langHref(v, "zh"), langHref(v, "en")
 	if d.Q != "" {
 		d.Asked = true
-		by := d.By
-		if by != "domain" && by != "number" && by != "entity" {
-			by = detect(d.Q)
-		}
-		q := Query{ServiceType: st, Cursor: v.Get("cursor")}
-		switch by {
-		case "domain":
-			q.Domain = d.Q
-		case "number":
-			q.Number = d.Q
-		default:
-			q.Entity = d.Q
-		}
+		q, _ := FreeText(d.Q, d.By, st, v.Get("cursor"))
 		page, err := h.Search(r.Context(), q)
 		var le *Error
 		switch {
@@ -208,14 +196,32 @@ func langHref(v url.Values, lang string) string {
 	return "?" + nv.Encode()
 }
 
-// detect decides what a free-text query is: a filing or licence number, a
-// domain (a dot and no space), or an entity name.
-func detect(q string) string {
-	if _, _, err := parseNumber(q); err == nil {
-		return "number"
+// FreeText is the Query of a search box: text read as by says ("domain",
+// "number", "entity" or "name", an App name), or, when by is anything else,
+// as what it looks like: a filing or licence number, a domain (a dot and no
+// space), else an entity name prefix. It returns the Query and how the text was read; the
+// web pages share it so that they read a query alike.
+func FreeText(text, by, serviceType, cursor string) (Query, string) {
+	if by != "domain" && by != "number" && by != "entity" && by != "name" {
+		switch {
+		case func() bool { _, _, err := parseNumber(text); return err == nil }():
+			by = "number"
+		case strings.Contains(text, ".") && !strings.ContainsAny(text, " \t"):
+			by = "domain"
+		default:
+			by = "entity"
+		}
 	}
-	if strings.Contains(q, ".") && !strings.ContainsAny(q, " \t") {
-		return "domain"
+	q := Query{ServiceType: serviceType, Cursor: cursor}
+	switch by {
+	case "domain":
+		q.Domain = text
+	case "number":
+		q.Number = text
+	case "name":
+		q.Name = text
+	default:
+		q.Entity = text
 	}
-	return "entity"
+	return q, by
 }

@@ -51,12 +51,15 @@ type Record struct {
 	ServiceType string `json:"serviceType"`
 }
 
-// Query is one public lookup: exactly one of Domain, Number and Entity,
-// plus the page wanted.
+// Query is one public lookup: exactly one of Domain, Number, Entity and
+// Name, plus the page wanted.
 type Query struct {
 	Domain string // a host; a subdomain finds the filing of its registrable domain
 	Number string // an entity number (京ICP备2021000001号) or a service number (…号-1, …号-2A)
 	Entity string // an entity name prefix
+	// Name is a prefix of the name of an App, mini program or quick app
+	// (websites are found by domain; their names are free text).
+	Name string
 	// ServiceType keeps services of one type: website, app, mini_program or
 	// quick_app (or its letter, A, X, K); "" keeps all.
 	ServiceType string
@@ -98,6 +101,8 @@ type Registry struct {
 	// byte order (which is code point order for UTF-8), so that a prefix is
 	// one contiguous range of the index whatever the server's locale.
 	name string
+	// wname is the same for service names (websites.name).
+	wname string
 	// parts is how many ranges an index build reads at once; 0 decides by
 	// the processors and the registry's size (tests set it).
 	parts int
@@ -113,7 +118,7 @@ type Registry struct {
 // that order — pinyin order puts 北京 after 北亭 — so names are compared
 // with COLLATE "C", which an expression index on (name COLLATE "C") backs.
 func New(ctx context.Context, db *store.DB) (*Registry, error) {
-	r := &Registry{db: db, name: "e.name", zone: time.FixedZone("CST", 8*3600)}
+	r := &Registry{db: db, name: "e.name", wname: "w.name", zone: time.FixedZone("CST", 8*3600)}
 	if db.Dialect() != store.Postgres {
 		return r, nil // SQLite compares TEXT with BINARY (memcmp) unless told otherwise
 	}
@@ -126,7 +131,7 @@ func New(ctx context.Context, db *store.DB) (*Registry, error) {
 		return nil, fmt.Errorf("lookup: collation probe: %w", err)
 	}
 	if !bytewise {
-		r.name = `e.name COLLATE "C"`
+		r.name, r.wname = `e.name COLLATE "C"`, `w.name COLLATE "C"`
 	}
 	return r, nil
 }
@@ -135,7 +140,7 @@ func New(ctx context.Context, db *store.DB) (*Registry, error) {
 // entities, one row per active domain (a service whose domains were all
 // removed still shows, with domain ""). The order columns come last.
 const selectRows = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''),
-	w.home_url, w.content_types, w.limit_access, w.updated_at, w.id, COALESCE(d.id, 0)
+	w.home_url, w.content_types, w.limit_access, w.updated_at, w.service_type, w.id, COALESCE(d.id, 0)
 	FROM entities e JOIN websites w ON w.entity_id = e.id
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
 	WHERE e.status = 'active' AND w.status = 'active' AND `
@@ -211,7 +216,7 @@ func (r *Registry) search(ctx context.Context, rq request) (Page, error) {
 		var limitAccess int
 		var updated int64
 		if err := rows.Scan(&rec.UnitName, &nature, &entityNum, &licence, &rec.ServiceLicence, &rec.ServiceName, &rec.Domain,
-			&rec.HomeURL, &types, &limitAccess, &updated, &last.Website, &last.Domain); err != nil {
+			&rec.HomeURL, &types, &limitAccess, &updated, &rec.ServiceType, &last.Website, &last.Domain); err != nil {
 			return Page{}, fmt.Errorf("lookup: %w", err)
 		}
 		last.Name = rec.UnitName
@@ -228,7 +233,6 @@ func (r *Registry) search(ctx context.Context, rq request) (Page, error) {
 			rec.LimitAccess = "是"
 		}
 		rec.UpdateRecordTime = store.FromMicros(updated).In(r.zone).Format(time.DateTime)
-		rec.ServiceType = string(serviceOf(rec.ServiceLicence))
 		page.Items = append(page.Items, rec)
 	}
 	if err := rows.Err(); err != nil {
@@ -246,6 +250,7 @@ const (
 	byEntity                  // value: an entity number (…号)
 	byLicence                 // value: an ICP licence number (…ICP证…号)
 	byPrefix                  // value: an entity name prefix
+	byName                    // value: a name prefix of an App, mini program or quick app
 )
 
 // criterion is a validated Query: what to match and the service type
@@ -261,18 +266,19 @@ type criterion struct {
 // parse validates q: exactly one of domain, number and entity, each well
 // formed, and a known service type.
 func parse(q Query) (criterion, error) {
-	domain, number, entity := strings.TrimSpace(q.Domain), strings.TrimSpace(q.Number), strings.TrimSpace(q.Entity)
+	domain, number, entity, name := strings.TrimSpace(q.Domain), strings.TrimSpace(q.Number), strings.TrimSpace(q.Entity), strings.TrimSpace(q.Name)
 	var given []string // the fields given, in the order of the API
-	for _, f := range [...]struct{ name, v string }{{"domain", domain}, {"number", number}, {"entity", entity}} {
+	for _, f := range [...]struct{ name, v string }{{"domain", domain}, {"number", number}, {"entity", entity}, {"name", name}} {
 		if f.v != "" {
 			given = append(given, f.name)
 		}
 	}
 	if len(given) == 0 {
-		return criterion{}, badField("domain", "lookup.query_required", "请输入域名、备案号或主办单位名称", "give domain, number or entity")
+		return criterion{}, badField("domain", "lookup.query_required", "请输入域名、备案号、主办单位名称或 App 名称", "give domain, number, entity or name")
 	}
 	if len(given) > 1 {
-		return criterion{}, badField(given[1], "lookup.one_criterion", "域名、备案号、主办单位名称只能选一项查询", "give only one of domain, number and entity")
+		return criterion{}, badField(given[1], "lookup.one_criterion", "域名、备案号、主办单位名称、App 名称只能选一项查询",
+			"give only one of domain, number, entity and name")
 	}
 	var c criterion
 	if st := strings.TrimSpace(q.ServiceType); st != "" {
@@ -290,9 +296,16 @@ func parse(q Query) (criterion, error) {
 		c.names, err = domainChain(domain)
 	case number != "":
 		c.kind, c.value, err = parseNumber(number)
-	default:
+	case entity != "":
 		c.kind = byPrefix
-		c.value, err = checkPrefix(entity)
+		c.value, err = checkPrefix("entity", entity)
+	default:
+		if c.service == icpnum.ServiceWebsite {
+			return criterion{}, badField("name", "lookup.name_not_website", "按名称只能查询 App、小程序和快应用；网站请按域名查询",
+				"name finds Apps, mini programs and quick apps; find a website by its domain")
+		}
+		c.kind = byName
+		c.value, err = checkPrefix("name", name)
 	}
 	return c, err
 }
@@ -325,39 +338,35 @@ func (r *Registry) where(c criterion, cur cursor) (string, []any) {
 		where, args = `e.number = ?`, []any{c.value}
 	case byLicence:
 		where, args = `e.license_number = ?`, []any{c.value}
+	case byName:
+		where, args = `w.service_type IN ('app', 'mini_program', 'quick_app') AND `+prefixRange(r.wname, c.value), []any{c.value}
+		if hi, ok := nextPrefix(c.value); ok {
+			args = append(args, hi)
+		}
 	default:
 		low := c.value
 		if cur.Name > low {
 			low = cur.Name
 		}
+		where, args = prefixRange(r.name, c.value), []any{low}
 		if hi, ok := nextPrefix(c.value); ok {
-			where, args = r.name+` >= ? AND `+r.name+` < ?`, []any{low, hi}
-		} else {
-			where, args = r.name+` >= ?`, []any{low}
+			args = append(args, hi)
 		}
 	}
-	// The type of a service is the letter its number ends with (none for
-	// a website), as MIIT prints it; it is not stored apart.
-	switch c.service {
-	case "":
-	case icpnum.ServiceWebsite:
-		where += ` AND w.number NOT LIKE '%A' AND w.number NOT LIKE '%X' AND w.number NOT LIKE '%K'`
-	default:
-		where += ` AND w.number LIKE ?`
-		args = append(args, "%"+c.service.Letter())
+	if c.service != "" {
+		where += ` AND w.service_type = ?`
+		args = append(args, string(c.service))
 	}
 	return where, args
 }
 
-// serviceOf returns the type of a service number: the type of its final
-// letter, a website when it ends in a digit.
-func serviceOf(number string) icpnum.ServiceType {
-	if number != "" {
-		if t, ok := icpnum.ServiceTypeByLetter(number[len(number)-1]); ok {
-			return t
-		}
+// prefixRange is the condition "col starts with p" as a range of col (one
+// argument for the low end, and one for the high end unless p has none).
+func prefixRange(col, p string) string {
+	if _, ok := nextPrefix(p); ok {
+		return col + ` >= ? AND ` + col + ` < ?`
 	}
-	return icpnum.ServiceWebsite
+	return col + ` >= ?`
 }
 
 // domainChain returns the names a lookup of host matches: the host itself
@@ -421,13 +430,17 @@ func parseNumber(number string) (kind, string, error) {
 
 // checkPrefix refuses an entity name prefix that cannot be a name: invalid
 // UTF-8, NUL, or longer than any registered name.
-func checkPrefix(prefix string) (string, error) {
+func checkPrefix(field, prefix string) (string, error) {
+	zh, en := "主办单位名称", "the entity name"
+	if field == "name" {
+		zh, en = "名称", "the name"
+	}
 	if !utf8.ValidString(prefix) || strings.ContainsRune(prefix, 0) {
-		return "", badField("entity", "lookup.bad_entity", "主办单位名称含无效字符", "the entity name contains invalid characters")
+		return "", badField(field, "lookup.bad_"+field, zh+"含无效字符", en+" contains invalid characters")
 	}
 	if utf8.RuneCountInString(prefix) > maxEntityRunes {
-		return "", badField("entity", "lookup.bad_entity",
-			fmt.Sprintf("主办单位名称不能超过 %d 个字", maxEntityRunes), fmt.Sprintf("the entity name is longer than %d characters", maxEntityRunes))
+		return "", badField(field, "lookup.bad_"+field,
+			fmt.Sprintf("%s不能超过 %d 个字", zh, maxEntityRunes), fmt.Sprintf("%s is longer than %d characters", en, maxEntityRunes))
 	}
 	return prefix, nil
 }

@@ -24,6 +24,7 @@ func registry() []seedEntity {
 		}},
 		{name: "北京乙网络有限公司", number: "京ICP备2021000002号", nature: "individual", sites: []seedSite{
 			{number: "京ICP备2021000002号-1", name: "乙站", domains: []string{"yi.cn", "-old-yi.cn"}},
+			{number: "京ICP备2021000002号-2X", name: "甲App助手", domains: nil},
 		}},
 		{name: "北亭丙有限公司", number: "京ICP备2021000003号", sites: []seedSite{
 			{number: "京ICP备2021000003号-1", name: "丙站", domains: []string{"bing.org"}},
@@ -84,8 +85,9 @@ func searchCases() []searchCase {
 		{"unknown number", Query{Number: "京ICP备2021999999号"}, nil},
 		{"cancelled website's number", Query{Number: "京ICP备2021000006号-1"}, nil},
 		{"entity prefix", Query{Entity: "北京"}, []string{
-			"京ICP备2021000004号-1 ding.com",    // 北京丁
-			"京ICP备2021000002号-1 yi.cn",       // 北京乙
+			"京ICP备2021000004号-1 ding.com", // 北京丁
+			"京ICP备2021000002号-1 yi.cn",    // 北京乙
+			"京ICP备2021000002号-2X ",
 			"京ICP备2021000006号-2 ji2.com",     // 北京己 (its cancelled site left out)
 			"京ICP备2021000001号-1 example.com", // 北京甲
 			"京ICP备2021000001号-1 example.net",
@@ -99,6 +101,11 @@ func searchCases() []searchCase {
 		{"service type website", Query{Number: "京ICP备2021000001号", ServiceType: "website"}, []string{
 			"京ICP备2021000001号-1 example.com", "京ICP备2021000001号-1 example.net", "京ICP备2021000001号-2 example.com.cn"}},
 		{"service type with no match", Query{Domain: "example.com", ServiceType: "mini_program"}, nil},
+		{"App name prefix, every non-website type", Query{Name: "甲App"}, []string{"京ICP备2021000002号-2X ", "京ICP备2021000001号-3A "}},
+		{"App name prefix and type", Query{Name: "甲", ServiceType: "mini_program"}, []string{"京ICP备2021000002号-2X "}},
+		{"whole App name", Query{Name: "甲App", ServiceType: "app"}, []string{"京ICP备2021000001号-3A "}},
+		{"name does not search websites", Query{Name: "甲站"}, nil},
+		{"name is a prefix, not a substring", Query{Name: "App"}, nil},
 	}
 }
 
@@ -265,6 +272,9 @@ func TestSearchErrors(t *testing.T) {
 		{"cursor of another shape", "cursor", "lookup.bad_cursor", Query{Entity: "北京", Cursor: "WzFd"}}, // [1]
 		{"negative limit", "limit", "lookup.bad_limit", Query{Entity: "北京", Limit: -1}},
 		{"unknown service type", "serviceType", "lookup.bad_service_type", Query{Entity: "北京", ServiceType: "wechat"}},
+		{"entity and name", "name", "lookup.one_criterion", Query{Entity: "北京", Name: "甲"}},
+		{"name of a website", "name", "lookup.name_not_website", Query{Name: "甲站", ServiceType: "website"}},
+		{"invalid UTF-8 name", "name", "lookup.bad_name", Query{Name: "甲\xff"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := r.Search(ctx, tc.q)

@@ -22,6 +22,20 @@ func (h *Handler) Search(ctx context.Context, q Query) (Page, error) {
 	return h.reg.search(ctx, rq)
 }
 
+// SearchFor is Search for a client's request (the web page): the client is
+// rate-limited as on the API, a refusal being an *Error with code
+// "rate_limited", and a write committed in this process shows at once.
+func (h *Handler) SearchFor(ctx context.Context, r *http.Request, q Query) (Page, error) {
+	if h.opts.Limiter != nil {
+		if ok, wait := h.opts.Limiter.Allow(h.opts.ClientIP(r)); !ok {
+			e, _ := rateLimited(wait)
+			return Page{}, e
+		}
+	}
+	h.maybeRefresh(ctx)
+	return h.Search(ctx, q)
+}
+
 // Run builds the in-memory index and keeps it current until ctx ends: every
 // Options.Refresh it reads the registry version, and when it moved (or
 // Invalidate was called) drops the index and the answer cache at once, so
@@ -38,11 +52,35 @@ func (h *Handler) Run(ctx context.Context) error {
 	defer tick.Stop()
 	stale := true
 	var lastBuild time.Time
+	// The version of the index the snapshot file holds ("" when none is
+	// known to), so that an unchanged index is not written again.
+	saved := ""
+	save := func() {
+		s := h.snap.Load()
+		if s == nil || h.opts.SnapshotFile == "" || s.version == saved {
+			return
+		}
+		if err := saveSnapshot(h.opts.SnapshotFile, s); err != nil {
+			h.opts.Log.WarnContext(ctx, "lookup: index snapshot not saved", "err", err)
+			return
+		}
+		saved = s.version
+	}
+	if s := h.loadSnapshot(ctx); s != nil && h.install(ctx, s, "loaded") {
+		stale, saved = false, s.version
+	}
+	defer save()
 	for {
 		if stale && time.Since(lastBuild) >= h.opts.Rebuild {
 			lastBuild = time.Now()
 			if h.build(ctx) {
 				stale = false
+				// The first index of a run goes to the file at once, so that
+				// even a crash leaves the next start something to load; later
+				// ones when Run ends.
+				if saved == "" {
+					save()
+				}
 			}
 		}
 		select {
@@ -81,6 +119,16 @@ func (h *Handler) build(ctx context.Context) bool {
 		}
 		return false
 	}
+	return h.installGen(ctx, s, gen, "built")
+}
+
+// install installs s, read from the snapshot file, as build does.
+func (h *Handler) install(ctx context.Context, s *snapshot, what string) bool {
+	return h.installGen(ctx, s, h.gen.Load(), what)
+}
+
+// installGen installs s unless Invalidate was called since gen was read.
+func (h *Handler) installGen(ctx context.Context, s *snapshot, gen uint64, what string) bool {
 	if h.gen.Load() != gen {
 		return false
 	}
@@ -96,8 +144,8 @@ func (h *Handler) build(ctx context.Context) bool {
 	// driver, the previous index) on a heap twice the size of what stays:
 	// give it back now rather than hold it until the next build.
 	debug.FreeOSMemory()
-	h.event("built")
-	h.opts.Log.InfoContext(ctx, "lookup: index built", "rows", len(s.rows), "bytes", s.size(), "took", s.built)
+	h.event(what)
+	h.opts.Log.InfoContext(ctx, "lookup: index "+what, "rows", len(s.rows), "bytes", s.size(), "took", s.built)
 	return true
 }
 

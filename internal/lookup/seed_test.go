@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/store"
 	"github.com/beian/beian/internal/store/storetest"
 )
@@ -86,8 +87,8 @@ func seed(t testing.TB, db *store.DB, entities []seedEntity) {
 				}
 				var wid int64
 				if err := q.QueryRowContext(ctx, `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types,
-					limit_access, status, data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, '综合门户', ?, ?, '', ?, ?) RETURNING id`,
-					eid, i+1, s.number, s.name, "https://"+first(s.domains)+"/", limit, s.status, now, now).Scan(&wid); err != nil {
+					limit_access, status, service_type, data_enc, approved_at, updated_at) VALUES (?, ?, ?, ?, ?, '综合门户', ?, ?, ?, '', ?, ?) RETURNING id`,
+					eid, i+1, s.number, s.name, "https://"+first(s.domains)+"/", limit, s.status, typeOf(s.number), now, now).Scan(&wid); err != nil {
 					return fmt.Errorf("website %s: %w", s.number, err)
 				}
 				if _, err := q.ExecContext(ctx, `INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at)
@@ -110,6 +111,15 @@ func seed(t testing.TB, db *store.DB, entities []seedEntity) {
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+}
+
+// typeOf is the service type a number's final letter gives (the column
+// the filing service writes).
+func typeOf(number string) string {
+	if t, ok := icpnum.ServiceTypeByLetter(number[len(number)-1]); ok {
+		return string(t)
+	}
+	return string(icpnum.ServiceWebsite)
 }
 
 func first(s []string) string {

@@ -123,6 +123,9 @@ func (g *LoginGuard) Check(account, ipKey string) Decision {
 		t    *table[failures]
 		key  string
 	}{{"login.account", g.account, g.accounts, account}, {"login.ip", g.ip, g.ips, ipKey}} {
+		if dim.key == "" {
+			continue // no address: see Fail
+		}
 		f, ok := dim.t.peek(dim.key, now)
 		if !ok {
 			continue
@@ -146,7 +149,12 @@ func (g *LoginGuard) Fail(account, ipKey string) {
 		}
 	}
 	g.accounts.update(account, now, record(g.account))
-	g.ips.update(ipKey, now, record(g.ip))
+	// A sign-in with no client address (the CLI, the demo seeding) has no
+	// address dimension: one shared key "" would let failures at one
+	// account delay every other local sign-in.
+	if ipKey != "" {
+		g.ips.update(ipKey, now, record(g.ip))
+	}
 }
 
 // Succeed records a successful sign-in: the account's failures are

@@ -91,7 +91,8 @@ type profile struct {
 	access         bool // every website lists its access IPs
 	licence        bool // the ICP licence, for Mainland enterprises only
 	// places: approval puts the services on this provider's network, so
-	// an App's, mini-program's or quick app's server IPs are required.
+	// an App's, mini-program's or quick app's server IPs (access.ips) are
+	// required.
 	places bool
 }
 
@@ -152,7 +153,7 @@ func Check(c form.Content, f Facts) []finding.Finding {
 // principals' additions, set up from this run's facts.
 func (k *checker) apps() appinfo.Checker {
 	return appinfo.Checker{Vocab: k.f.Vocab, Commitments: k.f.Commitments, Today: k.now, Province: k.c.Entity.Province,
-		Nature: k.nature(), RequireServerIPs: k.p.access || k.p.places && k.p.websites}
+		Nature: k.nature()}
 }
 
 // hasServices reports whether the content carries a service that is not a

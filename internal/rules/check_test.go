@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
 )
 
@@ -239,6 +240,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("星河科技.中国"), uint8(1))
 	f.Add([]byte("2026-06-01"), uint8(2))
 	f.Add([]byte(`{"entity":{"nature":"individual","principal":{"id_type":"resident_id","id_number":"11010519491231002X","id_expiry":"９９９９-01-01"}},"websites":[{"domains":["例子.中国",{"name":"xn--","expires":"x"}],"home_url":"://","access":{"ips":["::1","1.2.3"]}}]}`), uint8(3))
+	f.Add([]byte(`{"websites":[{"service_type":"app","app":{"platforms":[{"platform":"android","id":"a.b","fingerprint":"00"}]},"principal":{"is_legal_representative":false,"legal_representative":{}}},{"service_type":"mini_program","number":"京ICP备2026000001号-1X","quick_app":{}}]}`), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, op uint8) {
 		var c form.Content
 		if json.Unmarshal(data, &c) != nil {
@@ -251,6 +253,11 @@ func FuzzCheck(f *testing.F) {
 			w.Name, w.HomeURL, w.Principal.Phone, w.Principal.Email, w.Principal.Name = s, s, s, s, s
 			w.Domains = append(w.Domains, form.Domain{Name: s, Holder: s, Expires: s})
 			w.Access.IPs = append(w.Access.IPs, s)
+			// and into an App's and a mini-program's fields.
+			a, m := fixture.App(1), fixture.MiniProgram(2)
+			a.App.Platforms[0].ID, a.App.Platforms[1].Fingerprint, a.App.SDKs[0].Note, a.Principal.EmergencyPhone = s, s, s, s
+			m.MiniProgram.AppID, m.MiniProgram.Description, m.PreApprovals[0].ValidTo, m.Number = s, s, s, s
+			c.Websites = append(c.Websites, a, m)
 		}
 		facts := Facts{Now: testNow, FiledDomains: map[string]string{"example.com": "京ICP备2026000001号-1"}}
 		if names := operation.Default().Names(); int(op) < len(names) {

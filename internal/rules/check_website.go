@@ -65,7 +65,7 @@ func (k *checker) websites() {
 			k.principal(path+".principal", w.Principal, k.p.websites, false)
 			k.principalAdditions(path+".principal", w.Principal, false)
 		}
-		k.access(path+".access.ips", w.Access.IPs)
+		k.access(path+".access.ips", w.Access.IPs, k.p.access)
 	}
 }
 
@@ -86,10 +86,10 @@ func (k *checker) serviceType(path string, w form.Website) bool {
 		return false
 	}
 	if n := strings.TrimSpace(w.Number); n != "" {
-		if f, err := icpnum.ParseFiling(n); err == nil && f.Site > 0 && f.Service != t {
+		if num, _, nt, err := icpnum.ParseServiceNumber(n); err == nil && nt != t {
 			k.add(path+".service_type", finding.Errorf("service.type_number_mismatch",
-				"备案号"+f.String()+"是"+f.Service.NameZH()+"的备案号，与服务类型"+t.NameZH()+"不符",
-				"the number "+f.String()+" is a "+f.Service.NameEN()+"'s, not a "+t.NameEN()+"'s"))
+				"备案号"+num+"是"+nt.NameZH()+"的备案号，与服务类型"+t.NameZH()+"不符",
+				"the number "+num+" is a "+nt.NameEN()+"'s, not a "+t.NameEN()+"'s"))
 			return false
 		}
 	}
@@ -104,13 +104,16 @@ func (k *checker) service(path string, w form.Website) {
 	if k.p.websites {
 		k.principal(path+".principal", w.Principal, true, false)
 		k.addAll(path, k.apps().CheckService(w))
+		// Its servers are placed on the provider's network like a
+		// website: required when approval puts them there.
+		k.access(path+".access.ips", w.Access.IPs, k.p.access || k.p.places)
 		return
 	}
 	if w.Principal != (form.Principal{}) {
 		k.principal(path+".principal", w.Principal, false, false)
 		k.principalAdditions(path+".principal", w.Principal, false)
 	}
-	k.access(path+".access.ips", w.Access.IPs)
+	k.access(path+".access.ips", w.Access.IPs, k.p.access)
 }
 
 // domain checks one domain and returns its registrable form ("" if invalid).
@@ -233,9 +236,9 @@ func (k *checker) homeURL(field, raw string, domains []string) {
 
 // access checks the access IP addresses: public unicast addresses, inside
 // the provider's ranges when it has declared any.
-func (k *checker) access(field string, ips []string) {
+func (k *checker) access(field string, ips []string, required bool) {
 	if len(ips) == 0 {
-		if k.p.access {
+		if required {
 			k.required(field)
 		}
 		return

@@ -110,7 +110,10 @@
 // `fingerprint.format`; `websites[2].mini_program.app_id`: `app_id.format`;
 // `websites[1].pre_approvals[0].valid_to`: `preapproval.expired`); their
 // domains are the hosts they call, so the website domain rules (filed
-// elsewhere, holder, caps) do not apply to them. Every principal's
+// elsewhere, holder, caps) do not apply to them. Their server IPs
+// (access.ips) are checked like a website's (`access.*`) and required on
+// the operations that place them on the provider's network (first filing,
+// new service, new access). Every principal's
 // emergency phone and legal-representative block are checked by appinfo
 // too (`principal.emergency_phone_*`, `principal.legal_representative_*`,
 // `legal_representative.*`), and required of the service principals and

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/netip"
 	"regexp"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 
 // appinfoCodes are the codes package appinfo produces; Check passes them
 // through for Apps, mini-programs, quick apps and principals' additions.
-var appinfoCodes = regexp.MustCompile(`^(app|app_id|bundle_id|bundle_name|package_name|checker|content_type|description|fingerprint|icon|key|language|legal_representative|mini_program|quick_app|phone|platform|preapproval|remarks|sdk|server_ip|service\.(name_[a-z_]+|block_mismatch|home_url)|principal\.(emergency_phone_[a-z]+|legal_representative_(required|ignored)|is_legal_representative_required))(\.|$)`)
+var appinfoCodes = regexp.MustCompile(`^(app|app_id|bundle_id|bundle_name|package_name|checker|content_type|description|fingerprint|icon|key|language|legal_representative|mini_program|quick_app|phone|platform|preapproval|remarks|sdk|service\.(name_[a-z_]+|block_mismatch|home_url)|principal\.(emergency_phone_[a-z]+|legal_representative_(required|ignored)|is_legal_representative_required))(\.|$)`)
 
 // withServices is the enterprise base with an App and a mini-program in
 // the same order; its entity principal answers what such an order asks.
@@ -56,6 +57,17 @@ func init() {
 		{name: "entity principal of an App order needs an emergency phone", base: withServices, edit: func(c *form.Content, f *Facts) {
 			c.Entity.Principal.EmergencyPhone = ""
 		}, code: "principal.emergency_phone_required", field: "entity.principal.emergency_phone", sev: E},
+		{name: "App server IPs required on a first filing", base: withServices, edit: func(c *form.Content, f *Facts) {
+			c.Websites[1].Access.IPs = nil
+		}, code: "required", field: "websites[1].access.ips", sev: E},
+		{name: "App server IP outside the provider's ranges", base: withServices, edit: func(c *form.Content, f *Facts) {
+			f.ProviderRanges = []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}
+			c.Websites[0].Access.IPs = []string{"203.0.113.10"}
+			c.Websites[2].Access.IPs = []string{"203.0.113.11"}
+		}, code: "access.ip_not_provider", field: "websites[1].access.ips[0]", sev: E},
+		{name: "App server IP private", base: withServices, edit: func(c *form.Content, f *Facts) {
+			c.Websites[1].Access.IPs = []string{"10.1.2.3"}
+		}, code: "access.ip_not_public", field: "websites[1].access.ips[0]", sev: E},
 		{name: "website-only order asks no emergency phone", base: enterprise, notCode: "principal.emergency_phone_required"},
 		{name: "website principal's emergency phone checked when given", base: enterprise, edit: func(c *form.Content, f *Facts) {
 			c.Websites[0].Principal.EmergencyPhone = c.Websites[0].Principal.Phone

@@ -51,6 +51,7 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	queries atomic.Int64
+	commits atomic.Uint64
 }
 
 // DefaultSQLitePath is the database file `beian serve` uses when --db is not given.
@@ -229,8 +230,15 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	tx := db.newTx(stx)
+	tx.AfterCommit(func() { db.commits.Add(1) })
 	return runTx(stx, tx, func() error { return fn(tx) })
 }
+
+// Commits counts the write transactions InTx has committed in this
+// process: a reader that keeps derived state (the public lookup's cache)
+// compares it to learn at once, without a query, that something may have
+// changed.
+func (db *DB) Commits() uint64 { return db.commits.Load() }
 
 // newTx wraps an open transaction; beginning it counts as a statement.
 func (db *DB) newTx(stx *sql.Tx) *Tx {

@@ -67,6 +67,16 @@ func seed(ctx context.Context, db *store.DB, n int) error {
 	if err := db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM entities`).Scan(&have); err != nil {
 		return fmt.Errorf("count: %w", err)
 	}
+	// A database seeded before websites had a service type: its Apps are
+	// marked once (the statement finds nothing to change after).
+	if have > 0 {
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Q().ExecContext(ctx, `UPDATE websites SET service_type = 'app' WHERE service_type = 'website' AND number LIKE '%A'`)
+			return err
+		}); err != nil {
+			return fmt.Errorf("service types: %w", err)
+		}
+	}
 	for lo := have; lo < n; lo += batch {
 		hi := min(lo+batch, n)
 		err := db.InTx(ctx, func(tx *store.Tx) error {
@@ -75,7 +85,7 @@ func seed(ctx context.Context, db *store.DB, n int) error {
 			var ent, web, dom, acc strings.Builder
 			var ea, wa, da, aa []any
 			ent.WriteString(`INSERT INTO entities (id, account_id, cert_index, nature, name, province, number, status, data_enc, approved_at, created_at, updated_at) VALUES `)
-			web.WriteString(`INSERT INTO websites (id, entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at) VALUES `)
+			web.WriteString(`INSERT INTO websites (id, entity_id, site_index, number, name, home_url, content_types, limit_access, status, service_type, data_enc, approved_at, updated_at) VALUES `)
 			dom.WriteString(`INSERT INTO domains (id, website_id, name, status) VALUES `)
 			acc.WriteString(`INSERT INTO accesses (website_id, provider_id, status, ips, created_at, updated_at) VALUES `)
 			for i := lo; i < hi; i++ {
@@ -86,10 +96,10 @@ func seed(ctx context.Context, db *store.DB, n int) error {
 				ent.WriteString(`(?, ?, ?, ?, ?, '11', ?, 'active', '', ?, ?, ?)`)
 				ea = append(ea, i+1, aid, fmt.Sprint("bench:", i), f.nature, f.entity, f.number, now, now, now)
 				sites := []struct {
-					num, name, domain string
-				}{{f.number + "-1", "测试网站" + fmt.Sprint(i), f.domain}}
+					num, name, domain, kind string
+				}{{f.number + "-1", "测试网站" + fmt.Sprint(i), f.domain, "website"}}
 				if f.app {
-					sites = append(sites, struct{ num, name, domain string }{f.number + "-2A", "测试App" + fmt.Sprint(i), ""})
+					sites = append(sites, struct{ num, name, domain, kind string }{f.number + "-2A", "测试App" + fmt.Sprint(i), "", "app"})
 				}
 				for k, s := range sites {
 					if len(wa) > 0 {
@@ -97,12 +107,12 @@ func seed(ctx context.Context, db *store.DB, n int) error {
 						acc.WriteString(", ")
 					}
 					id := int64(i)*2 + 1 + int64(k) // two website ids per entity, so ids never collide
-					web.WriteString(`(?, ?, ?, ?, ?, ?, '综合门户', 0, 'active', '', ?, ?)`)
+					web.WriteString(`(?, ?, ?, ?, ?, ?, '综合门户', 0, 'active', ?, '', ?, ?)`)
 					home := ""
 					if s.domain != "" {
 						home = "https://www." + s.domain + "/"
 					}
-					wa = append(wa, id, i+1, k+1, s.num, s.name, home, now, now)
+					wa = append(wa, id, i+1, k+1, s.num, s.name, home, s.kind, now, now)
 					acc.WriteString(`(?, ?, 'active', '[]', ?, ?)`)
 					aa = append(aa, id, pid, now, now)
 					if s.domain != "" {

@@ -29,7 +29,9 @@ type API struct {
 	DB       *store.DB
 	// Chain verifies the audit log (nil: the unkeyed chain).
 	Chain *audit.Chain
-	Log   *slog.Logger
+	// Lookup answers GET /api/v1/filings (internal/lookup); nil answers 503.
+	Lookup http.Handler
+	Log    *slog.Logger
 }
 
 // Route is one entry of the URL map; the OpenAPI test walks this list.
@@ -58,6 +60,7 @@ func (a *API) Routes() []Route {
 		{"POST", "/api/v1/applications/{id}/withdraw", []auth.Role{app}, "withdraw before the authority's review", a.withdraw},
 		{"POST", "/api/v1/applications/{id}/provider-review", []auth.Role{prov}, "the provider desk's decision", a.providerReview},
 		{"POST", "/api/v1/applications/{id}/sms", []auth.Role{app}, "verify one principal's SMS code", a.sms},
+		{"POST", "/api/v1/applications/{id}/void", []auth.Role{prov, admin}, "void a submitted application that blocks its entity (reason required; audited)", a.void},
 		{"POST", "/api/v1/applications/{id}/authority-review", []auth.Role{authy}, "the authority's decision", a.authorityReview},
 		{"GET", "/api/v1/review/applications", []auth.Role{prov, authy}, "the review queue, oldest deadline first", a.queue},
 		{"GET", "/api/v1/admin/outbox", []auth.Role{admin}, "messages the built-in SMS/e-mail gateway kept", a.outbox},

@@ -41,7 +41,8 @@ func (e expected) want(t *testing.T, key string, col int, sd side) int {
 // here: the applicant files and follows its own filings, a provider desk
 // reviews what was filed with it and reads its gate feed, the authority
 // reviews everything past the provider, the PSB desk handles PSB filings,
-// the admin reads everything but decides nothing. Someone else's object is
+// the admin reads everything and decides nothing but voids (as the desk
+// does) a submitted application that blocks its entity. Someone else's object is
 // 404 (ids reveal nothing), never 403. The success statuses are those of
 // the scenario each cell plays (201 for what is created, 204 for go-live).
 var apiMatrix = map[string]expected{
@@ -59,6 +60,7 @@ var apiMatrix = map[string]expected{
 	"POST /api/v1/applications/{id}/withdraw":         {submitted, [6]string{"401", "200|404", "403", "403", "403", "403"}},
 	"POST /api/v1/applications/{id}/provider-review":  {submitted, [6]string{"401", "403", "200|404", "403", "403", "403"}},
 	"POST /api/v1/applications/{id}/sms":              {smsDue, [6]string{"401", "200|404", "403", "403", "403", "403"}},
+	"POST /api/v1/applications/{id}/void":             {submitted, [6]string{"401", "403", "200|404", "403", "403", "200"}},
 	"POST /api/v1/applications/{id}/authority-review": {authorityDue, [6]string{"401", "403", "403", "200", "403", "403"}},
 	"GET /api/v1/review/applications":                 {none, [6]string{"401", "403", "200", "200", "403", "403"}},
 	"GET /api/v1/websites":                            {none, [6]string{"401", "200", "403", "403", "403", "403"}},

@@ -88,11 +88,16 @@ func TestServiceRefusesWrongRoles(t *testing.T) {
 			_, err := svc.ProviderReview(ctx, p, o.app, approve)
 			return err
 		}},
+		{"Void", []auth.Principal{prov, admin}, submitted, func(p auth.Principal, o object) error {
+			_, err := svc.Void(ctx, p, o.app, "filed by an account with no right to the entity")
+			return err
+		}},
 		{"AuthorityReview", []auth.Principal{authy}, authorityDue, func(p auth.Principal, o object) error {
 			_, err := svc.AuthorityReview(ctx, p, o.app, approve)
 			return err
 		}},
 		{"Queue", []auth.Principal{prov, authy}, none, func(p auth.Principal, _ object) error { _, err := svc.Queue(ctx, p, "", 10); return err }},
+		{"MyApplications", []auth.Principal{app}, none, func(p auth.Principal, _ object) error { _, err := svc.MyApplications(ctx, p); return err }},
 		{"MyWebsites", []auth.Principal{app}, none, func(p auth.Principal, _ object) error { _, err := svc.MyWebsites(ctx, p); return err }},
 		{"SetGoLive", []auth.Principal{app}, filed, func(p auth.Principal, o object) error { return svc.SetGoLive(ctx, p, o.id, w.today()) }},
 		{"FilePSB", []auth.Principal{app}, filed, func(p auth.Principal, o object) error {

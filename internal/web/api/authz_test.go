@@ -225,6 +225,8 @@ func (w *authzWorld) request(t *testing.T, key string, id int64, o object, cell 
 		body = upload{}
 	case "POST /api/v1/applications/{id}/provider-review", "POST /api/v1/applications/{id}/authority-review":
 		body = map[string]any{"decision": "approve"}
+	case "POST /api/v1/applications/{id}/void":
+		body = map[string]string{"reason": "filed by an account with no right to the entity"}
 	case "POST /api/v1/applications/{id}/sms":
 		ph := o.content.Entity.Principal.Phone
 		body = map[string]string{"phone": ph, "code": w.e.SMSCode(ph)}

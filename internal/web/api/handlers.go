@@ -178,6 +178,21 @@ func (a *API) providerReview(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// voidRequest is the body of POST /api/v1/applications/{id}/void.
+type voidRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (a *API) void(w http.ResponseWriter, r *http.Request) error {
+	var v voidRequest
+	if err := httpx.DecodeJSON(r, &v); err != nil {
+		return err
+	}
+	return a.transition(w, r, func(id int64) (*filing.Application, error) {
+		return a.Filing.Void(r.Context(), principal(r.Context()), id, v.Reason)
+	})
+}
+
 func (a *API) authorityReview(w http.ResponseWriter, r *http.Request) error {
 	var d filing.Decision
 	if err := httpx.DecodeJSON(r, &d); err != nil {
@@ -220,13 +235,13 @@ func (a *API) outbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// lookup delegates to the lookup package's handler, which validates the
+// query, rate-limits the client and answers with ETag and Cache-Control.
 func (a *API) lookup(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	items, err := a.Filing.Lookup(r.Context(), q.Get("domain"), q.Get("number"), q.Get("entity"))
-	if err != nil {
-		return err
+	if a.Lookup == nil {
+		return &fault.Error{Kind: fault.Unavailable, Code: "lookup.unavailable", Message: "the public lookup is not configured (备案查询不可用)"}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
+	a.Lookup.ServeHTTP(w, r)
 	return nil
 }
 

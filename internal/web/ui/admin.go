@@ -35,7 +35,7 @@ func (u *UI) renderProviders(w http.ResponseWriter, r *http.Request, rq *request
 // addProvider creates a provider with its IP ranges (one CIDR a line).
 func (u *UI) addProvider(w http.ResponseWriter, r *http.Request, rq *request) error {
 	d := providersData{Code: r.PostFormValue("code"), Name: r.PostFormValue("name"), CIDR: r.PostFormValue("cidrs")}
-	if _, err := u.acc.AddProvider(r.Context(), d.Code, d.Name, splitList(d.CIDR, true)); err != nil {
+	if _, err := u.acc.AddProviderAs(r.Context(), *rq.user, d.Code, d.Name, splitList(d.CIDR, true)); err != nil {
 		status, msg := u.describe(rq.lang, err)
 		if status >= 500 {
 			return err
@@ -93,7 +93,7 @@ func (u *UI) addAccount(w http.ResponseWriter, r *http.Request, rq *request) err
 	role, prov := r.PostFormValue("role"), r.PostFormValue("provider")
 	ro, err := auth.ParseRole(role)
 	if err == nil {
-		_, err = u.acc.AddUser(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("name"), ro, prov)
+		_, err = u.acc.AddUserAs(r.Context(), *rq.user, r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("name"), ro, prov)
 	} else {
 		err = &pageError{kind: fault.Invalid, key: "err.bad_form"}
 	}

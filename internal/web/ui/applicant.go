@@ -12,6 +12,8 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 )
 
 // numbered is an approved filing as the dashboard lists it.
@@ -26,7 +28,43 @@ type numbered struct {
 	PSBRecorded bool
 }
 
-type numberedSite struct{ Number, Name, Domains string }
+// numberedSite is one filed service: its number (…号-1, …号-2A), type
+// (a service type code; the page shows its name) and name.
+type numberedSite struct{ Number, Type, Name, Domains string }
+
+// servicesOf lists the services of an application with their numbers
+// (those approval issued, or those an operation on filed services names),
+// types (a service type code; pages show its name), names and a website's
+// domains.
+func servicesOf(a *filing.Application) []numberedSite {
+	var sites []form.Website
+	if a.Content != nil {
+		sites = a.Content.Websites
+	}
+	var out []numberedSite
+	for i := 0; i < max(len(a.WebsiteNumbers), len(sites)); i++ {
+		s := numberedSite{Type: string(icpnum.ServiceWebsite)}
+		if i < len(sites) {
+			ws := sites[i]
+			s.Number, s.Name, s.Type = ws.Number, ws.Name, string(ws.Type())
+			for j, dm := range ws.Domains {
+				if j > 0 {
+					s.Domains += ", "
+				}
+				s.Domains += dm.Name
+			}
+		}
+		if i < len(a.WebsiteNumbers) {
+			s.Number = a.WebsiteNumbers[i]
+		}
+		// The issued number's letter says the type, whatever the content.
+		if f, err := icpnum.ParseFiling(s.Number); err == nil && f.Service != "" {
+			s.Type = string(f.Service)
+		}
+		out = append(out, s)
+	}
+	return out
+}
 
 type dashboardData struct {
 	Numbers   []numbered
@@ -88,20 +126,7 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, rq *request) erro
 					evs = append(evs, tlEvent{Date: n.PSBDue, Deadline: true, Label: rq.lang.T("dash.psb_due", n.Number)})
 				}
 			}
-			for i, num := range a.WebsiteNumbers {
-				s := numberedSite{Number: num}
-				if a.Content != nil && i < len(a.Content.Websites) {
-					ws := a.Content.Websites[i]
-					s.Name = ws.Name
-					for j, dm := range ws.Domains {
-						if j > 0 {
-							s.Domains += ", "
-						}
-						s.Domains += dm.Name
-					}
-				}
-				n.Websites = append(n.Websites, s)
-			}
+			n.Websites = servicesOf(a)
 			d.Numbers = append(d.Numbers, n)
 		case a.Status.Open() || a.Status == filing.StatusRejected:
 			d.Open = append(d.Open, a)
@@ -159,12 +184,17 @@ type detailData struct {
 	CanWithdraw bool
 	CanSMS      bool
 	CanDecide   bool
+	CanVoid     bool
 	Desk        string
 	Reasons     []reasonTemplate
 	Rejection   *filing.History
 	Fix         []fixItem
 	Docs        []docView
-	Error       string
+	// Services are the numbered services of an approved application;
+	// Summary is the whole content, labelled as the wizard shows it.
+	Services []numberedSite
+	Summary  []section
+	Error    string
 }
 
 // application loads the application of the {id} path value as the signed-in user may see it.
@@ -203,6 +233,8 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 	if d.CanDecide {
 		d.Reasons = reasonTemplates()
 	}
+	d.CanVoid = (rq.user.Role == auth.RoleProvider || rq.user.Role == auth.RoleAdmin) &&
+		(st == filing.StatusProviderReview || st == filing.StatusSMSVerification || st == filing.StatusAuthorityReview)
 	for i := len(app.History) - 1; i >= 0; i-- {
 		if app.History[i].To == filing.StatusRejected {
 			h := app.History[i]
@@ -223,6 +255,8 @@ func (u *UI) detailData(rq *request, app *filing.Application) detailData {
 		d.Docs = append(d.Docs, docView{Document: doc, URL: fmt.Sprintf("/applications/%d/documents/%d", app.ID, doc.ID),
 			Image: doc.ContentType == "image/jpeg" || doc.ContentType == "image/png"})
 	}
+	d.Services = servicesOf(app)
+	d.Summary = u.summary(rq.lang, app)
 	d.Timeline = timelineSVG(appEvents(app, rq.lang, calendar.DateOf(u.fil.Now())), calendar.DateOf(u.fil.Now()), rq.lang)
 	return d
 }

@@ -44,6 +44,7 @@ const (
 	uiFiled              // approved: {id} is the website's
 	uiPSBPending         // {id} is the website's pending PSB filing
 	uiByDesk             // the decision page: in the review of the caller's desk (authority: authority review, else provider review)
+	uiAppDraft           // an application just created with a website and an App ({svc} is the App)
 )
 
 // uiRow is one page's row: the object and one cell per column. A cell is
@@ -68,46 +69,48 @@ const toLogin = "303>/login?next={next}"
 // POST is 401. Someone else's object is 404, never 403.
 var uiMatrix = map[string]uiRow{
 	//                                                     anonymous applicant provider authority psb admin
-	"GET /{$}":                               {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /lookup":                            {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /advisor":                           {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /footer-snippet":                    {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"GET /signup":                            {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"POST /signup":                           {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
-	"GET /login":                             {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
-	"POST /login":                            {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
-	"POST /logout":                           {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
-	"POST /lang":                             {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
-	"GET /dashboard":                         {noObject, [6]string{toLogin, "200", "303>/review", "303>/review", "303>/psb", "303>/admin/providers"}},
-	"GET /applications/new":                  {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
-	"POST /applications/new":                 {noObject, [6]string{"401", "303>/applications/{n}/edit/entity", "403", "403", "403", "403"}},
-	"GET /applications/{id}":                 {uiSubmitted, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
-	"GET /applications/{id}/edit/{step}":     {uiDraft, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/edit/{step}":    {uiDraft, [6]string{"401", "303>/applications/{id}/edit/entity|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/documents":      {uiDraft, [6]string{"401", "303>/applications/{id}/edit/documents|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/documents/{doc}": {uiWithDoc, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
-	"POST /applications/{id}/submit":         {uiDraft, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/withdraw":       {uiSubmitted, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/sms":             {uiSMSDue, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
-	"POST /applications/{id}/sms":            {uiSMSDue, [6]string{"401", "303>/applications/{id}/sms|404", "403", "403", "403", "403"}},
-	"GET /applications/{id}/letters/{kind}":  {uiSubmitted, [6]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403"}},
-	"POST /applications/{id}/decision":       {uiByDesk, [6]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403"}},
-	"GET /review":                            {noObject, [6]string{toLogin, "403", "200", "200", "403", "403"}},
-	"GET /scan":                              {noObject, [6]string{toLogin, "403", "200", "403", "403", "403"}},
-	"GET /websites":                          {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
-	"POST /websites/{id}/go-live":            {uiFiled, [6]string{"401", "303>/websites?done=go_live|404", "403", "403", "403", "403"}},
-	"POST /websites/{id}/psb":                {uiFiled, [6]string{"401", "303>/websites?done=psb|404", "403", "403", "403", "403"}},
-	"GET /psb":                               {noObject, [6]string{toLogin, "403", "403", "403", "200", "403"}},
-	"GET /psb/{id}":                          {uiPSBPending, [6]string{toLogin, "403", "403", "403", "200", "403"}},
-	"POST /psb/{id}/decision":                {uiPSBPending, [6]string{"401", "403", "403", "403", "303>/psb/{id}?done=approved", "403"}},
-	"GET /admin/providers":                   {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/providers":                  {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/providers?added={added}"}},
-	"GET /admin/accounts":                    {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/accounts":                   {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/accounts?added={added}"}},
-	"GET /admin/holidays":                    {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"POST /admin/holidays":                   {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/holidays?saved=1"}},
-	"GET /admin/outbox":                      {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
-	"/":                                      {noObject, [6]string{"404", "404", "404", "404", "404", "404"}},
+	"GET /{$}":                            {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"GET /lookup":                         {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"GET /advisor":                        {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"GET /footer-snippet":                 {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"GET /signup":                         {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"POST /signup":                        {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
+	"GET /login":                          {noObject, [6]string{"200", "200", "200", "200", "200", "200"}},
+	"POST /login":                         {noObject, [6]string{"303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard", "303>/dashboard"}},
+	"POST /logout":                        {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
+	"POST /lang":                          {noObject, [6]string{"303>/", "303>/", "303>/", "303>/", "303>/", "303>/"}},
+	"GET /dashboard":                      {noObject, [6]string{toLogin, "200", "303>/review", "303>/review", "303>/psb", "303>/admin/providers"}},
+	"GET /applications/new":               {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
+	"POST /applications/new":              {noObject, [6]string{"401", "303>/applications/{n}/edit/entity", "403", "403", "403", "403"}},
+	"GET /applications/{id}":              {uiSubmitted, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
+	"GET /applications/{id}/edit/{step}":  {uiDraft, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
+	"POST /applications/{id}/edit/{step}": {uiDraft, [6]string{"401", "303>/applications/{id}/edit/entity|404", "403", "403", "403", "403"}},
+	"POST /applications/{id}/documents":   {uiDraft, [6]string{"401", "303>/applications/{id}/edit/documents|404", "403", "403", "403", "403"}},
+	"POST /applications/{id}/services/{svc}/icon": {uiAppDraft, [6]string{"401", "303>/applications/{id}/edit/websites#f-websites-1--app-icon|404", "403", "403", "403", "403"}},
+	"GET /applications/{id}/documents/{doc}":      {uiWithDoc, [6]string{toLogin, "200|404", "200|404", "200", "403", "200"}},
+	"POST /applications/{id}/submit":              {uiDraft, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
+	"POST /applications/{id}/withdraw":            {uiSubmitted, [6]string{"401", "303>/applications/{id}|404", "403", "403", "403", "403"}},
+	"GET /applications/{id}/sms":                  {uiSMSDue, [6]string{toLogin, "200|404", "403", "403", "403", "403"}},
+	"POST /applications/{id}/sms":                 {uiSMSDue, [6]string{"401", "303>/applications/{id}/sms|404", "403", "403", "403", "403"}},
+	"GET /applications/{id}/letters/{kind}":       {uiSubmitted, [6]string{toLogin, "PDF|404", "PDF|404", "PDF", "403", "403"}},
+	"POST /applications/{id}/decision":            {uiByDesk, [6]string{"401", "403", "303>/review?done={id}|404", "303>/review?done={id}", "403", "403"}},
+	"POST /applications/{id}/void":                {uiSubmitted, [6]string{"401", "403", "303>/applications/{id}|404", "403", "403", "303>/applications/{id}"}},
+	"GET /review":                                 {noObject, [6]string{toLogin, "403", "200", "200", "403", "403"}},
+	"GET /scan":                                   {noObject, [6]string{toLogin, "403", "200", "403", "403", "403"}},
+	"GET /websites":                               {noObject, [6]string{toLogin, "200", "403", "403", "403", "403"}},
+	"POST /websites/{id}/go-live":                 {uiFiled, [6]string{"401", "303>/websites?done=go_live|404", "403", "403", "403", "403"}},
+	"POST /websites/{id}/psb":                     {uiFiled, [6]string{"401", "303>/websites?done=psb|404", "403", "403", "403", "403"}},
+	"GET /psb":                                    {noObject, [6]string{toLogin, "403", "403", "403", "200", "403"}},
+	"GET /psb/{id}":                               {uiPSBPending, [6]string{toLogin, "403", "403", "403", "200", "403"}},
+	"POST /psb/{id}/decision":                     {uiPSBPending, [6]string{"401", "403", "403", "403", "303>/psb/{id}?done=approved", "403"}},
+	"GET /admin/providers":                        {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
+	"POST /admin/providers":                       {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/providers?added={added}"}},
+	"GET /admin/accounts":                         {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
+	"POST /admin/accounts":                        {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/accounts?added={added}"}},
+	"GET /admin/holidays":                         {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
+	"POST /admin/holidays":                        {noObject, [6]string{"401", "403", "403", "403", "403", "303>/admin/holidays?saved=1"}},
+	"GET /admin/outbox":                           {noObject, [6]string{toLogin, "403", "403", "403", "403", "200"}},
+	"/":                                           {noObject, [6]string{"404", "404", "404", "404", "404", "404"}},
 }
 
 // uiWant is one cell: the status and, for a redirect, the location pattern.
@@ -288,6 +291,16 @@ func (w *uiWorld) send(t *testing.T, method, path, session string, body any) *ht
 			t.Fatal(err)
 		}
 		rd, ct = &buf, mw.FormDataContentType()
+	case iconUpload:
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField(ui.CSRFField, csrfValue)
+		fw, _ := mw.CreateFormFile("icon", "icon.png")
+		_, _ = fw.Write(iconPNG(t))
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rd, ct = &buf, mw.FormDataContentType()
 	case nil:
 		if method == "POST" {
 			rd, ct = strings.NewReader(url.Values{ui.CSRFField: {csrfValue}}.Encode()), "application/x-www-form-urlencoded"
@@ -315,6 +328,9 @@ func (w *uiWorld) send(t *testing.T, method, path, session string, body any) *ht
 // scanUpload is the body of the documents page: one PDF scan.
 type scanUpload struct{}
 
+// iconUpload is the body of an App's icon upload: a small PNG.
+type iconUpload struct{}
+
 var pdfScan = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 func (w *uiWorld) today() string { return calendar.DateOf(w.e.Clock.Now()).String() }
@@ -340,6 +356,9 @@ func (w *uiWorld) make(t *testing.T, sd uiSide, st uiStage) uiObject {
 	ctx := context.Background()
 	svc := w.e.App.Filing
 	c := fixture.FirstFiling(w.next)
+	if st == uiAppDraft {
+		c = fixture.AppFiling(w.next)
+	}
 	w.next++
 	owner, prov := w.a, apptest.ProviderCode
 	if sd == uiOther {
@@ -354,7 +373,7 @@ func (w *uiWorld) make(t *testing.T, sd uiSide, st uiStage) uiObject {
 	a, err := svc.Create(ctx, owner, filing.CreateRequest{Operation: "first_filing", Provider: prov, Entity: c.Entity, Websites: c.Websites})
 	must("create", err)
 	o := uiObject{id: a.ID, app: a.ID, content: c, owner: owner, st: st}
-	if st == uiDraft {
+	if st == uiDraft || st == uiAppDraft {
 		return o
 	}
 	if st == uiWithDoc {
@@ -446,6 +465,8 @@ func (w *uiWorld) request(t *testing.T, pattern string, id int64, o uiObject, r 
 			return strconv.FormatInt(o.doc, 10)
 		case "{kind}":
 			return "commitment.pdf"
+		case "{svc}":
+			return "1"
 		case "{$}":
 			return ""
 		}
@@ -471,11 +492,15 @@ func (w *uiWorld) request(t *testing.T, pattern string, id int64, o uiObject, r 
 		body = f
 	case "POST /applications/{id}/documents":
 		body = scanUpload{}
+	case "POST /applications/{id}/services/{svc}/icon":
+		body = iconUpload{}
 	case "POST /applications/{id}/sms":
 		ph := o.content.Entity.Principal.Phone
 		body = url.Values{"phone": {ph}, "code": {w.smsCode(t, ph)}}
 	case "POST /applications/{id}/decision":
 		body = url.Values{"decision": {"approve"}}
+	case "POST /applications/{id}/void":
+		body = url.Values{"void_reason": {"filed with the USCC without consent"}}
 	case "POST /websites/{id}/go-live":
 		body = url.Values{"go_live": {w.today()}}
 	case "POST /websites/{id}/psb":

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
-	"github.com/beian/beian/internal/operation"
+	"net/url"
+	"slices"
 	"strings"
+
+	"github.com/beian/beian/internal/operation"
 
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
@@ -19,22 +22,50 @@ type Field struct {
 	Required                    bool
 	Autocomplete                string
 	Findings                    []finding.Finding
+	// Groups are the choices of a "checks" field (checkboxes) under their
+	// headings; Display is the value as the summaries show it (the labels
+	// of the chosen options).
+	Groups  []OptGroup
+	Display string
+	// Reload makes the script save and show the step again when the input
+	// changes, since the inputs below it depend on it (the service type).
+	Reload bool
+	// Form and Preview serve an "icon" field: the id of the upload form
+	// its file input belongs to, and the URL of the current icon.
+	Form, Preview string
 }
 
-// Option is one choice of a select.
+// Option is one choice of a select; Group is the heading a checkbox choice
+// is listed under.
 type Option struct {
 	Value, Label string
 	Selected     bool
+	Group        string
+}
+
+// OptGroup is a heading of a "checks" field and its choices.
+type OptGroup struct {
+	Label   string
+	Options []Option
 }
 
 // spec describes an input bound to a string of form.Content, or to a list
-// (one item a line) when list is set.
+// (one item a line) when list is set, or through get and set when the
+// content is not a plain string (a service type, a yes/no, checkboxes, a
+// block behind a pointer). set receives every value posted under the name;
+// a spec with get and no set only shows its value (the icon, uploaded by
+// its own form).
 type spec struct {
 	name, label, typ string
 	options          func(Lang) []Option
 	str              func(*form.Content) *string
 	list             func(*form.Content) *[]string
+	get              func(*form.Content) []string
+	set              func(*form.Content, []string)
 	required         bool
+	reload           bool
+	form             string
+	preview          func(*form.Content) string
 }
 
 // fieldID turns a content path into an HTML id.
@@ -108,6 +139,25 @@ func provinceOptions(l Lang) []Option {
 }
 
 func principalSpecs(prefix string, p func(*form.Content) *form.Principal) []spec {
+	lr := func(c *form.Content) *form.LegalRepresentative {
+		if p(c).LegalRepresentative == nil {
+			p(c).LegalRepresentative = &form.LegalRepresentative{}
+		}
+		return p(c).LegalRepresentative
+	}
+	// lrStr binds a field of the legal-representative block without
+	// creating it just to show an empty input; tidyPrincipal drops an
+	// all-blank block.
+	lrStr := func(name, label, typ string, f func(*form.LegalRepresentative) *string, opts func(Lang) []Option) spec {
+		return spec{name: prefix + ".legal_representative." + name, label: label, typ: typ, options: opts,
+			get: func(c *form.Content) []string {
+				if l := p(c).LegalRepresentative; l != nil {
+					return []string{*f(l)}
+				}
+				return nil
+			},
+			set: func(c *form.Content, v []string) { *f(lr(c)) = first(v) }}
+	}
 	return []spec{
 		{name: prefix + ".name", label: "wizard.principal.name", typ: "text", required: true, str: func(c *form.Content) *string { return &p(c).Name }},
 		{name: prefix + ".id_type", label: "wizard.principal.id_type", typ: "select", options: idTypeOptions, str: func(c *form.Content) *string { return &p(c).IDType }},
@@ -115,7 +165,51 @@ func principalSpecs(prefix string, p func(*form.Content) *form.Principal) []spec
 		{name: prefix + ".id_expiry", label: "wizard.principal.id_expiry", typ: "text", str: func(c *form.Content) *string { return &p(c).IDExpiry }},
 		{name: prefix + ".phone", label: "wizard.principal.phone", typ: "tel", required: true, str: func(c *form.Content) *string { return &p(c).Phone }},
 		{name: prefix + ".email", label: "wizard.principal.email", typ: "email", required: true, str: func(c *form.Content) *string { return &p(c).Email }},
+		{name: prefix + ".emergency_phone", label: "wizard.principal.emergency_phone", typ: "tel", str: func(c *form.Content) *string { return &p(c).EmergencyPhone }},
+		{name: prefix + ".is_legal_representative", label: "wizard.principal.is_legal_representative", typ: "select", options: yesNoOptions,
+			get: func(c *form.Content) []string { return []string{yesNo(p(c).IsLegalRepresentative)} },
+			set: func(c *form.Content, v []string) { p(c).IsLegalRepresentative = parseYesNo(first(v)) }},
+		lrStr("name", "wizard.principal.lr_name", "text", func(l *form.LegalRepresentative) *string { return &l.Name }, nil),
+		lrStr("id_type", "wizard.principal.lr_id_type", "select", func(l *form.LegalRepresentative) *string { return &l.IDType }, func(l Lang) []Option {
+			return append([]Option{{Value: "", Label: l.T("form.choose")}}, idTypeOptions(l)...)
+		}),
+		lrStr("id_number", "wizard.principal.lr_id_number", "text", func(l *form.LegalRepresentative) *string { return &l.IDNumber }, nil),
 	}
+}
+
+// yesNoOptions answer a question the applicant may leave unanswered.
+func yesNoOptions(l Lang) []Option {
+	return []Option{{Value: "", Label: l.T("form.not_stated")}, {Value: "yes", Label: l.T("form.yes")}, {Value: "no", Label: l.T("form.no")}}
+}
+
+func yesNo(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "yes"
+	}
+	return "no"
+}
+
+func parseYesNo(s string) *bool {
+	switch s {
+	case "yes":
+		v := true
+		return &v
+	case "no":
+		v := false
+		return &v
+	}
+	return nil
+}
+
+// first is the first of the values posted under a name, or "".
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
 }
 
 // entitySpecs are the inputs of the entity step: the filed entity number for
@@ -138,36 +232,22 @@ func entitySpecs(op operation.Descriptor) (numbers, entity, principal []spec) {
 	return numbers, entity, principal
 }
 
-// websiteSpecs are the inputs of website i (the caller makes sure it exists).
-func websiteSpecs(op operation.Descriptor, i int) (site, principal []spec) {
-	p := fmt.Sprintf("websites[%d]", i)
-	w := func(c *form.Content) *form.Website { return &c.Websites[i] }
-	if op.NamesFiledServices() {
-		site = append(site, spec{name: p + ".number", label: "wizard.website.number", typ: "text", required: true, str: func(c *form.Content) *string { return &w(c).Number }})
-	}
-	site = append(site,
-		spec{name: p + ".name", label: "wizard.website.name", typ: "text", required: true, str: func(c *form.Content) *string { return &w(c).Name }},
-		spec{name: p + ".domains", label: "wizard.website.domains", typ: "textarea", required: true, list: func(c *form.Content) *[]string {
-			names := make([]string, len(w(c).Domains))
-			for j, d := range w(c).Domains {
-				names[j] = d.Name
-			}
-			return &names
-		}},
-		spec{name: p + ".home_url", label: "wizard.website.home_url", typ: "url", required: true, str: func(c *form.Content) *string { return &w(c).HomeURL }},
-		spec{name: p + ".content_types", label: "wizard.website.content_types", typ: "text", list: func(c *form.Content) *[]string { return &w(c).ContentTypes }},
-		spec{name: p + ".access.ips", label: "wizard.website.ips", typ: "textarea", required: true, list: func(c *form.Content) *[]string { return &w(c).Access.IPs }},
-	)
-	principal = principalSpecs(p+".principal", func(c *form.Content) *form.Principal { return &c.Websites[i].Principal })
-	return site, principal
-}
-
 // apply copies the submitted values of specs into c. Domains keep the
 // holder, registrar and expiry of a name already there.
-func apply(c *form.Content, specs []spec, get func(string) string) {
+func apply(c *form.Content, specs []spec, posted url.Values) {
 	for _, s := range specs {
-		v := strings.TrimSpace(get(s.name))
+		v := strings.TrimSpace(posted.Get(s.name))
 		switch {
+		case s.set != nil:
+			var vals []string
+			for _, x := range posted[s.name] {
+				if x = strings.TrimSpace(x); x != "" {
+					vals = append(vals, x)
+				}
+			}
+			s.set(c, vals)
+		case s.get != nil:
+			// shown only
 		case s.str != nil:
 			*s.str(c) = v
 		case strings.HasSuffix(s.name, ".domains"):
@@ -199,13 +279,18 @@ func apply(c *form.Content, specs []spec, get func(string) string) {
 func fields(specs []spec, c *form.Content, l Lang, fs *[]finding.Finding) []Field {
 	out := make([]Field, 0, len(specs))
 	for _, s := range specs {
-		f := Field{Name: s.name, ID: fieldID(s.name), Label: l.T(s.label), Type: s.typ, Required: s.required}
+		f := Field{Name: s.name, ID: fieldID(s.name), Label: l.T(s.label), Type: s.typ, Required: s.required, Reload: s.reload, Form: s.form}
 		if h := s.label + ".hint"; l.Has(h) {
 			f.Hint = l.T(h)
 		}
+		var vals []string
 		switch {
+		case s.get != nil:
+			vals = s.get(c)
+			f.Value = strings.Join(vals, "\n")
 		case s.str != nil:
 			f.Value = *s.str(c)
+			vals = []string{f.Value}
 		case s.list != nil:
 			sep := "\n"
 			if s.typ == "text" {
@@ -213,11 +298,26 @@ func fields(specs []spec, c *form.Content, l Lang, fs *[]finding.Finding) []Fiel
 			}
 			f.Value = strings.Join(*s.list(c), sep)
 		}
+		f.Display = f.Value
 		if s.options != nil {
 			f.Options = s.options(l)
+			var chosen []string
 			for i := range f.Options {
-				f.Options[i].Selected = f.Options[i].Value == f.Value
+				o := &f.Options[i]
+				o.Selected = slices.Contains(vals, o.Value)
+				if o.Selected && o.Value != "" {
+					chosen = append(chosen, o.Label)
+				}
+				if n := len(f.Groups); n == 0 || f.Groups[n-1].Label != o.Group {
+					f.Groups = append(f.Groups, OptGroup{Label: o.Group})
+				}
+				g := &f.Groups[len(f.Groups)-1]
+				g.Options = append(g.Options, *o)
 			}
+			f.Display = strings.Join(chosen, l.T("form.list_sep"))
+		}
+		if s.preview != nil {
+			f.Preview = s.preview(c)
 		}
 		f.Findings = take(fs, s.name)
 		out = append(out, f)

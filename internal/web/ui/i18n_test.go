@@ -12,6 +12,7 @@ import (
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/rules"
 )
 
@@ -99,6 +100,9 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	add("idtype.", form.IDTypes...)
 	add("cert.", rules.OrgCertificateTypes...)
 	add("doc.", filing.DocumentKinds()...)
+	for _, st := range icpnum.ServiceTypes() {
+		add("svc.", string(st))
+	}
 	add("hosting.", advisor.Hostings...)
 	add("stage.", advisor.StageFiling, advisor.StageLicense, advisor.StagePSB)
 	add("sev.", "error", "warning")

@@ -179,7 +179,7 @@ func TestOperationsOnFiledWithoutJavaScript(t *testing.T) {
 			approveWithSMS(t, env, b, prov, authy, id, c.Entity.Principal.Phone, nc.Websites[0].Principal.Phone)
 			site2 := entity + "-2"
 			d := b.get("/dashboard").must(t, 200)
-			if !strings.Contains(d.Body, `<span class="number">`+site2+`</span> `+nc.Websites[0].Name) {
+			if !strings.Contains(d.Body, `data-service-number="`+site2+`">`+site2+`</span> `+nc.Websites[0].Name) {
 				t.Fatalf("dashboard lacks %s %s:\n%s", site2, nc.Websites[0].Name, snippet(d.Body))
 			}
 			l := newBrowser(t, env, lang).get("/lookup?q="+url.QueryEscape(nc.Websites[0].Domains[0].Name)).must(t, 200)

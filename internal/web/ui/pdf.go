@@ -14,6 +14,7 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/secret"
 )
 
@@ -63,12 +64,21 @@ func letterLines(kind string, app *filing.Application, opName string, showID boo
 		for _, d := range w.Domains {
 			ds = append(ds, d.Name)
 		}
-		header = append(header,
-			letterLine{Label: fmt.Sprintf("网站%d名称", i+1), Value: w.Name, Gap: 4},
-			letterLine{Label: "域名", Value: strings.Join(ds, "、")},
-			letterLine{Label: "首页网址", Value: w.HomeURL},
-			letterLine{Label: "网站负责人", Value: w.Principal.Name + "（证件号码：" + id(w.Principal.IDNumber) + "）"},
-		)
+		kind := w.Type().NameZH()
+		header = append(header, letterLine{Label: fmt.Sprintf("%s%d名称", kind, i+1), Value: w.Name, Gap: 4})
+		switch {
+		case w.Type() == icpnum.ServiceWebsite:
+			header = append(header, letterLine{Label: "域名", Value: strings.Join(ds, "、")}, letterLine{Label: "首页网址", Value: w.HomeURL})
+		case w.App != nil:
+			var ps []string
+			for _, p := range w.App.Platforms {
+				ps = append(ps, p.Platform+" "+p.ID)
+			}
+			header = append(header, letterLine{Label: "运行平台", Value: strings.Join(ps, "、")})
+		case w.Hosted() != nil:
+			header = append(header, letterLine{Label: "所在平台", Value: w.Hosted().Platform + " " + w.Hosted().AppID})
+		}
+		header = append(header, letterLine{Label: kind + "负责人", Value: w.Principal.Name + "（证件号码：" + id(w.Principal.IDNumber) + "）"})
 	}
 	var body []string
 	switch kind {

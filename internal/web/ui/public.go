@@ -1,67 +1,73 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/beian/beian/internal/advisor"
 	"github.com/beian/beian/internal/calendar"
-	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/lookup"
 )
 
 func (u *UI) home(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return u.show(w, r, rq, "home", nil)
 }
 
-// lookupData is the lookup page: the query, how it was read, the rows.
+// Searcher is the public lookup the page asks (lookup.Handler): the same
+// answers as GET /api/v1/filings, under the same per-client rate limit.
+type Searcher interface {
+	SearchFor(ctx context.Context, r *http.Request, q lookup.Query) (lookup.Page, error)
+}
+
+// lookupData is the lookup page: the query, how it was read, the rows and
+// the link to the next page.
 type lookupData struct {
-	Q, By   string
-	Asked   bool
-	Error   string
-	Results []filing.PublicFiling
+	Q, By, Type string
+	Asked       bool
+	Error       string
+	Results     []lookup.Record
+	Next        string // URL of the next page, "" on the last
+	Types       []string
 }
 
-// lookupKind decides what a free-text query is: a filing number, a domain
-// (anything with a dot), or an entity name.
-func lookupKind(q string) string {
-	if _, err := icpnum.ParseFiling(q); err == nil {
-		return "number"
-	}
-	if strings.Contains(q, ".") && !strings.ContainsAny(q, " \t") {
-		return "domain"
-	}
-	return "entity"
-}
+// serviceTypes are the values of the page's service-type filter.
+var serviceTypes = []string{string(icpnum.ServiceWebsite), string(icpnum.ServiceApp), string(icpnum.ServiceMiniProgram), string(icpnum.ServiceQuickApp)}
 
-// lookup is the public query over Filing.Lookup: no personal data.
+// lookup is the public query page over the lookup package: no personal
+// data, paginated by the lookup's cursor.
 func (u *UI) lookup(w http.ResponseWriter, r *http.Request, rq *request) error {
-	d := lookupData{Q: strings.TrimSpace(r.URL.Query().Get("q")), By: r.URL.Query().Get("by")}
-	if d.Q != "" {
-		d.Asked = true
-		if d.By != "domain" && d.By != "number" && d.By != "entity" {
-			d.By = lookupKind(d.Q)
+	v := r.URL.Query()
+	d := lookupData{Q: strings.TrimSpace(v.Get("q")), By: v.Get("by"), Type: v.Get("type"), Types: serviceTypes}
+	if d.Q == "" {
+		return u.show(w, r, rq, "lookup", d)
+	}
+	d.Asked = true
+	var q lookup.Query
+	q, d.By = lookup.FreeText(d.Q, d.By, d.Type, v.Get("cursor"))
+	if u.search == nil {
+		return errors.New("ui: no lookup configured")
+	}
+	page, err := u.search.SearchFor(r.Context(), r, q)
+	var le *lookup.Error
+	switch {
+	case errors.As(err, &le):
+		d.Error = rq.lang.Pick(le.ZH, le.EN)
+	case err != nil:
+		return err
+	}
+	d.Results = page.Items
+	if page.Next != "" {
+		next := url.Values{"q": {d.Q}, "by": {d.By}, "cursor": {page.Next}}
+		if d.Type != "" {
+			next.Set("type", d.Type)
 		}
-		var domain, number, entity string
-		switch d.By {
-		case "domain":
-			domain = d.Q
-		case "number":
-			number = d.Q
-		default:
-			entity = d.Q
-		}
-		res, err := u.fil.Lookup(r.Context(), domain, number, entity)
-		if err != nil {
-			status, msg := u.describe(rq.lang, err)
-			if status >= 500 {
-				return err
-			}
-			d.Error = msg
-		}
-		d.Results = res
+		d.Next = "/lookup?" + next.Encode()
 	}
 	return u.show(w, r, rq, "lookup", d)
 }

@@ -16,16 +16,23 @@ import (
 type queueData struct {
 	Status   string
 	Statuses []Option
-	Items    []*filing.Application
+	Items    []queueRow
 	Desk     string
 	Charts   []template.HTML
 	Gate     *gate.Snapshot
 	Pending  int
 }
 
+// queueRow is an application in a desk's list with its services (type,
+// name, number once issued).
+type queueRow struct {
+	*filing.Application
+	Services []numberedSite
+}
+
 // queueStatuses are the filters of the queue page.
 func queueStatuses() []string {
-	return []string{"provider_review", "sms_verification", "authority_review", "approved", "rejected", "withdrawn", "expired", "all"}
+	return []string{"provider_review", "sms_verification", "authority_review", "approved", "rejected", "withdrawn", "expired", "voided", "all"}
 }
 
 // queue is a review desk's list, oldest deadline first with the business
@@ -46,7 +53,10 @@ func (u *UI) queue(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err != nil {
 		return err
 	}
-	d := queueData{Status: st, Items: items, Desk: string(rq.user.Role)}
+	d := queueData{Status: st, Desk: string(rq.user.Role)}
+	for _, a := range items {
+		d.Items = append(d.Items, queueRow{Application: a, Services: servicesOf(a)})
+	}
 	for _, s := range queueStatuses() {
 		label := rq.lang.T("queue.all")
 		if s != "all" {
@@ -121,19 +131,40 @@ func (u *UI) decide(w http.ResponseWriter, r *http.Request, rq *request) error {
 		_, err = u.fil.AuthorityReview(r.Context(), *rq.user, id, d)
 	}
 	if err != nil {
-		status, msg := u.describe(rq.lang, err)
-		if status >= 500 {
-			return err
-		}
-		cur, gerr := u.fil.Get(r.Context(), *rq.user, id)
-		if gerr != nil {
-			return err
-		}
-		dd := u.detailData(rq, cur)
-		dd.Error = msg
-		return u.tpl.render(w, status, u.page(r, rq, "application", rq.lang.T("application.title", id), dd))
+		return u.refused(w, r, rq, id, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/review?done=%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// refused shows application id again with the refusal err of an operator's
+// action on it; a server error is returned as such.
+func (u *UI) refused(w http.ResponseWriter, r *http.Request, rq *request, id int64, err error) error {
+	status, msg := u.describe(rq.lang, err)
+	if status >= 500 {
+		return err
+	}
+	cur, gerr := u.fil.Get(r.Context(), *rq.user, id)
+	if gerr != nil {
+		return err
+	}
+	dd := u.detailData(rq, cur)
+	dd.Error = msg
+	return u.tpl.render(w, status, u.page(r, rq, "application", rq.lang.T("application.title", id), dd))
+}
+
+// void ends a submitted application that blocks its entity (the provider
+// desk for what was filed with it, the admin for any), with the reason the
+// operator typed; a refusal re-renders the page with the message.
+func (u *UI) void(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := appID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := u.fil.Void(r.Context(), *rq.user, id, r.PostFormValue("void_reason")); err != nil {
+		return u.refused(w, r, rq, id, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/applications/%d", id), http.StatusSeeOther)
 	return nil
 }
 

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/beian/beian/internal/app"
 	"github.com/beian/beian/internal/apptest"
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/web/ui"
 )
@@ -90,31 +93,42 @@ func TestEveryPostFormHasCSRF(t *testing.T) {
 	}
 }
 
+// TestSessionCookie: the session cookie is HttpOnly and SameSite=Lax, and
+// Secure when a trusted proxy says the client used HTTPS; the same header
+// from any other peer is the client's claim and changes nothing.
 func TestSessionCookie(t *testing.T) {
-	env := apptest.New(t)
-	env.Applicant("cookie@example.com")
-	b := newBrowser(t, env, "en")
-	form := url.Values{"email": {"cookie@example.com"}, "password": {"correct horse 1"}, ui.CSRFField: {b.csrf()}}
-	req, _ := http.NewRequest("POST", env.Server.URL+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Forwarded-Proto", "https")
-	c := &http.Client{Jar: b.c.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var sess *http.Cookie
-	for _, ck := range resp.Cookies() {
-		if ck.Name == ui.SessionCookie {
-			sess = ck
-		}
-	}
-	if resp.StatusCode != 303 || sess == nil || !sess.HttpOnly || !sess.Secure || sess.SameSite != http.SameSiteLaxMode || !strings.HasPrefix(sess.Value, "bn_") {
-		t.Fatalf("login: %d, cookie %+v", resp.StatusCode, sess)
-	}
-	if loc := resp.Header.Get("Location"); loc != "/dashboard" {
-		t.Errorf("redirect to %q", loc)
+	for _, tc := range []struct {
+		name    string
+		trusted []netip.Prefix
+		secure  bool
+	}{{"untrusted peer", []netip.Prefix{}, false}, {"trusted proxy", clientip.Loopback(), true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := apptest.NewWith(t, func(c *app.Config) { c.TrustedProxies = tc.trusted })
+			env.Applicant("cookie@example.com")
+			b := newBrowser(t, env, "en")
+			form := url.Values{"email": {"cookie@example.com"}, "password": {"correct horse 1"}, ui.CSRFField: {b.csrf()}}
+			req, _ := http.NewRequest("POST", env.Server.URL+"/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			c := &http.Client{Jar: b.c.Jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var sess *http.Cookie
+			for _, ck := range resp.Cookies() {
+				if ck.Name == ui.SessionCookie {
+					sess = ck
+				}
+			}
+			if resp.StatusCode != 303 || sess == nil || !sess.HttpOnly || sess.Secure != tc.secure || sess.SameSite != http.SameSiteLaxMode || !strings.HasPrefix(sess.Value, "bn_") {
+				t.Fatalf("login: %d, cookie %+v (want Secure=%v)", resp.StatusCode, sess, tc.secure)
+			}
+			if loc := resp.Header.Get("Location"); loc != "/dashboard" {
+				t.Errorf("redirect to %q", loc)
+			}
+		})
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/beian/beian/internal/account"
 	"github.com/beian/beian/internal/auth"
 	"github.com/beian/beian/internal/blobstore"
+	"github.com/beian/beian/internal/clientip"
 	"github.com/beian/beian/internal/filing"
 )
 
@@ -43,6 +44,8 @@ type Config struct {
 	Log      *slog.Logger
 	// Scans reads the compliance scan's results (nil: the page is empty).
 	Scans ScanResults
+	// Lookup answers the /lookup page (nil: the page fails with 500).
+	Lookup Searcher
 	// FontPath is a TrueType font (or collection) with CJK glyphs for the
 	// PDF letters; empty means the usual Debian locations (see FontCandidates).
 	FontPath string
@@ -59,6 +62,7 @@ type UI struct {
 	assets assets
 	fonts  *fontSource
 	scans  ScanResults
+	search Searcher
 }
 
 // New loads the catalogues, the assets and the templates, failing at start
@@ -80,7 +84,7 @@ func New(c Config) (*UI, error) {
 		return nil, err
 	}
 	return &UI{acc: c.Accounts, fil: c.Filing, blobs: c.Blobs, log: c.Log, cats: cats, tpl: e, assets: a,
-		fonts: newFontSource(c.FontPath), scans: c.Scans}, nil
+		fonts: newFontSource(c.FontPath), scans: c.Scans, search: c.Lookup}, nil
 }
 
 // request is what a handler knows about the caller.
@@ -120,6 +124,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"GET /applications/{id}/edit/{step}", []auth.Role{app}, u.stepForm},
 		{"POST /applications/{id}/edit/{step}", []auth.Role{app}, u.saveStep},
 		{"POST /applications/{id}/documents", []auth.Role{app}, u.upload},
+		{"POST /applications/{id}/services/{svc}/icon", []auth.Role{app}, u.uploadIcon},
 		{"GET /applications/{id}/documents/{doc}", []auth.Role{app, prov, authy, admin}, u.document},
 		{"POST /applications/{id}/submit", []auth.Role{app}, u.submit},
 		{"POST /applications/{id}/withdraw", []auth.Role{app}, u.withdraw},
@@ -127,6 +132,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 		{"POST /applications/{id}/sms", []auth.Role{app}, u.sms},
 		{"GET /applications/{id}/letters/{kind}", []auth.Role{app, prov, authy}, u.letter},
 		{"POST /applications/{id}/decision", []auth.Role{prov, authy}, u.decide},
+		{"POST /applications/{id}/void", []auth.Role{prov, admin}, u.void},
 		{"GET /review", []auth.Role{prov, authy}, u.queue},
 		{"GET /scan", []auth.Role{prov}, u.scanPage},
 		{"GET /websites", []auth.Role{app}, u.websites},
@@ -200,8 +206,12 @@ func securityHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// secure reports whether the client reached us over TLS: directly, or
+// through a trusted proxy that says so. From any other peer
+// X-Forwarded-Proto is the client's own claim and is ignored, so that a
+// cookie is never marked Secure (or not) on a client's say-so.
 func secure(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+	return r.TLS != nil || (clientip.FromTrustedProxy(r.Context()) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
 func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {

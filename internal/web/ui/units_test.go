@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"github.com/beian/beian/internal/operation"
 	"html/template"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 	"github.com/beian/beian/internal/calendar"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
+	"github.com/beian/beian/internal/fixture"
 	"github.com/beian/beian/internal/form"
+	"github.com/beian/beian/internal/vocab"
 )
 
 func TestMakeSnippet(t *testing.T) {
@@ -177,9 +180,9 @@ func FuzzSplitList(f *testing.F) {
 func TestApplyKeepsDomainDetails(t *testing.T) {
 	c := form.Content{Websites: []form.Website{{Domains: []form.Domain{{Name: "a.cn", Holder: "某公司"}}}}}
 	first, _ := operation.Default().Get(operation.FirstFiling)
-	site, _ := websiteSpecs(first, 0)
-	vals := map[string]string{"websites[0].domains": "a.cn\nb.cn", "websites[0].name": " 名称 ", "websites[0].access.ips": "198.51.100.7, 198.51.100.8"}
-	apply(&c, site, func(k string) string { return vals[k] })
+	site := serviceGroups(specEnv{op: first, voc: vocab.Default()}, &c, 0, Lang{})[0].specs
+	vals := url.Values{"websites[0].domains": {"a.cn\nb.cn"}, "websites[0].name": {" 名称 "}, "websites[0].access.ips": {"198.51.100.7, 198.51.100.8"}}
+	apply(&c, site, vals)
 	w := c.Websites[0]
 	if len(w.Domains) != 2 || w.Domains[0].Holder != "某公司" || w.Domains[1].Name != "b.cn" || w.Name != "名称" || len(w.Access.IPs) != 2 {
 		t.Errorf("apply: %+v", w)
@@ -300,5 +303,43 @@ func TestLocalPath(t *testing.T) {
 		if got := localPath(in); got != want {
 			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPlaceUnderShowsBlockFindingsAtTheirFirstInput(t *testing.T) {
+	secs := []section{{Fields: []Field{{Name: "websites[1].name"}, {Name: "websites[1].principal.legal_representative.name"},
+		{Name: "websites[1].principal.legal_representative.id_number"}, {Name: "websites[1].app.platforms[0].platform"}}}}
+	for field, at := range map[string]int{"websites[1].principal.legal_representative": 1, "websites[1].app.platforms": 3, "websites[1].app": 3} {
+		if !placeUnder(secs, finding.Finding{Field: field}) {
+			t.Errorf("%s not placed", field)
+		}
+		if n := len(secs[0].Fields[at].Findings); n == 0 || secs[0].Fields[at].Findings[n-1].Field != field {
+			t.Errorf("%s not at %s", field, secs[0].Fields[at].Name)
+		}
+	}
+	for _, field := range []string{"", "websites[2]", "websites[1].principal.legal", "entity"} {
+		if placeUnder(secs, finding.Finding{Field: field}) {
+			t.Errorf("%q placed", field)
+		}
+	}
+}
+
+func TestLetterNamesEveryServiceType(t *testing.T) {
+	c := fixture.AppFiling(5)
+	c.Websites = append(c.Websites, fixture.MiniProgram(5))
+	_, lines := letterLines(LetterCommitment, &filing.Application{ID: 9, Content: &c}, "首次备案", false, calendar.NewDate(2026, 3, 2))
+	got := map[string]string{}
+	for _, l := range lines {
+		got[l.Label] = l.Value
+	}
+	for label, want := range map[string]string{"网站1名称": c.Websites[0].Name, "首页网址": c.Websites[0].HomeURL, "App2名称": c.Websites[1].Name,
+		"运行平台":   "android " + c.Websites[1].App.Platforms[0].ID + "、ios " + c.Websites[1].App.Platforms[1].ID,
+		"小程序3名称": c.Websites[2].Name, "所在平台": "wechat " + c.Websites[2].MiniProgram.AppID} {
+		if got[label] != want {
+			t.Errorf("%s = %q, want %q", label, got[label], want)
+		}
+	}
+	if v := got["App负责人"]; !strings.HasPrefix(v, c.Websites[1].Principal.Name+"（证件号码：") || strings.Contains(v, c.Websites[1].Principal.IDNumber) {
+		t.Errorf("App principal line %q (the ID number is masked)", v)
 	}
 }

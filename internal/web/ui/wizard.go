@@ -1,19 +1,22 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"github.com/beian/beian/internal/fault"
-	"github.com/beian/beian/internal/operation"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/beian/beian/internal/appinfo"
 	"github.com/beian/beian/internal/auth"
+	"github.com/beian/beian/internal/fault"
 	"github.com/beian/beian/internal/filing"
 	"github.com/beian/beian/internal/finding"
 	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/operation"
 )
 
 // Wizard steps after the first (operation and provider).
@@ -133,6 +136,7 @@ type stepData struct {
 	DocKinds []Option
 	Summary  []section
 	Sites    int
+	Icons    []iconForm
 	Error    string
 }
 
@@ -144,36 +148,34 @@ func appID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// stepSpecs returns the sections of inputs of an editing step.
-func stepSpecs(op operation.Descriptor, c *form.Content, step string, l Lang) (titles []string, groups [][]spec, index []int) {
+// stepSpecs returns the groups of inputs of an editing step.
+func stepSpecs(e specEnv, c *form.Content, step string, l Lang) []group {
+	var out []group
 	switch step {
 	case stepEntity:
-		nums, ent, pr := entitySpecs(op)
+		nums, ent, pr := entitySpecs(e.op)
 		if nums != nil {
-			titles, groups, index = append(titles, l.T("wizard.section.numbers")), append(groups, nums), append(index, -1)
+			out = append(out, group{title: l.T("wizard.section.numbers"), specs: nums, index: -1})
 		}
-		titles = append(titles, l.T("wizard.section.entity"), l.T("wizard.section.entity_principal"))
-		groups = append(groups, ent, pr)
-		index = append(index, -1, -1)
+		out = append(out, group{title: l.T("wizard.section.entity"), specs: ent, index: -1},
+			group{title: l.T("wizard.section.entity_principal"), specs: pr, index: -1})
 	case stepWebsites:
 		for i := range c.Websites {
-			site, pr := websiteSpecs(op, i)
-			titles = append(titles, l.T("wizard.section.website", i+1), l.T("wizard.section.website_principal", i+1))
-			groups = append(groups, site, pr)
-			index = append(index, i, -1)
+			out = append(out, serviceGroups(e, c, i, l)...)
 		}
 	}
-	return titles, groups, index
+	return out
 }
+
+// iconForm is the upload form of one App's icon, outside the step's form
+// (forms do not nest); the icon input inside the service's fieldset
+// belongs to it through its form attribute.
+type iconForm struct{ ID, Action string }
 
 // stepData builds the page of one step from the stored application.
 func (u *UI) stepData(rq *request, app *filing.Application, step string) stepData {
 	d := stepData{App: app, Step: step}
-	c := &form.Content{}
-	if app.Content != nil {
-		cp := *app.Content
-		c = &cp
-	}
+	c := editCopy(app, true)
 	if step == stepWebsites && len(c.Websites) == 0 {
 		c.Websites = []form.Website{{}}
 	}
@@ -197,12 +199,19 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	rest := append([]finding.Finding(nil), app.Findings...)
-	titles, groups, index := stepSpecs(u.op(app.Operation), c, step, rq.lang)
-	for i, g := range groups {
-		d.Sections = append(d.Sections, section{Title: titles[i], Index: index[i], Fields: fields(g, c, rq.lang, &rest)})
+	env := u.envOf(app)
+	for _, g := range stepSpecs(env, &c, step, rq.lang) {
+		d.Sections = append(d.Sections, section{Title: g.title, Index: g.index, Fields: fields(g.specs, &c, rq.lang, &rest)})
+	}
+	if step == stepWebsites {
+		for i, w := range c.Websites {
+			if w.Type() == icpnum.ServiceApp {
+				d.Icons = append(d.Icons, iconForm{ID: iconFormID(i), Action: fmt.Sprintf("/applications/%d/services/%d/icon", app.ID, i)})
+			}
+		}
 	}
 	for _, f := range rest {
-		if step == stepReview || stepOf(f.Field) == step {
+		if !placeUnder(d.Sections, f) && (step == stepReview || stepOf(f.Field) == step) {
 			d.Other = append(d.Other, f)
 		}
 	}
@@ -212,15 +221,43 @@ func (u *UI) stepData(rq *request, app *filing.Application, step string) stepDat
 		}
 	}
 	if step == stepReview {
-		for _, s := range steps(u.op(app.Operation)) {
-			t, g, ix := stepSpecs(u.op(app.Operation), c, s, rq.lang)
-			none := []finding.Finding{}
-			for i := range g {
-				d.Summary = append(d.Summary, section{Title: t[i], Index: ix[i], Fields: fields(g[i], c, rq.lang, &none)})
+		d.Summary = u.summary(rq.lang, app)
+	}
+	return d
+}
+
+// placeUnder shows a finding about a whole block or list (a missing App
+// block, the legal-representative block, the platforms) at the first input
+// inside it, and reports whether there was one.
+func placeUnder(secs []section, f finding.Finding) bool {
+	if f.Field == "" {
+		return false
+	}
+	for i := range secs {
+		for j := range secs[i].Fields {
+			fd := &secs[i].Fields[j]
+			if strings.HasPrefix(fd.Name, f.Field+".") || strings.HasPrefix(fd.Name, f.Field+"[") {
+				fd.Findings = append(fd.Findings, f)
+				return true
 			}
 		}
 	}
-	return d
+	return false
+}
+
+// summary is the whole content of app as labelled values, step by step:
+// the wizard's last step and the review desks show it.
+func (u *UI) summary(l Lang, app *filing.Application) []section {
+	c := editCopy(app, false)
+	env := u.envOf(app)
+	var out []section
+	for _, s := range steps(env.op) {
+		for _, g := range stepSpecs(env, &c, s, l) {
+			none := []finding.Finding{}
+			out = append(out, section{Title: g.title, Index: g.index, Fields: fields(g.specs, &c, l, &none)})
+		}
+	}
+	return out
 }
 
 func validStep(op operation.Descriptor, step string) bool {
@@ -280,17 +317,17 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 	if err != nil {
 		return err
 	}
-	c := form.Content{}
-	if app.Content != nil {
-		c = *app.Content
-	}
+	c := editCopy(app, true)
 	if step == stepWebsites && len(c.Websites) == 0 {
 		c.Websites = []form.Website{{}}
 	}
-	_, groups, _ := stepSpecs(u.op(app.Operation), &c, step, rq.lang)
-	for _, g := range groups {
-		apply(&c, g, r.PostFormValue)
+	if err := r.ParseForm(); err != nil {
+		return &pageError{kind: fault.Malformed, key: "err.bad_form"}
 	}
+	for _, g := range stepSpecs(u.envOf(app), &c, step, rq.lang) {
+		apply(&c, g.specs, r.PostForm)
+	}
+	tidyServices(&c)
 	next := step
 	switch act := r.PostFormValue("go"); {
 	case act == "next":
@@ -305,8 +342,7 @@ func (u *UI) saveStep(w http.ResponseWriter, r *http.Request, rq *request) error
 			c.Websites = append(c.Websites[:i], c.Websites[i+1:]...)
 		}
 	}
-	updated, err := u.fil.Update(r.Context(), *rq.user, app.ID, filing.CreateRequest{Operation: string(app.Operation), Provider: app.Provider,
-		Entity: c.Entity, Websites: c.Websites, EntityNumber: c.EntityNumber, EffectiveDate: c.EffectiveDate})
+	updated, err := u.save(r.Context(), *rq.user, app, c)
 	if err != nil {
 		return err
 	}
@@ -366,4 +402,63 @@ func (u *UI) prefill(ctx context.Context, user auth.Principal, op operation.Desc
 		c.Websites = []form.Website{{}}
 	}
 	return c, nil
+}
+
+// uploadIcon stores the icon of service {svc}, an App: the file must pass
+// appinfo.ValidateIcon (PNG or JPEG by its bytes, at most 100 KB, sane
+// pixel size) before it is kept; it is attached to the application as a
+// document and the App block names it. A refused file shows the services
+// step again with the reason.
+func (u *UI) uploadIcon(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.SetPathValue("step", stepWebsites)
+	app, _, err := u.editable(r, rq)
+	if err != nil {
+		return err
+	}
+	c := editCopy(app, false)
+	i, err := strconv.Atoi(r.PathValue("svc"))
+	if err != nil || i < 0 || i >= len(c.Websites) || c.Websites[i].Type() != icpnum.ServiceApp {
+		return &pageError{kind: fault.NotFound, key: "err.not_found"}
+	}
+	f, _, err := r.FormFile("icon")
+	if err != nil {
+		return u.renderStep(w, r, rq, http.StatusUnprocessableEntity, app, stepWebsites, rq.lang.T("err.file_required"))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, appinfo.MaxIconBytes+1))
+	if err != nil {
+		return fmt.Errorf("read the icon of application %d: %w", app.ID, err)
+	}
+	if res := appinfo.ValidateIcon(b); !res.Valid {
+		msg := ""
+		for _, fd := range res.Findings {
+			msg = rq.lang.T("err.icon.upload", rq.lang.Pick(fd.MessageZH, fd.MessageEN))
+		}
+		return u.renderStep(w, r, rq, http.StatusUnprocessableEntity, app, stepWebsites, msg)
+	}
+	blob, err := u.blobs.Put(r.Context(), bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("store the icon of application %d: %w", app.ID, err)
+	}
+	doc, err := u.fil.AddDocument(r.Context(), *rq.user, app.ID, iconDocumentKind, blob)
+	if err != nil {
+		return err
+	}
+	appOf(&c, i).Icon = docRef(doc.ID)
+	tidyServices(&c)
+	if _, err := u.save(r.Context(), *rq.user, app, c); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/applications/%d/edit/%s#%s", app.ID, stepWebsites, fieldID(fmt.Sprintf("websites[%d].app.icon", i))), http.StatusSeeOther)
+	return nil
+}
+
+// iconDocumentKind is the document kind an App icon is kept under, until
+// the filing service has a kind of its own for it.
+const iconDocumentKind = "other"
+
+// save stores content c of app with Filing.Update, which re-runs the checks.
+func (u *UI) save(ctx context.Context, user auth.Principal, app *filing.Application, c form.Content) (*filing.Application, error) {
+	return u.fil.Update(ctx, user, app.ID, filing.CreateRequest{Operation: string(app.Operation), Provider: app.Provider,
+		Entity: c.Entity, Websites: c.Websites, EntityNumber: c.EntityNumber, EffectiveDate: c.EffectiveDate})
 }

@@ -51,7 +51,18 @@
         if (again) { again = false; save(); }
       });
     }
-    form.addEventListener("change", debounce(save, 250));
+    var later = debounce(save, 250);
+    form.addEventListener("change", function (ev) {
+      // A choice the inputs below depend on (the service type): save and
+      // show the step again with the inputs of the new choice.
+      if (ev.target && ev.target.hasAttribute("data-reload")) {
+        var stay = form.querySelector('button[value="stay"]');
+        if (stay) { stay.click(); return; }
+      }
+      // A file belongs to its own upload form, not to this one.
+      if (ev.target && ev.target.form !== form) { return; }
+      later();
+    });
   }
 
   // Footer generator: refresh the preview and the code while typing.

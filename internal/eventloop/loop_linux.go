@@ -1,6 +1,6 @@
 //go:build linux
 
-package gate
+package eventloop
 
 import (
 	"bytes"
@@ -18,19 +18,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The event loop is the fast path's server on Linux: one goroutine per
-// GOMAXPROCS, each with its own epoll set, serving every connection it owns
-// from edge-triggered readiness, as an nginx worker does.
-//
-// Why not a goroutine per connection, as net/http does: after answering, a
-// goroutine must read again to learn that the next request has not come yet
-// (a system call that returns EAGAIN), park, and be woken through the
-// runtime's poller and scheduler. The loop instead reads until a read comes
-// back short — for a TCP socket that means its receive queue is empty, and
-// the next segment raises a new edge — so a request costs one read and one
-// write, and requests are served in the order they became ready, which is
-// what keeps the latency tail as short as nginx's.
-//
 // A connection is taken from the Go listener as a duplicate of its socket
 // (the net.Conn is closed, which removes it from the runtime's poller) and
 // handed back as a new net.Conn, with the bytes read so far, when a request
@@ -44,7 +31,7 @@ type loopGroup struct {
 }
 
 // newLoopGroup makes n event loops (at least one) for s.
-func newLoopGroup(s *fastServer, n int) (*loopGroup, error) {
+func newLoopGroup(s *server, n int) (*loopGroup, error) {
 	lg := &loopGroup{}
 	for range max(n, 1) {
 		l, err := newEventLoop(s)
@@ -94,86 +81,60 @@ func (lg *loopGroup) adopt(c net.Conn) bool {
 	}
 	// The peer is known now and does not change: whether it is a trusted
 	// proxy is settled once for all the connection's requests.
-	peer := peerAddr(c)
+	peer := PeerAddr(c)
 	// The duplicate shares the socket and its O_NONBLOCK flag; closing c
 	// takes the original out of the runtime's poller.
 	_ = c.Close()
 	l := lg.loops[lg.next.Add(1)%uint32(len(lg.loops))]
-	l.s.g.m.connsFast.Inc()
-	l.add(fd, peer, l.s.g.trustsAddr(peer))
+	l.s.cfg.Events.Adopted()
+	l.add(fd, peer, l.s.cfg.Trusts(peer))
 	return true
 }
 
 // eventLoop owns a set of connections. Only its run goroutine touches conns
 // and the connections; add hands new ones over through incoming.
 type eventLoop struct {
-	s      *fastServer
+	s      *server
+	h      Handler
 	epfd   int
 	wakeFD int // an eventfd that stop writes to
 
 	mu       sync.Mutex
-	incoming []*loopConn
+	incoming []*Conn
 	stopped  bool
 
-	conns []*loopConn // indexed by file descriptor
-	now   int64       // the server clock (ms), read once per wake-up
-	peak  int64       // the most unsent answer bytes seen on one connection
+	conns []*Conn // indexed by file descriptor
+	now   int64   // the server clock (ms), read once per wake-up
+	peak  int64   // the most unsent answer bytes seen on one connection
 
 	// The round being served (see collect); reused from round to round.
 	reqs           []pendingReq
-	hosts          []string
-	decided        []Decision
-	touched, spare []*loopConn
+	touched, spare []*Conn
 }
 
 // pendingReq is a request read in this round, waiting for its answer.
 type pendingReq struct {
-	c     *loopConn
+	c     *Conn
 	start int // offset of its head in c.buf, to leave it unread (answerRound)
-	req   fastRequest
 }
 
-// loopConn is one client connection of an event loop.
-type loopConn struct {
-	fd         int
-	buf        []byte // read buffer; buf[r:w] is unread
-	r, w       int
-	out        []byte // answers not yet written; out[outOff:] is pending
-	outOff     int
-	page       []byte // block page being built
-	last       int64  // clock (ms) of the last read that brought bytes
-	headSince  int64  // clock a request head became due (accept, or its first byte), 0 if none
-	writeSince int64  // clock a write first found the socket full, 0 if not
-	closeAfter bool   // close once out is written
-	// trusted: the peer is a trusted proxy (its X-Forwarded-Host decides).
-	trusted bool
-	peer    netip.Addr
-	// paused: complete request heads wait in buf[r:w] because the unsent
-	// answers reached maxPendingOut; they are parsed, before anything more
-	// is read, once the answers are written.
-	paused bool
-	// Round state (see collect): queued for answerRound, read again in
-	// this round, handed to net/http once the requests before are answered.
-	queued, more, handOffAfter bool
-}
-
-func newEventLoop(s *fastServer) (*eventLoop, error) {
+func newEventLoop(s *server) (*eventLoop, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return nil, fmt.Errorf("gate: epoll_create1: %w", err)
+		return nil, fmt.Errorf("eventloop: epoll_create1: %w", err)
 	}
 	wfd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 	if err != nil {
 		_ = unix.Close(epfd)
-		return nil, fmt.Errorf("gate: eventfd: %w", err)
+		return nil, fmt.Errorf("eventloop: eventfd: %w", err)
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wfd)}
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wfd, &ev); err != nil {
 		_ = unix.Close(epfd)
 		_ = unix.Close(wfd)
-		return nil, fmt.Errorf("gate: epoll_ctl: %w", err)
+		return nil, fmt.Errorf("eventloop: epoll_ctl: %w", err)
 	}
-	return &eventLoop{s: s, epfd: epfd, wakeFD: wfd}, nil
+	return &eventLoop{s: s, h: s.cfg.Handler(), epfd: epfd, wakeFD: wfd}, nil
 }
 
 func (l *eventLoop) closeFDs() {
@@ -188,12 +149,12 @@ func (l *eventLoop) closeFDs() {
 // net/http: one that never sends anything does not get the idle timeout.
 func (l *eventLoop) add(fd int, peer netip.Addr, trusted bool) {
 	now := l.s.now.Load()
-	c := &loopConn{fd: fd, last: now, headSince: now, peer: peer, trusted: trusted}
+	c := &Conn{fd: fd, last: now, headSince: now, Peer: peer, Trusted: trusted}
 	l.mu.Lock()
 	if l.stopped {
 		l.mu.Unlock()
 		_ = unix.Close(fd)
-		l.s.g.conns.release()
+		l.s.cfg.Release()
 		return
 	}
 	l.incoming = append(l.incoming, c)
@@ -204,7 +165,7 @@ func (l *eventLoop) add(fd int, peer netip.Addr, trusted bool) {
 	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		// The connection never gets an event; the loop's idle sweep closes
 		// it. Shutting down the socket now makes the client see that at once.
-		l.s.g.log.Warn("epoll_ctl add failed; closing the connection", "err", err)
+		l.s.cfg.Log.Warn("epoll_ctl add failed; closing the connection", "err", err)
 		_ = unix.Shutdown(fd, unix.SHUT_RDWR)
 	}
 }
@@ -217,7 +178,7 @@ func (l *eventLoop) take() {
 	l.mu.Unlock()
 	for _, c := range in {
 		if c.fd >= len(l.conns) {
-			grown := make([]*loopConn, max(2*c.fd, 64))
+			grown := make([]*Conn, max(2*c.fd, 64))
 			copy(grown, l.conns)
 			l.conns = grown
 		}
@@ -226,7 +187,7 @@ func (l *eventLoop) take() {
 }
 
 // conn returns the connection of fd, taking queued ones first if needed.
-func (l *eventLoop) conn(fd int) *loopConn {
+func (l *eventLoop) conn(fd int) *Conn {
 	if fd < len(l.conns) && l.conns[fd] != nil {
 		return l.conns[fd]
 	}
@@ -252,7 +213,7 @@ func (l *eventLoop) run() {
 			n, err = unix.EpollWait(l.epfd, events, wait)
 		}
 		if err != nil && !errors.Is(err, unix.EINTR) {
-			l.s.g.log.Error("epoll_wait failed; closing the loop's connections", "err", err)
+			l.s.cfg.Log.Error("epoll_wait failed; closing the loop's connections", "err", err)
 			l.shutdown()
 			return
 		}
@@ -293,7 +254,7 @@ func (l *eventLoop) run() {
 // requests are already in its buffer: they are parsed first, and the
 // connection is read again after (its socket may hold bytes that raise no
 // new edge).
-func (l *eventLoop) collect(c *loopConn) {
+func (l *eventLoop) collect(c *Conn) {
 	if c.outOff < len(c.out) {
 		if !l.flush(c) || c.outOff < len(c.out) {
 			return // still blocked, or closed
@@ -317,9 +278,9 @@ func (l *eventLoop) collect(c *loopConn) {
 // read reads what the socket holds into the connection's buffer. It returns
 // false when there is nothing to parse: nothing came, or the connection was
 // closed or handed over.
-func (l *eventLoop) read(c *loopConn) bool {
+func (l *eventLoop) read(c *Conn) bool {
 	if c.buf == nil {
-		c.buf = make([]byte, fastBufSize)
+		c.buf = make([]byte, BufSize)
 	}
 	if c.r > 0 {
 		c.w = copy(c.buf, c.buf[c.r:c.w])
@@ -355,25 +316,25 @@ func (l *eventLoop) read(c *loopConn) bool {
 
 // parse queues the complete request heads of the connection's buffer for
 // the round.
-func (l *eventLoop) parse(c *loopConn) {
+func (l *eventLoop) parse(c *Conn) {
 	parsed := false
 	for c.r < c.w && !c.closeAfter {
 		unread := c.buf[c.r:c.w]
-		end := headEnd(unread)
+		end := HeadEnd(unread)
 		if end < 0 {
 			// LF-only line ends are net/http's to judge.
 			c.handOffAfter = bytes.Contains(unread, []byte("\n\n"))
 			break
 		}
-		p := pendingReq{c: c, start: c.r}
-		if !p.req.parse(unread[:end]) {
+		keepAlive, ok := l.h.Parse(c, unread[:end])
+		if !ok {
 			c.handOffAfter = true
 			break
 		}
-		l.reqs = append(l.reqs, p)
+		l.reqs = append(l.reqs, pendingReq{c: c, start: c.r})
 		c.r += end
 		parsed = true
-		if !p.req.keepAlive || l.s.closing.Load() {
+		if !keepAlive || l.s.closing.Load() {
 			c.closeAfter = true
 			c.r = c.w // nothing after a last request is read
 		}
@@ -396,22 +357,14 @@ func (l *eventLoop) parse(c *loopConn) {
 func (l *eventLoop) answerRound() {
 	for len(l.touched) > 0 {
 		if len(l.reqs) > 0 {
-			l.hosts = l.hosts[:0]
+			l.h.Round(len(l.reqs))
+			date := *l.s.date.Load()
 			for i := range l.reqs {
-				l.hosts = append(l.hosts, l.reqs[i].req.decisionHost(l.reqs[i].c.trusted))
+				l.answer(&l.reqs[i], i, date)
 			}
-			if cap(l.decided) < len(l.hosts) {
-				l.decided = make([]Decision, len(l.hosts))
-			}
-			decided := l.decided[:len(l.hosts)]
-			l.s.g.lookupBatch(l.hosts, decided)
-			l.s.g.m.batch.Observe(float64(len(decided)))
-			for i := range l.reqs {
-				l.answer(&l.reqs[i], l.hosts[i], decided[i])
-			}
+			l.h.Reset()
 			clear(l.reqs) // drop the connection pointers
 			l.reqs = l.reqs[:0]
-			clear(l.hosts) // and the views of their buffers
 		}
 		touched := l.touched
 		l.touched = l.spare[:0]
@@ -434,44 +387,31 @@ func (l *eventLoop) answerRound() {
 	}
 }
 
-// answer appends the answer to p, decided as d for host, to its
-// connection's unsent answers, unless they would then pass maxPendingOut:
+// answer appends the answer to p, request i of the round, to its
+// connection's unsent answers, unless they would then pass MaxPendingOut:
 // then p and the connection's later requests of the round stay unread in
 // its buffer (paused) until the answers are written. The first answer of an
-// empty queue always goes in (a block page is far below the limit), so the
-// connection makes progress and never holds more than maxPendingOut.
-func (l *eventLoop) answer(p *pendingReq, host string, d Decision) {
+// empty queue always goes in, so the connection makes progress and never
+// holds more than MaxPendingOut and one answer.
+func (l *eventLoop) answer(p *pendingReq, i int, date []byte) {
 	c := p.c
 	if c.paused || c.fd < 0 {
 		return // an earlier request of c was held back, so is this one
 	}
 	pending, before := len(c.out)-c.outOff, len(c.out)
-	c.out, c.page = l.s.appendAnswer(c.out, c.page, &p.req, host, d)
-	if pending > 0 && pending+len(c.out)-before > maxPendingOut {
+	c.out = l.h.Answer(c.out, i, date)
+	if pending > 0 && pending+len(c.out)-before > MaxPendingOut {
 		c.out = c.out[:before]
 		c.paused, c.r = true, p.start
 		// Both are decided again when the requests are parsed again.
 		c.closeAfter, c.handOffAfter = false, false
-		l.s.g.m.pendingOutPauses.Inc()
+		l.s.cfg.Events.Paused()
 		return
 	}
-	l.s.g.m.count(d)
-	if p.req.fwdCount > 0 && !c.trusted {
-		l.s.g.ignoredForwarded("X-Forwarded-Host", c.peer)
-	}
+	l.h.Sent(i)
 	if n := int64(len(c.out) - c.outOff); n > l.peak {
 		l.peak = n
-		storeMax(&l.s.g.m.pendingOutPeak, n)
-	}
-}
-
-// storeMax raises v to n if n is larger.
-func storeMax(v *atomic.Int64, n int64) {
-	for {
-		cur := v.Load()
-		if n <= cur || v.CompareAndSwap(cur, n) {
-			return
-		}
+		l.s.cfg.Events.PendingPeak(n)
 	}
 }
 
@@ -479,7 +419,7 @@ func storeMax(v *atomic.Int64, n int64) {
 // was closed; answers left pending wait for EPOLLOUT. A client that has
 // gone away makes the write fail with EPIPE: Go ignores SIGPIPE for every
 // descriptor but standard output and error.
-func (l *eventLoop) flush(c *loopConn) bool {
+func (l *eventLoop) flush(c *Conn) bool {
 	for c.outOff < len(c.out) {
 		n, err := rawWrite(c.fd, c.out[c.outOff:])
 		if n > 0 {
@@ -499,7 +439,7 @@ func (l *eventLoop) flush(c *loopConn) bool {
 			return false
 		}
 	}
-	if cap(c.out) > 2*maxPendingOut {
+	if cap(c.out) > 2*MaxPendingOut {
 		c.out = nil // do not keep a pipelining burst's buffer for ever
 	}
 	if c.writeSince != 0 && c.headSince != 0 {
@@ -512,37 +452,37 @@ func (l *eventLoop) flush(c *loopConn) bool {
 
 // close closes a connection of the loop (which also takes it out of the
 // epoll set: the loop holds the socket's only descriptor).
-func (l *eventLoop) close(c *loopConn) {
+func (l *eventLoop) close(c *Conn) {
 	l.conns[c.fd] = nil
 	// Released first: a client that sees the close and connects again
 	// finds the place free.
-	l.s.g.conns.release()
+	l.s.cfg.Release()
 	_ = unix.Close(c.fd)
 	c.fd = -1
 }
 
 // handOff gives the connection, with the answers not yet written and the
 // bytes read but not answered, to net/http.
-func (l *eventLoop) handOff(c *loopConn) {
+func (l *eventLoop) handOff(c *Conn) {
 	l.conns[c.fd] = nil
 	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, c.fd, nil)
-	f := os.NewFile(uintptr(c.fd), "gate-conn")
+	f := os.NewFile(uintptr(c.fd), "eventloop-conn")
 	nc, err := net.FileConn(f) // a new descriptor in the runtime's poller
 	_ = f.Close()
 	c.fd = -1
 	if err != nil {
-		l.s.g.conns.release()
-		l.s.g.log.Warn("handing a connection to net/http failed; closing it", "err", err)
+		l.s.cfg.Release()
+		l.s.cfg.Log.Warn("handing a connection to net/http failed; closing it", "err", err)
 		return
 	}
 	// The connection keeps its place under the cap until net/http (or
 	// whoever ends up with it) closes it.
-	nc = &countedConn{Conn: nc, lim: &l.s.g.conns}
+	nc = Counted(nc, l.s.cfg.Release)
 	pending := bytes.Clone(c.out[c.outOff:])
 	prefix := bytes.Clone(c.buf[c.r:c.w])
 	l.s.wg.Go(func() {
 		if len(pending) > 0 {
-			_ = nc.SetWriteDeadline(time.Now().Add(l.s.g.timeouts.stall()))
+			_ = nc.SetWriteDeadline(time.Now().Add(l.s.cfg.Stall))
 			if _, err := nc.Write(pending); err != nil {
 				_ = nc.Close()
 				return
@@ -561,20 +501,20 @@ func (l *eventLoop) handOff(c *loopConn) {
 // waits one tick more: a connection is never closed before its timeout.
 func (l *eventLoop) sweep() {
 	l.take()
-	t, m := l.s.g.timeouts, l.s.g.m
+	cfg, ev := &l.s.cfg, l.s.cfg.Events
 	tick := l.s.tickEvery.Milliseconds()
-	header, idle, stall := millis(t.header)+tick, millis(t.idle)+tick, millis(t.stall())+tick
+	header, idle, stall := millis(cfg.Header)+tick, millis(cfg.Idle)+tick, millis(cfg.Stall)+tick
 	for _, c := range l.conns {
 		switch {
 		case c == nil:
 		case c.writeSince != 0 && l.now-c.writeSince >= stall:
-			m.writeTimeouts.Inc()
+			ev.Closed("write")
 			l.close(c)
 		case c.headSince != 0 && c.outOff == len(c.out) && l.now-c.headSince >= header:
-			m.headerTimeouts.Inc()
+			ev.Closed("header")
 			l.close(c)
 		case c.r == c.w && c.outOff == len(c.out) && l.now-c.last >= idle:
-			m.idleTimeouts.Inc()
+			ev.Closed("idle")
 			l.close(c)
 		}
 	}
