@@ -7,10 +7,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/beian/beian/internal/form"
 	"io"
 
-	"github.com/beian/beian/internal/icpnum"
+	"github.com/beian/beian/internal/form"
 	"github.com/beian/beian/internal/store"
 )
 
@@ -23,7 +22,7 @@ const (
 	LEFT JOIN domains d ON d.website_id = w.id AND d.status = 'active'
 	WHERE e.status = 'active' AND w.status = 'active'`
 	exportRows = `SELECT e.name, e.nature, e.number, e.license_number, w.number, w.name, COALESCE(d.name, ''),
-	w.home_url, w.content_types, w.limit_access, w.updated_at` + exportFrom + ` ORDER BY w.id, d.id`
+	w.home_url, w.content_types, w.limit_access, w.updated_at, w.service_type` + exportFrom + ` ORDER BY w.id, d.id`
 )
 
 // ExportProgressEvery is how many records Export writes between calls of
@@ -53,7 +52,7 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, f Format, progress f
 	var updated int64
 	for rows.Next() {
 		if err := rows.Scan(&rec.UnitName, &nature, &rec.MainLicence, &licence, &rec.ServiceLicence, &rec.ServiceName, &rec.Domain,
-			&rec.HomeURL, &rec.ContentTypeName, &limit, &updated); err != nil {
+			&rec.HomeURL, &rec.ContentTypeName, &limit, &updated, &rec.ServiceType); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}
 		rec.NatureName = form.NatureName(nature)
@@ -67,10 +66,6 @@ func Export(ctx context.Context, db *store.DB, w io.Writer, f Format, progress f
 			rec.LimitAccess = "是"
 		}
 		rec.UpdateRecordTime = store.FromMicros(updated).In(beijing).Format(TimeLayout)
-		rec.ServiceType = string(icpnum.ServiceWebsite)
-		if s, err := icpnum.ParseFiling(rec.ServiceLicence); err == nil && s.Service != "" {
-			rec.ServiceType = string(s.Service)
-		}
 		if err := write(&rec); err != nil {
 			return n, fmt.Errorf("export: %w", err)
 		}

@@ -83,7 +83,7 @@ func counterName(province string, year int) string { return fmt.Sprintf("icp:%s:
 // unreadable header, database failure, ctx cancelled). Whatever the
 // outcome, batches before the returned Stats.CommittedLine are committed
 // and no batch is half-written.
-func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats, error) {
+func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (_ Stats, err error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -119,10 +119,39 @@ func Import(ctx context.Context, db *store.DB, r io.Reader, opt Options) (Stats,
 		return Stats{}, fmt.Errorf("import: %w", err)
 	}
 	defer im.dropStage()
+	// Indexes an earlier import dropped and never built (it died) come
+	// back before anything else; then an import into an empty registry
+	// drops the ones it does not read and builds them when it stops,
+	// whether it finished, failed or was interrupted (ctx is done then, so
+	// the build runs on a fresh context).
+	if _, err := restoreIndexes(ctx, conn); err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	deferred, err := im.deferIndexes(ctx)
+	if err != nil {
+		return Stats{}, fmt.Errorf("import: %w", err)
+	}
+	if deferred {
+		defer func() {
+			if _, rerr := restoreIndexes(context.WithoutCancel(ctx), conn); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("import: %w", rerr))
+			}
+		}()
+	}
+	rctx, stopReading := context.WithCancel(ctx)
+	in := make(chan chunk, readAhead(opt.Batch))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		im.produce(rctx, src, func() int64 { return cr.n - int64(br.Buffered()) }, in)
+	}()
+	// The reading goroutine is gone before Import returns, so the caller
+	// may close r.
+	defer func() { stopReading(); <-done }()
+	im.in = in
 	var st Stats
 	for {
-		b, err := im.read(src, &st)
-		st.Bytes = cr.n - int64(br.Buffered())
+		b, err := im.read(ctx, &st)
 		if err != nil {
 			return st, fmt.Errorf("import: %w", err)
 		}
@@ -182,6 +211,9 @@ type importer struct {
 	conn       *store.Conn
 	opt        Options
 	check      *checker
+	in         <-chan chunk // checked records from the reading goroutine
+	cur        chunk        // the chunk being consumed
+	pos        int          // next record of cur
 	now        time.Time
 	providerID int64
 	ownerID    int64
@@ -200,34 +232,106 @@ type batch struct {
 	dropped  map[int]bool      // rows refused after reading (conflicts)
 }
 
-// read fills a batch from src, reporting refused rows.
-func (im *importer) read(src source, st *Stats) (*batch, error) {
-	b := &batch{entities: map[string]int{}, websites: map[string]int{}, domains: map[string]int{}, licences: map[string]string{}, dropped: map[int]bool{}}
+// checked is one record as the reading goroutine left it: the checked row,
+// or why the record was refused.
+type checked struct {
+	line int64
+	r    row
+	re   *RowError
+}
+
+// chunk is a run of checked records in file order. err is io.EOF after the
+// last record, or what stopped the reading (a read error, a bad header).
+type chunk struct {
+	recs  []checked
+	bytes int64 // input bytes consumed up to the chunk's end
+	lines int64 // last line read
+	err   error
+}
+
+// chunkRows is the number of records the reading goroutine hands over at
+// once: large enough that the channel costs nothing per record.
+const chunkRows = 1024
+
+// readAhead is how many chunks the reading goroutine may check ahead of
+// the writer. The writer spends most of its time inside the database, so
+// parsing and checking (an eighth of an import's CPU) run on the other
+// core meanwhile; a batch's worth ahead hides them completely, and the cap
+// bounds the memory of PostgreSQL's larger batches.
+func readAhead(batch int) int { return min(batch, 65536)/chunkRows + 1 }
+
+// produce reads and checks records from src on its own goroutine and sends
+// them in chunks until the end of the file, an error, or ctx is done; it
+// closes out when it returns. Checking is per record and needs no state of
+// the import; everything that compares records with each other or with the
+// registry stays on the writer's goroutine, in file order.
+func (im *importer) produce(ctx context.Context, src source, consumed func() int64, out chan<- chunk) {
+	defer close(out)
 	var f [nFields]string
-	for len(b.rows) < im.opt.Batch {
+	c := chunk{recs: make([]checked, 0, chunkRows)}
+	for {
 		line, err := src.next(&f)
-		st.Lines = line
-		if errors.Is(err, io.EOF) {
-			b.eof = true
-			break
-		}
+		c.lines = line
 		var re *RowError
-		if errors.As(err, &re) {
-			st.Rejected++
-			im.opt.OnError(re)
-			b.last = line
+		switch {
+		case err == nil:
+			r, re := im.check.check(line, &f)
+			c.recs = append(c.recs, checked{line: line, r: r, re: re})
+		case errors.As(err, &re):
+			c.recs = append(c.recs, checked{line: line, re: re})
+		default:
+			c.err = err
+		}
+		if c.err == nil && len(c.recs) < chunkRows {
 			continue
 		}
-		if err != nil {
-			return nil, err
+		c.bytes = consumed()
+		select {
+		case out <- c:
+		case <-ctx.Done():
+			return
 		}
-		b.last = line
-		r, re := im.check.check(line, &f)
+		if c.err != nil {
+			return
+		}
+		c = chunk{recs: make([]checked, 0, chunkRows)}
+	}
+}
+
+// read fills a batch from the reading goroutine's chunks, reporting
+// refused rows.
+func (im *importer) read(ctx context.Context, st *Stats) (*batch, error) {
+	b := &batch{entities: map[string]int{}, websites: map[string]int{}, domains: map[string]int{}, licences: map[string]string{}, dropped: map[int]bool{}}
+	for len(b.rows) < im.opt.Batch {
+		if im.pos == len(im.cur.recs) {
+			if err := im.cur.err; err != nil {
+				if errors.Is(err, io.EOF) {
+					b.eof = true
+					break
+				}
+				return nil, err
+			}
+			var ok bool
+			select {
+			case im.cur, ok = <-im.in:
+			case <-ctx.Done():
+			}
+			if !ok {
+				return nil, fmt.Errorf("interrupted after line %d: %w", st.CommittedLine, context.Cause(ctx))
+			}
+			im.pos = 0
+			st.Bytes, st.Lines = im.cur.bytes, im.cur.lines
+			continue
+		}
+		c := &im.cur.recs[im.pos]
+		im.pos++
+		b.last = c.line
+		re := c.re
 		if re == nil {
-			re = im.agree(b, &r)
+			re = im.agree(b, &c.r)
 		}
 		if re == nil {
-			re = b.add(r)
+			re = b.add(c.r)
 		}
 		if re != nil {
 			st.Rejected++
@@ -445,8 +549,8 @@ var stageDDL = []string{
 		province TEXT NOT NULL, updated_at BIGINT NOT NULL, next_site BIGINT NOT NULL)`,
 	`CREATE TEMP TABLE IF NOT EXISTS bulk_websites (number TEXT NOT NULL, entity_number TEXT NOT NULL, site_index BIGINT NOT NULL,
 		name TEXT NOT NULL, home_url TEXT NOT NULL, content_types TEXT NOT NULL, limit_access BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-		had_access BIGINT NOT NULL DEFAULT 0)`,
-	`CREATE TEMP TABLE IF NOT EXISTS bulk_domains (name TEXT NOT NULL, website_number TEXT NOT NULL, is_new BIGINT NOT NULL DEFAULT 0)`,
+		service_type TEXT NOT NULL, had_access BIGINT NOT NULL DEFAULT 0)`,
+	`CREATE TEMP TABLE IF NOT EXISTS bulk_domains (name TEXT NOT NULL, website_number TEXT NOT NULL, is_new BIGINT NOT NULL DEFAULT 1)`,
 }
 
 var stageTables = []string{"bulk_entities", "bulk_websites", "bulk_domains"}
@@ -548,10 +652,10 @@ func (im *importer) stage(ctx context.Context, tx *store.BulkTx, b *batch) error
 	if err != nil {
 		return err
 	}
-	err = im.fill(ctx, tx, "bulk_websites", []string{"number", "entity_number", "site_index", "name", "home_url", "content_types", "limit_access", "updated_at"},
+	err = im.fill(ctx, tx, "bulk_websites", []string{"number", "entity_number", "site_index", "name", "home_url", "content_types", "limit_access", "updated_at", "service_type"},
 		len(webs), func(i int) []any {
 			r := &b.rows[webs[i]]
-			return []any{r.website, r.entity, int64(r.site), r.service, r.homeURL, r.types, int64(r.limit), r.updatedMicros}
+			return []any{r.website, r.entity, int64(r.site), r.service, r.homeURL, r.types, int64(r.limit), r.updatedMicros, r.stype}
 		})
 	if err != nil {
 		return err
@@ -730,7 +834,9 @@ func (im *importer) conflicts(ctx context.Context, tx *store.BulkTx, b *batch) (
 const (
 	markHadAccess = `UPDATE bulk_websites SET had_access = 1 WHERE EXISTS (SELECT 1 FROM websites w CROSS JOIN accesses a
 		WHERE w.number = bulk_websites.number AND a.website_id = w.id AND a.provider_id = ? AND a.status = 'active')`
-	markNewDomains = `UPDATE bulk_domains SET is_new = 1 WHERE NOT EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
+	// Staged domains are new unless active already: a first import updates
+	// no staging row here, a re-run every one.
+	markNewDomains = `UPDATE bulk_domains SET is_new = 0 WHERE EXISTS (SELECT 1 FROM domains d WHERE d.name = bulk_domains.name AND d.status = 'active')`
 	mergeEntities  = `INSERT INTO entities (account_id, cert_index, nature, name, province, number, license_number, status, next_site,
 		data_enc, origin, approved_at, created_at, updated_at)
 		SELECT ?, 'imported:' || s.number, s.nature, s.name, s.province, s.number, s.licence, 'active', s.next_site, '', 'imported', s.updated_at, ?, s.updated_at
@@ -745,8 +851,11 @@ const (
 		WHERE (entities.origin = 'imported' AND (entities.name <> excluded.name OR entities.nature <> excluded.nature
 			OR (excluded.license_number IS NOT NULL AND entities.license_number IS DISTINCT FROM excluded.license_number)))
 			OR entities.next_site < excluded.next_site`
-	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, status, data_enc, approved_at, updated_at)
-		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, 'active', '', s.updated_at, s.updated_at
+	// The service type is the one the number carries, so a number never
+	// changes type and the update leaves it.
+	mergeWebsites = `INSERT INTO websites (entity_id, site_index, number, name, home_url, content_types, limit_access, service_type, status, data_enc,
+		approved_at, updated_at)
+		SELECT e.id, s.site_index, s.number, s.name, s.home_url, s.content_types, s.limit_access, s.service_type, 'active', '', s.updated_at, s.updated_at
 		FROM bulk_websites s CROSS JOIN entities e WHERE e.number = s.entity_number
 		ON CONFLICT (number) DO UPDATE SET name = excluded.name, home_url = excluded.home_url, content_types = excluded.content_types,
 			limit_access = excluded.limit_access, updated_at = excluded.updated_at

@@ -3,6 +3,7 @@ package bulk
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -297,21 +298,41 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 	in := `{"serviceLicence":"浙ICP备2021000007号-1","unitName":"杭州\"引号\"公司","natureName":"企业","mainLicence":"浙ICP备2021000007号","serviceName":"站, 逗号","domain":"例子.中国","homeUrl":"https://例子.中国/","contentTypeName":"新闻","limitAccess":true,"updateRecordTime":"2021-03-04 05:06:07"}
 {"unitName":"个人甲","natureName":"个人","mainLicence":"浙ICP备2021000008号","serviceLicence":"浙ICP备2021000008号-2","serviceName":"博客","domain":"blog.example.cn","limitAccess":"否","serviceType":"website"}
 
-{"unitName":"x","natureName":"企业","mainLicence":"浙ICP备2021000009号","serviceLicence":"浙ICP备2021000009号-1A","serviceName":"App","domain":""}
+{"unitName":"x","natureName":"企业","mainLicence":"浙ICP备2021000009号","serviceLicence":"浙ICP备2021000009号-1A","serviceName":"App","domain":"","serviceType":"app"}
+{"unitName":"y","natureName":"企业","mainLicence":"浙ICP备2021000010号","serviceLicence":"浙ICP备2021000010号-1A","serviceName":"App2","domain":"api.example.cn"}
+{"unitName":"z","natureName":"企业","mainLicence":"浙ICP备2021000011号","serviceLicence":"浙ICP备2021000011号-1X","serviceName":"小程序","homeUrl":"https://z.example.cn/"}
+{"unitName":"w","natureName":"企业","mainLicence":"浙ICP备2021000012号","serviceLicence":"浙ICP备2021000012号-1","serviceName":"站","serviceType":"app"}
 `
 	r := mustRun(t, db, in, Options{Name: "in.jsonl"})
-	if r.st.Rows != 2 || len(r.errs) != 1 || r.errs[0].Line != 4 || r.errs[0].Code != "bulk.service_type_unsupported" {
+	codes := map[int64]string{}
+	for _, e := range r.errs {
+		codes[e.Line] = e.Code
+	}
+	if r.st.Rows != 3 || len(codes) != 3 || codes[5] != "bulk.domain_not_website" || codes[6] != "bulk.home_url_not_website" ||
+		codes[7] != "bulk.service_type_mismatch" {
 		t.Fatalf("stats %+v errors %v", r.st, r.errs)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM domains WHERE name = 'xn--fsqu00a.xn--fiqs8s'`); n != 1 {
 		t.Fatal("IDN domain not stored as its A-label")
 	}
+	// The App is a service of the registry with its type and the
+	// provider's access, and has no domain, so nothing of it enters the gate.
+	if n := count(t, db, `SELECT COUNT(*) FROM websites w JOIN accesses a ON a.website_id = w.id
+		WHERE w.number = '浙ICP备2021000009号-1A' AND w.service_type = 'app' AND w.home_url = ''`); n != 1 {
+		t.Fatal("App not stored as a service of type app with its access")
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM gate_log WHERE number = '浙ICP备2021000009号-1A'`); n != 0 {
+		t.Fatal("an App entered the gate feed")
+	}
 	ctx := context.Background()
 	for _, f := range []Format{CSV, JSONL} {
 		var out bytes.Buffer
 		n, err := Export(ctx, db, &out, f, nil)
-		if err != nil || n != 2 {
+		if err != nil || n != 3 {
 			t.Fatalf("export %s: %d %v", f, n, err)
+		}
+		if want := map[Format]string{CSV: ",app\n", JSONL: `"serviceType":"app"`}[f]; !strings.Contains(out.String(), want) {
+			t.Fatalf("%s export has no App record with its service type (%s):\n%s", f, want, out.String())
 		}
 		if f == CSV && !strings.HasPrefix(out.String(), strings.Join(Fields(), ",")+"\n") {
 			t.Fatalf("CSV header: %q", out.String())
@@ -321,7 +342,7 @@ func TestImportJSONLAndExportRoundTrip(t *testing.T) {
 		}
 		db2 := openDB(t)
 		r := mustRun(t, db2, out.String(), Options{Format: f})
-		if len(r.errs) != 0 || r.st.Rows != 2 {
+		if len(r.errs) != 0 || r.st.Rows != 3 {
 			t.Fatalf("re-import of the %s export: %+v %v", f, r.st, r.errs)
 		}
 		var again bytes.Buffer
@@ -383,5 +404,92 @@ func TestImportNeverRenamesPlatformEntity(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM websites WHERE number = '沪ICP备2026000001号-2'`); n != 1 {
 		t.Fatal("the matching row's website is missing")
+	}
+}
+
+// TestImportDefersIndexes: an import into an empty registry runs without
+// the indexes it does not read and leaves them as they were, when it
+// finishes and when it is interrupted; an import into a registry with
+// filings keeps them; indexes left dropped by an import that died are
+// built by the next one.
+func TestImportDefersIndexes(t *testing.T) {
+	ctx := context.Background()
+	defs := func(db *store.DB) map[string]string {
+		m := map[string]string{}
+		for _, name := range deferrable {
+			d, err := indexDef(ctx, db.R(), db.Dialect(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m[name] = d
+		}
+		return m
+	}
+	settings := func(db *store.DB) int {
+		return count(t, db, `SELECT COUNT(*) FROM settings WHERE name = ?`, settingDeferred)
+	}
+	db := openDB(t)
+	want := defs(db)
+	for name, d := range want {
+		if d == "" {
+			t.Fatalf("schema has no index %s", name)
+		}
+	}
+	in := genCSV(300)
+	var during []map[string]string
+	mustRun(t, db, in, Options{Batch: 100, OnProgress: func(Stats) { during = append(during, defs(db)) }})
+	if len(during) < 3 {
+		t.Fatalf("%d progress calls for 3 batches", len(during))
+	}
+	for _, d := range during {
+		for name, def := range d {
+			if def != "" {
+				t.Fatalf("index %s present during the import into an empty registry", name)
+			}
+		}
+	}
+	if got := defs(db); fmt.Sprint(got) != fmt.Sprint(want) || settings(db) != 0 {
+		t.Fatalf("indexes after the import %v, want %v (settings row %d)", got, want, settings(db))
+	}
+
+	// A registry with filings keeps its indexes during an import.
+	during = nil
+	mustRun(t, db, genCSV(350), Options{Batch: 100, OnProgress: func(Stats) { during = append(during, defs(db)) }})
+	for _, d := range during {
+		if fmt.Sprint(d) != fmt.Sprint(want) {
+			t.Fatalf("an import into a registry with filings dropped indexes: %v", d)
+		}
+	}
+
+	// Interrupted after its first batch: the indexes are back.
+	db2 := openDB(t)
+	want = defs(db2) // PostgreSQL's definitions name the test's schema
+	cctx, cancel := context.WithCancel(ctx)
+	if _, err := run(t, cctx, db2, in, Options{Batch: 100, OnProgress: func(Stats) { cancel() }}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted import: %v", err)
+	}
+	if got := defs(db2); fmt.Sprint(got) != fmt.Sprint(want) || settings(db2) != 0 {
+		t.Fatalf("indexes after an interrupted import %v, want %v", got, want)
+	}
+
+	// What a killed import leaves: an index dropped and the settings row.
+	// The next import builds the index first.
+	v, err := json.Marshal([]deferredIndex{{Name: "entities_name", SQL: want["entities_name"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db2.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Q().ExecContext(ctx, `DROP INDEX entities_name`); err != nil {
+			return err
+		}
+		_, err := tx.Q().ExecContext(ctx, `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, 1)`, settingDeferred, string(v))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, db2, in, Options{Batch: 100})
+	if got := defs(db2); fmt.Sprint(got) != fmt.Sprint(want) || settings(db2) != 0 {
+		t.Fatalf("indexes after a killed import and a re-run %v, want %v", got, want)
 	}
 }

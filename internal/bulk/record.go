@@ -24,6 +24,7 @@ import (
 	"github.com/beian/beian/internal/hostname"
 	"github.com/beian/beian/internal/icpnum"
 	"github.com/beian/beian/internal/lookup"
+	"github.com/beian/beian/internal/operation"
 )
 
 // The fields of a bulk record, in the order export writes them. The first
@@ -126,7 +127,8 @@ type row struct {
 	website       string // website filing number, normalised
 	site          int
 	service       string
-	domain        string // A-label form; "" when the website has none
+	stype         string // service type: website, app, mini_program, quick_app
+	domain        string // A-label form; "" when the service has none
 	homeURL       string
 	types         string
 	limit         int
@@ -190,9 +192,11 @@ func (c *checker) check(line int64, f *[nFields]string) (row, *RowError) {
 	if t := f[10]; t != "" && t != st {
 		return r, rowErr(line, FieldServiceType, "bulk.service_type_mismatch", fmt.Sprintf("%q does not match the number %s, which is a %s", clip(t), sf, st), "服务类型与备案号不符")
 	}
-	if !sf.IsWebsite() {
-		return r, rowErr(line, FieldServiceType, "bulk.service_type_unsupported", st+" filings are not supported yet; only websites", "暂不支持 App、小程序、快应用备案，仅支持网站")
+	kind, ok := operation.Kind(icpnum.ServiceType(st))
+	if !ok {
+		return r, rowErr(line, FieldServiceType, "bulk.service_type_unsupported", st+" filings are not filed on this platform", "不支持该服务类型")
 	}
+	r.stype = st
 	ent := sf.Entity()
 	r.entity, r.website, r.site = ent.String(), sf.String(), sf.Site
 	r.province, r.year, r.serial = ent.Province.Code, ent.Year, ent.Serial
@@ -209,6 +213,16 @@ func (c *checker) check(line int64, f *[nFields]string) (row, *RowError) {
 		return r, rowErr(line, FieldServiceName, "bulk.required", "is empty", "不能为空")
 	}
 	r.service = f[4]
+	// An App, mini-program or quick app has no domain or home page of its
+	// own in the registry (the hosts it calls are filed with the service,
+	// not admitted by the gate), so a record of one that gives them is
+	// refused rather than half imported.
+	if f[5] != "" && !kind.Domains {
+		return r, rowErr(line, FieldDomain, "bulk.domain_not_website", fmt.Sprintf("a %s has no domain in the registry; leave the field empty", st), "非网站服务（App、小程序、快应用）不填写域名")
+	}
+	if f[6] != "" && !kind.HomeURL {
+		return r, rowErr(line, FieldHomeURL, "bulk.home_url_not_website", fmt.Sprintf("a %s has no home page; leave the field empty", st), "非网站服务（App、小程序、快应用）不填写首页地址")
+	}
 	if f[5] != "" {
 		h, err := hostname.Parse(f[5])
 		if err != nil {
