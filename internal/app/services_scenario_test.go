@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,6 +181,29 @@ func TestServiceTypesScenario(t *testing.T) {
 	want := []string{entity + "-1 website active", entity + "-2A app active", entity + "-3X mini_program cancelled", entity + "-4K quick_app active"}
 	if !slices.Equal(all, want) {
 		t.Fatalf("registry %v, want %v", all, want)
+	}
+
+	// The public lookup finds each service by its type, and the App by its
+	// name; the cancelled mini-program is gone from it.
+	byType := func(typ string) []string {
+		t.Helper()
+		var nums []string
+		for _, it := range lookup(t, e, "entity="+url.QueryEscape(c.Entity.Name)+"&serviceType="+typ) {
+			if it["serviceType"] != typ {
+				t.Errorf("serviceType=%s answered a %v", typ, it["serviceType"])
+			}
+			nums = append(nums, it["serviceLicence"].(string))
+		}
+		return nums
+	}
+	for typ, want := range map[string][]string{"website": {entity + "-1"}, "app": {entity + "-2A"}, "mini_program": nil, "quick_app": {entity + "-4K"}} {
+		if got := byType(typ); !slices.Equal(got, want) {
+			t.Errorf("lookup serviceType=%s: %v, want %v", typ, got, want)
+		}
+	}
+	prefix := string([]rune(app.Name)[:3])
+	if items := lookup(t, e, "name="+url.QueryEscape(prefix)+"&serviceType=app"); len(items) != 1 || items[0]["serviceLicence"] != entity+"-2A" || items[0]["serviceName"] != app.Name {
+		t.Errorf("lookup of the App by the name prefix %q: %v", prefix, items)
 	}
 
 	// The PSB filing takes an App, which has no home page.

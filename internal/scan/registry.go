@@ -26,10 +26,12 @@ type Registry struct {
 // NewRegistry reads from db.
 func NewRegistry(db *store.DB) *Registry { return &Registry{db: db, PageSize: 500} }
 
-// Count returns the number of active websites (for a progress bar).
+// Count returns the number of active websites (for a progress bar). Only
+// services of type website have a home page to fetch: an App's,
+// mini-program's or quick app's registry row (same table) is not scanned.
 func (r *Registry) Count(ctx context.Context) (int, error) {
 	var n int
-	if err := r.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM websites WHERE status = 'active'`).Scan(&n); err != nil {
+	if err := r.db.R().QueryRowContext(ctx, `SELECT COUNT(*) FROM websites WHERE status = 'active' AND service_type = 'website'`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("scan registry: count websites: %w", err)
 	}
 	return n, nil
@@ -120,7 +122,7 @@ func (r *Registry) page(ctx context.Context, after int64, size int, providers ma
 		COALESCE(e.number, ''), COALESCE(e.license_number, ''), e.province,
 		COALESCE((SELECT p.go_live FROM psb_filings p WHERE p.website_id = w.id ORDER BY p.id DESC LIMIT 1), '')
 		FROM websites w JOIN entities e ON e.id = w.entity_id
-		WHERE w.status = 'active' AND w.id > ? ORDER BY w.id LIMIT ?`, after, size)
+		WHERE w.status = 'active' AND w.service_type = 'website' AND w.id > ? ORDER BY w.id LIMIT ?`, after, size)
 	if err != nil {
 		return nil, fmt.Errorf("scan registry: websites after %d: %w", after, err)
 	}

@@ -332,6 +332,9 @@ func TestRegistryPages(t *testing.T) {
 	}
 	reg.exec(`INSERT INTO domains (website_id, name, status) VALUES (3, 'old.example', 'cancelled'), (3, 'www.s3.example', 'active')`)
 	reg.exec(`UPDATE websites SET status = 'cancelled' WHERE id = 4`)
+	// An App's registry row has no home page: it is not a scan target.
+	reg.website(6, "", "", "2026-01-02", 1)
+	reg.exec(`UPDATE websites SET service_type = 'app', number = number || 'A' WHERE id = 6`)
 	r := scan.NewRegistry(reg.db)
 	r.PageSize = 2
 	ctx := context.Background()
