@@ -78,7 +78,7 @@ func (a *App) verifyAll(ctx context.Context, app *filing.Application, owner auth
 		}
 		seen[ph] = true
 		// The newest code sent for this application (a phone may verify several).
-		body, ok := a.SMSInbox.Latest(ph, fmt.Sprintf("（编号%d）", app.ID))
+		body, ok := a.SMSInbox.Latest(ph, filing.SMSMarker(app.ID))
 		code := ""
 		if ok {
 			code, ok = filing.SMSCodeFrom(body)

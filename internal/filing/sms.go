@@ -64,6 +64,10 @@ func (m *MemorySMS) Latest(phone, marker string) (string, bool) {
 	return "", false
 }
 
+// SMSMarker is the part of a verification SMS that names its application
+// ("（编号42）"), by which a phone's messages are told apart.
+func SMSMarker(id int64) string { return fmt.Sprintf("（编号%d）", id) }
+
 // DeliveredSMS is one message the built-in gateway was given.
 type DeliveredSMS struct {
 	Phone string

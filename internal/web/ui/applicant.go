@@ -355,7 +355,7 @@ func (u *UI) demoMessages(id int64) []filing.DeliveredSMS {
 	if u.phone == nil {
 		return nil
 	}
-	return u.phone.Sent(fmt.Sprintf("（编号%d）", id))
+	return u.phone.Sent(filing.SMSMarker(id))
 }
 
 func (u *UI) smsForm(w http.ResponseWriter, r *http.Request, rq *request) error {
